@@ -1,0 +1,51 @@
+"""The command line: `rsapp` starts the app; subcommands script every action of the screens.
+
+Each subcommand family lives in its own module with a `register(subparsers)` function; heavy
+imports happen inside the handlers, so that starting the app stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from rsapp.cli import base_cmd, export_cmd, import_cmd, sak_cmd
+from rsapp.cli.common import CliError
+
+COMMAND_MODULES = (base_cmd, import_cmd, export_cmd, sak_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rsapp",
+        description="rsapp – møteforberedelse for rekrutterings- og samhandlingstilskudd (Helsefellesskap Helgeland).",
+    )
+    parser.add_argument(
+        "--db",
+        dest="db_url",
+        metavar="URL",
+        help="database-URL (sqlite:///sti eller postgresql://…); standard: RSAPP_DATABASE_URL eller en SQLite-fil i datamappen",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def cli(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from rsapp.cli.base_cmd import run_app
+
+            return run_app(args)
+        return int(handler(args) or 0)
+    except CliError as exc:
+        print(f"Feil: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Avbrutt.", file=sys.stderr)
+        return 130

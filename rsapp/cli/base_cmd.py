@@ -1,0 +1,108 @@
+"""`rsapp` (start the app), `rsapp liste` / `rsapp list` and `rsapp db`."""
+
+from __future__ import annotations
+
+import argparse
+
+from rsapp.cli.common import CliError, open_engine, print_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="start rsapp (det samme som å kjøre rsapp uten kommando)")
+    p.set_defaults(handler=run_app)
+
+    p = sub.add_parser("list", aliases=["liste"], help="vis søknadene i en runde")
+    p.add_argument(
+        "--round", dest="round_key", help="runde, f.eks. helgeland-2026 (standard: nyeste Helgeland-runde)"
+    )
+    p.set_defaults(handler=list_cmd)
+
+    p = sub.add_parser("rounds", aliases=["runder"], help="vis rundene med pott og avsetninger")
+    p.set_defaults(handler=rounds_cmd)
+
+    p = sub.add_parser("db", help="databasen: oppgrader skjemaet og last inn innebygde data")
+    p.add_argument(
+        "action", choices=["upgrade", "info"], help="upgrade: migrer og last inn; info: vis URL og revisjon"
+    )
+    p.set_defaults(handler=db_cmd)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from rsapp.app import make_app
+    from rsapp.config import resolve_database_url
+
+    app = make_app(database_url=resolve_database_url(getattr(args, "db_url", None)))
+    app.run()
+    return app.return_code or 0
+
+
+def _round(session, key: str | None):
+    from rsapp.portfolio import default_round, round_by_key
+
+    if key:
+        try:
+            return round_by_key(session, key)
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+    info = default_round(session)
+    if info is None:
+        raise CliError("Databasen har ingen runder.")
+    return info
+
+
+def list_cmd(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from rsapp.money import format_amount_or_missing
+    from rsapp.portfolio import list_applications
+    from rsapp.vocab import status_label
+
+    engine = open_engine(args)
+    with Session(engine) as session:
+        info = _round(session, args.round_key)
+        apps = list_applications(session, info.id)
+    print(f"{info.label} ({info.key})")
+    rows = [
+        [
+            str(a.rank or ""),
+            a.title,
+            a.owners,
+            a.applied_year_label(),
+            format_amount_or_missing(a.applied_total),
+            status_label(a.status),
+        ]
+        for a in apps
+    ]
+    print_table(
+        ["Nr", "Prosjekt", "Prosjekteiere", f"Søkt {info.year}", "Søkt totalt", "Status"],
+        rows,
+        right={0, 3, 4},
+    )
+    return 0
+
+
+def rounds_cmd(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from rsapp.portfolio import pot_header, round_allocation, rounds
+
+    engine = open_engine(args)
+    with Session(engine) as session:
+        for info in rounds(session):
+            print(f"{info.key}: {info.label}")
+            print(f"  {pot_header(round_allocation(session, info.id))}")
+    return 0
+
+
+def db_cmd(args: argparse.Namespace) -> int:
+    from rsapp.config import resolve_database_url
+    from rsapp.db import current_revision, make_engine
+
+    url = resolve_database_url(getattr(args, "db_url", None))
+    if args.action == "upgrade":
+        open_engine(args)
+        print(f"Databasen er oppdatert: {url}")
+    else:
+        print(f"Database: {url}")
+        print(f"Skjemarevisjon: {current_revision(make_engine(url)) or 'ingen (ny database)'}")
+    return 0

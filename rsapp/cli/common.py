@@ -1,0 +1,46 @@
+"""Shared pieces of the command line: opening the database, errors, tables."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+class CliError(Exception):
+    """An error shown to the user as `Feil: …` with a non-zero exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    from rsapp.config import resolve_database_url
+    from rsapp.db import DatabaseError, open_database
+
+    try:
+        return open_database(resolve_database_url(getattr(args, "db_url", None)))
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def print_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> None:
+    """A plain text table (no colours) on standard output."""
+    right = right or set()
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(
+            c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)
+        ).rstrip()
+
+    print(fmt(headers))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(fmt(row))

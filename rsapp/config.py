@@ -1,0 +1,67 @@
+"""Where rsapp keeps its data, and which database it talks to."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "rsapp"
+ENV_DATABASE_URL = "RSAPP_DATABASE_URL"
+ENV_DATA_DIR = "RSAPP_DATA_DIR"
+
+
+def package_root() -> Path:
+    return Path(__file__).resolve().parent
+
+
+def _builtin_dir(name: str) -> Path:
+    """A folder shipped with rsapp: in a checkout it sits beside the package, in a wheel inside it."""
+    checkout = package_root().parent / name
+    if checkout.is_dir():
+        return checkout
+    return package_root() / "_builtin" / name
+
+
+def builtin_data_dir() -> Path:
+    return _builtin_dir("data")
+
+
+def builtin_templates_dir() -> Path:
+    return _builtin_dir("templates")
+
+
+def user_data_dir() -> Path:
+    """The user's data directory (platformdirs), or RSAPP_DATA_DIR when set."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path(appname=APP_NAME, appauthor=False)
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{user_data_dir() / 'rsapp.sqlite3'}"
+
+
+def resolve_database_url(cli_value: str | None = None) -> str:
+    """`--db URL` wins over RSAPP_DATABASE_URL, which wins over the SQLite file in the data dir.
+
+    A bare path (no `://`) is taken as a SQLite file.
+    """
+    url = cli_value or os.environ.get(ENV_DATABASE_URL) or default_database_url()
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def current_user() -> str:
+    """The OS user, written to the change log."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name is not an error worth stopping for
+        return "ukjent"

@@ -1,0 +1,94 @@
+"""Engines, schema migrations (Alembic) and sessions.
+
+The schema is created and changed only by the migrations in `rsapp/migrations/`, never by
+`create_all` at run time. SQLite files run in WAL mode with foreign keys on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from rsapp.migrations import HEAD_REVISION
+
+
+class DatabaseError(RuntimeError):
+    """A database that cannot be opened or upgraded (Norwegian message)."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; creates the folder of a SQLite file."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision` with Alembic (imported only when needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade unless the database is already at the newest revision (the cheap check runs first)."""
+    try:
+        if current_revision(engine) == HEAD_REVISION:
+            return
+        upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - turned into a message the user can act on
+        raise DatabaseError(f"Kunne ikke åpne eller oppgradere databasen {engine.url!r}: {exc}") from exc
+
+
+def open_database(url: str, *, seed: bool = True) -> Engine:
+    """Engine with the schema up to date and, on a new database, the built-in data loaded."""
+    engine = make_engine(url)
+    ensure_schema(engine)
+    if seed:
+        from rsapp.seed import load_builtin
+
+        with Session(engine) as session:
+            load_builtin(session)
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,3 @@
+"""Alembic migrations of rsapp's schema. HEAD_REVISION must name the newest revision."""
+
+HEAD_REVISION = "0001_initial"

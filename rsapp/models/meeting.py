@@ -1,0 +1,51 @@
+"""Meetings of the SSU, their cases (saker) and the innstilling points of each case."""
+
+from datetime import date
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+# A meeting of a committee (utvalg), ordinary or extraordinary.
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    helsefellesskap_id: int | None = Field(default=None, foreign_key="helsefellesskap.id")
+    utvalg: str = Field(default="Strategisk samarbeidsutvalg", max_length=120)
+    date: date
+    extraordinary: bool = False
+    place: str = ""
+    final: bool = False
+
+
+# A case (sak) numbered NN-ÅÅÅÅ, running through the year; never two with one number.
+class Case(SQLModel, table=True):
+    __tablename__ = "meeting_case"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_case_year_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    round_id: int | None = Field(default=None, foreign_key="round.id")
+    year: int
+    number: int
+    position: int = 0  # order in the meeting's saksliste
+    title: str = Field(max_length=300)
+    case_type: str = Field(default="beslutningssak", max_length=20)  # beslutningssak | orienteringssak
+    kind: str = Field(
+        default="annet", max_length=20
+    )  # prioritering | orientering | orienteringer | eventuelt | annet
+    saksopplysninger: str = ""
+    vurdering: str = ""
+    attachments: str = ""  # one attachment per line
+    final: bool = False
+
+
+# One numbered point of a case's innstilling; optionally tied to an earmark, application or amount.
+class InnstillingPoint(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="meeting_case.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    text: str = ""
+    generated_text: str = ""  # the text as last generated from data, to detect the user's edits
+    source_key: str = Field(default="", max_length=60)  # e.g. earmark:3, application:5, regional, open:7
+    earmark_id: int | None = Field(default=None, foreign_key="earmark.id", ondelete="SET NULL")
+    application_id: int | None = Field(default=None, foreign_key="application.id", ondelete="SET NULL")
+    amount: int | None = None

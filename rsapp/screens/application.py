@@ -1,0 +1,98 @@
+"""One application in full: every form section, the budget lines and the source."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from rsapp.dates import format_date
+from rsapp.money import format_amount_or_missing, format_kr
+from rsapp.portfolio import ApplicationDetail, application_detail
+from rsapp.vocab import status_label
+
+if TYPE_CHECKING:
+    from rsapp.app import RsApp
+
+
+def budget_table(detail: ApplicationDetail, round_year: int | None = None) -> Table | Text:
+    lines = detail.budget_lines
+    if not lines or all(line.amount is None for line in lines):
+        return Text("Søkt beløp: ikke oppgitt", style="bold")
+    table = Table(title="Budsjettlinjer", title_justify="left", expand=False)
+    table.add_column("År")
+    table.add_column("Beløp", justify="right")
+    table.add_column("Formål")
+    table.add_column("Fra dokumentet", style="dim")
+    for line in lines:
+        amount = format_amount_or_missing(line.amount)
+        if line.amount_high is not None and line.amount is not None:
+            amount = f"{format_kr(line.amount)}–{format_kr(line.amount_high)}"
+        if line.needs_confirmation:
+            amount += " ⚠"
+        table.add_row(str(line.budget_year or "–"), amount, line.purpose, f"«{line.source_phrase}»")
+    table.add_section()
+    table.add_row("Sum", format_amount_or_missing(detail.summary.applied_total), "", "")
+    return table
+
+
+class ApplicationScreen(Screen[None]):
+    """Søknaden i sin helhet."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Tilbake", id="back", tooltip="Tilbake til porteføljen"),
+        Binding("backspace", "app.pop_screen", "Tilbake", show=False, id="back-alt"),
+    ]
+
+    def __init__(self, application_id: int) -> None:
+        super().__init__()
+        self.application_id = application_id
+
+    @property
+    def rsapp(self) -> RsApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with self.rsapp.session() as session:
+            detail = application_detail(session, self.application_id)
+        s, a = detail.summary, detail.application
+        yield Header(show_clock=False, icon="")
+        with VerticalScroll(id="application-body"):
+            yield Static(Text(s.title, style="bold"), id="application-title", classes="title")
+            facts = Table.grid(padding=(0, 2))
+            facts.add_column(style="bold")
+            facts.add_column()
+            for label, value in (
+                ("Helsefellesskap", s.helsefellesskap),
+                ("Prosjekteiere", a.owners or "–"),
+                ("Kommune(r)", ", ".join(s.municipalities) or "–"),
+                ("Kontaktperson(er)", a.contact_municipal or "–"),
+                ("Helseforetak", a.hospital_trust or "–"),
+                ("Kontaktperson", a.contact_trust or "–"),
+                (
+                    "Signert avtale",
+                    (a.agreement_text or "–")
+                    + (f" ({format_date(a.agreement_date)})" if a.agreement_date else ""),
+                ),
+                ("Periode", s.period or "ikke oppgitt"),
+                ("Status", status_label(a.status)),
+                ("Søkt totalt", format_amount_or_missing(s.applied_total)),
+                ("Kilde", a.source_document or "–"),
+            ):
+                facts.add_row(label, value)
+            yield Static(facts, id="application-facts")
+            yield Static(budget_table(detail), id="application-budget")
+            for heading, text in detail.sections:
+                yield Static(Text(heading, style="bold underline"), classes="section-heading")
+                yield Static(text, classes="section-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Søknad"
+        self.query_one("#application-body").focus()

@@ -1,0 +1,344 @@
+"""The portfolio: the round's pot in one line, and every application, sortable and searchable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from rsapp.money import format_amount_or_missing
+from rsapp.portfolio import (
+    ApplicationSummary,
+    RoundInfo,
+    default_round,
+    list_applications,
+    pot_header,
+    round_allocation,
+    rounds,
+)
+from rsapp.vocab import STATUS_LABELS, status_label
+
+if TYPE_CHECKING:
+    from rsapp.app import RsApp
+
+ALL = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    sort_key: Callable[[ApplicationSummary], Any]
+    right: bool = False
+
+
+def _amount_key(value: int | None) -> tuple[int, int]:
+    return (0, 0) if value is None else (1, value)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("rank", "Nr", lambda a: (a.round_key, a.rank or 0), right=True),
+    Column("title", "Prosjekt", lambda a: a.title.casefold()),
+    Column("owners", "Prosjekteiere", lambda a: a.owners.casefold()),
+    Column("municipalities", "Kommuner", lambda a: ", ".join(a.municipalities).casefold()),
+    Column("applied_year", "Søkt i år", lambda a: _amount_key(a.applied_year), right=True),
+    Column("applied_total", "Søkt totalt", lambda a: _amount_key(a.applied_total), right=True),
+    Column("period", "Periode", lambda a: a.period),
+    Column("status", "Status", lambda a: status_label(a.status)),
+)
+
+
+def matches(summary: ApplicationSummary, query: str) -> bool:
+    """Every word of the query occurs somewhere in the application's text."""
+    return all(word in summary.search_blob for word in query.casefold().split())
+
+
+class PortfolioScreen(Screen[None]):
+    """Søknadsportefølje."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Åpne", id="open", tooltip="Åpne søknaden", show=True),
+        Binding("slash", "focus_search", "Søk", id="search", tooltip="Søk i all tekst"),
+        Binding("s", "next_sort", "Sorter", id="sort", tooltip="Sorter etter neste kolonne"),
+        Binding("o", "reverse_sort", "Snu", id="reverse", tooltip="Snu sorteringsrekkefølgen"),
+        Binding("p", "prioritise", "Prioriter", id="prioritise", tooltip="Prioritering av runden"),
+        Binding("i", "import_files", "Importer", id="import", tooltip="Importer søknader fra filer"),
+        Binding("k", "cases", "Saker", id="cases", tooltip="Møter og saksfremlegg"),
+        Binding("ctrl+r", "refresh", "Oppdater", id="refresh", tooltip="Les databasen på nytt"),
+        Binding("escape", "clear_search", "Tøm søk", show=False, id="clear-search"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._all: list[ApplicationSummary] = []
+        self._rounds: list[RoundInfo] = []
+        self._sort_index = 0
+        self._sort_reverse = False
+
+    @property
+    def rsapp(self) -> RsApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with self.rsapp.session() as session:
+            self._rounds = rounds(session)
+            start = default_round(session)
+        hf_options = sorted({(r.helsefellesskap, r.helsefellesskap_key) for r in self._rounds})
+        yield Header(show_clock=False, icon="")
+        yield Static(id="pot-header")
+        with Horizontal(id="filters"):
+            yield Select(
+                [("Alle helsefellesskap", ALL), *hf_options],
+                value=start.helsefellesskap_key if start else ALL,
+                allow_blank=False,
+                id="filter-hf",
+                tooltip="Filtrer på helsefellesskap",
+            )
+            yield Select(
+                [("Alle runder", ALL), *((r.label, r.key) for r in self._rounds)],
+                value=start.key if start else ALL,
+                allow_blank=False,
+                id="filter-round",
+                tooltip="Filtrer på runde",
+            )
+            yield Select(
+                [("Alle statuser", ALL), *((label, code) for code, label in STATUS_LABELS.items())],
+                value=ALL,
+                allow_blank=False,
+                id="filter-status",
+                tooltip="Filtrer på status",
+            )
+            yield Input(placeholder="Søk i all tekst (/)", id="search")
+        yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
+        yield Static(id="portfolio-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Søknadsportefølje"
+        table = self.query_one("#applications", DataTable)
+        for column in COLUMNS:
+            table.add_column(column.label, key=column.key)
+        self.reload()
+        table.focus()
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        with self.rsapp.session() as session:
+            self._rounds = rounds(session)
+            self._all = list_applications(session)
+            info = self.current_round()
+            header = self._header_text(session, info)
+        self.query_one("#pot-header", Static).update(header)
+        self.refresh_table()
+
+    def _header_text(self, session, info: RoundInfo | None) -> Text:
+        if info is None:
+            return Text("Velg en runde for å se potten.", style="italic")
+        allocation = round_allocation(session, info.id)
+        text = Text()
+        text.append(f"{info.helsefellesskap} · {info.name}: ", style="bold")
+        if not allocation.ledger.pots:
+            text.append("pott ikke oppgitt")
+        else:
+            text.append(pot_header(allocation))
+        return text
+
+    def current_round(self) -> RoundInfo | None:
+        key = self.query_one("#filter-round", Select).value
+        for info in self._rounds:
+            if info.key == key:
+                return info
+        hf = self.query_one("#filter-hf", Select).value
+        for info in self._rounds:
+            if info.helsefellesskap_key == hf:
+                return info
+        return None
+
+    def visible(self) -> list[ApplicationSummary]:
+        hf = self.query_one("#filter-hf", Select).value
+        round_key = self.query_one("#filter-round", Select).value
+        status = self.query_one("#filter-status", Select).value
+        query = self.query_one("#search", Input).value
+        round_hf = {r.key: r.helsefellesskap_key for r in self._rounds}
+        rows = [
+            a
+            for a in self._all
+            if (hf == ALL or round_hf.get(a.round_key) == hf)
+            and (round_key == ALL or a.round_key == round_key)
+            and (status == ALL or a.status == status)
+            and (not query or matches(a, query))
+        ]
+        column = COLUMNS[self._sort_index]
+        rows.sort(key=column.sort_key, reverse=self._sort_reverse)
+        return rows
+
+    def refresh_table(self) -> None:
+        table = self.query_one("#applications", DataTable)
+        selected = self.selected_id()
+        table.clear()
+        rows = self.visible()
+        for a in rows:
+            cells: list[Any] = [
+                str(a.rank or ""),
+                a.title,
+                a.owners,
+                ", ".join(a.municipalities),
+                a.applied_year_label(),
+                format_amount_or_missing(a.applied_total),
+                a.period,
+                status_label(a.status),
+            ]
+            table.add_row(
+                *(
+                    Text(c, justify="right") if col.right else c
+                    for c, col in zip(cells, COLUMNS, strict=True)
+                ),
+                key=str(a.id),
+            )
+        if selected is not None and str(selected) in {str(a.id) for a in rows}:
+            table.move_cursor(row=table.get_row_index(str(selected)))
+        arrow = "↓" if self._sort_reverse else "↑"
+        self.query_one("#portfolio-status", Static).update(
+            f"{len(rows)} av {len(self._all)} søknader · sortert etter {COLUMNS[self._sort_index].label} {arrow}"
+        )
+
+    def selected_id(self) -> int | None:
+        table = self.query_one("#applications", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(row_key.value) if row_key.value is not None else None
+
+    # --- events --------------------------------------------------------------------------------
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "filter-hf":
+            round_select = self.query_one("#filter-round", Select)
+            hf = event.value
+            current = next((r for r in self._rounds if r.key == round_select.value), None)
+            if hf != ALL and current is not None and current.helsefellesskap_key != hf:
+                first = next((r for r in self._rounds if r.helsefellesskap_key == hf), None)
+                round_select.value = first.key if first else ALL
+        if event.select.id in {"filter-hf", "filter-round"}:
+            with self.rsapp.session() as session:
+                self.query_one("#pot-header", Static).update(self._header_text(session, self.current_round()))
+        self.refresh_table()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self) -> None:
+        self.refresh_table()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#applications", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#applications")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_application(int(event.row_key.value))  # type: ignore[arg-type]
+
+    @on(DataTable.HeaderSelected, "#applications")
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        index = next(i for i, c in enumerate(COLUMNS) if c.key == event.column_key.value)
+        if index == self._sort_index:
+            self._sort_reverse = not self._sort_reverse
+        else:
+            self._sort_index, self._sort_reverse = index, False
+        self.refresh_table()
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def open_application(self, application_id: int) -> None:
+        from rsapp.screens.application import ApplicationScreen
+
+        self.app.push_screen(ApplicationScreen(application_id))
+
+    def action_open(self) -> None:
+        app_id = self.selected_id()
+        if app_id is None:
+            self.notify("Ingen søknad er valgt.", severity="warning")
+            return
+        self.open_application(app_id)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        self.query_one("#applications", DataTable).focus()
+
+    def action_next_sort(self) -> None:
+        self._sort_index = (self._sort_index + 1) % len(COLUMNS)
+        self._sort_reverse = False
+        self.refresh_table()
+
+    def action_reverse_sort(self) -> None:
+        self._sort_reverse = not self._sort_reverse
+        self.refresh_table()
+
+    def action_refresh(self) -> None:
+        self.reload()
+        self.notify("Oppdatert fra databasen.")
+
+    def _round_or_warn(self) -> RoundInfo | None:
+        info = self.current_round()
+        if info is None:
+            self.notify("Velg en runde først (filteret «runde»).", severity="warning")
+        return info
+
+    def action_prioritise(self) -> None:
+        info = self._round_or_warn()
+        if info is None:
+            return
+        try:
+            from rsapp.screens.prioritisation import PrioritisationScreen
+        except ImportError:
+            self.notify("Prioriteringsbildet er ikke tilgjengelig ennå.", severity="error")
+            return
+        self.app.push_screen(PrioritisationScreen(info.id), callback=lambda _=None: self.reload())
+
+    def action_import_files(self) -> None:
+        try:
+            from rsapp.screens.import_screen import ImportScreen
+        except ImportError:
+            self.notify("Importbildet er ikke tilgjengelig ennå.", severity="error")
+            return
+        info = self.current_round()
+        self.app.push_screen(ImportScreen(info.id if info else None), callback=lambda _=None: self.reload())
+
+    def action_cases(self) -> None:
+        try:
+            from rsapp.screens.cases import CasesScreen
+        except ImportError:
+            self.notify("Saksbildet er ikke tilgjengelig ennå.", severity="error")
+            return
+        info = self.current_round()
+        self.app.push_screen(CasesScreen(info.id if info else None), callback=lambda _=None: self.reload())
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Søknad: åpne valgt søknad", "Vis alle feltene i søknaden", self.action_open)
+        yield SystemCommand("Søk: i all tekst", "Flytt markøren til søkefeltet", self.action_focus_search)
+        yield SystemCommand(
+            "Sorter: neste kolonne", "Sorter tabellen etter neste kolonne", self.action_next_sort
+        )
+        yield SystemCommand("Sorter: snu rekkefølgen", "Stigende eller synkende", self.action_reverse_sort)
+        yield SystemCommand(
+            "Prioritering: åpne runden", "Avsetninger og rangering i potten", self.action_prioritise
+        )
+        yield SystemCommand(
+            "Import: søknader fra filer", "Word, PDF, tekst eller Markdown", self.action_import_files
+        )
+        yield SystemCommand(
+            "Sak: møter og saksfremlegg", "Saksliste, innstilling og dokumenter", self.action_cases
+        )
+        yield SystemCommand("Oppdater: les databasen på nytt", "Vis endringer fra andre", self.action_refresh)

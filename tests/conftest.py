@@ -1,0 +1,78 @@
+"""Shared fixtures: a real SQLite file per test, and a real PostgreSQL server for the suite."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from rsapp.db import open_database
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+TODAY = date(2025, 10, 20)  # Monday of week 43, 2025: the extraordinary SSU meeting
+
+_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data or config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("RSAPP_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "share"))
+    monkeypatch.delenv("RSAPP_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    from tests.pgserver import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'rsapp.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'rsapp.sqlite3'}"
+    server = request.getfixturevalue("pg_server")
+    return server.create_database(f"rsapp_test_{os.getpid()}_{next(_counter)}")
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    """A SQLite file with the schema migrated and the built-in data loaded."""
+    eng = open_database(sqlite_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def any_engine(db_url: str) -> Iterator[Engine]:
+    """Like `engine`, on SQLite and on PostgreSQL."""
+    eng = open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as s:
+        yield s
