@@ -30,7 +30,7 @@ class RsApp(App[int]):
             "ctrl+p",
             "command_palette",
             "Kommandoer",
-            show=True,
+            show=False,
             priority=True,
             id="command-palette",
             tooltip="Åpne kommandopaletten",

@@ -42,6 +42,12 @@ class RoundInfo:
     def label(self) -> str:
         return f"{self.helsefellesskap} – {self.name}"
 
+    @property
+    def short_label(self) -> str:
+        """E.g. "Helgeland 2026", for narrow places such as filters."""
+        short = self.helsefellesskap.removeprefix("Helsefellesskapet ").removeprefix("Helsefellesskap ")
+        return f"{short} {self.year}"
+
 
 @dataclass(slots=True)
 class ApplicationSummary:

@@ -42,7 +42,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
+        stack = [s for s in self.app.screen_stack if s is not self]
+        below = stack[-1] if stack else None
         table = Table(title="Taster", expand=True, title_justify="left")
         table.add_column("Tast", style="bold", no_wrap=True)
         table.add_column("Gjør")

@@ -38,6 +38,7 @@ class Column:
     label: str
     sort_key: Callable[[ApplicationSummary], Any]
     right: bool = False
+    width: int | None = None
 
 
 def _amount_key(value: int | None) -> tuple[int, int]:
@@ -45,14 +46,14 @@ def _amount_key(value: int | None) -> tuple[int, int]:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("rank", "Nr", lambda a: (a.round_key, a.rank or 0), right=True),
-    Column("title", "Prosjekt", lambda a: a.title.casefold()),
-    Column("owners", "Prosjekteiere", lambda a: a.owners.casefold()),
-    Column("municipalities", "Kommuner", lambda a: ", ".join(a.municipalities).casefold()),
-    Column("applied_year", "Søkt i år", lambda a: _amount_key(a.applied_year), right=True),
-    Column("applied_total", "Søkt totalt", lambda a: _amount_key(a.applied_total), right=True),
-    Column("period", "Periode", lambda a: a.period),
-    Column("status", "Status", lambda a: status_label(a.status)),
+    Column("rank", "Nr", lambda a: (a.round_key, a.rank or 0), right=True, width=3),
+    Column("title", "Prosjekt", lambda a: a.title.casefold(), width=44),
+    Column("owners", "Prosjekteiere", lambda a: a.owners.casefold(), width=30),
+    Column("municipalities", "Kommuner", lambda a: ", ".join(a.municipalities).casefold(), width=20),
+    Column("applied_year", "Søkt i år", lambda a: _amount_key(a.applied_year), right=True, width=18),
+    Column("applied_total", "Søkt totalt", lambda a: _amount_key(a.applied_total), right=True, width=14),
+    Column("period", "Periode", lambda a: a.period, width=21),
+    Column("status", "Status", lambda a: status_label(a.status), width=15),
 )
 
 
@@ -103,7 +104,7 @@ class PortfolioScreen(Screen[None]):
                 tooltip="Filtrer på helsefellesskap",
             )
             yield Select(
-                [("Alle runder", ALL), *((r.label, r.key) for r in self._rounds)],
+                [("Alle runder", ALL), *((r.short_label, r.key) for r in self._rounds)],
                 value=start.key if start else ALL,
                 allow_blank=False,
                 id="filter-round",
@@ -125,7 +126,7 @@ class PortfolioScreen(Screen[None]):
         self.title = "Søknadsportefølje"
         table = self.query_one("#applications", DataTable)
         for column in COLUMNS:
-            table.add_column(column.label, key=column.key)
+            table.add_column(column.label, key=column.key, width=column.width)
         self.reload()
         table.focus()
 
