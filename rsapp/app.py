@@ -5,17 +5,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
 from rsapp.config import resolve_database_url
+from rsapp.reader import Reader, SessionReader, SqliteReader, sqlite_path, sqlite_ready
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 class RsApp(App[int]):
@@ -40,19 +46,58 @@ class RsApp(App[int]):
         Binding("q", "quit", "Avslutt", id="quit", tooltip="Avslutt rsapp"),
     ]
 
-    def __init__(self, engine: Engine, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine | None = None,
+        database_url: str | None = None,
+        reader: Reader | None = None,
+        today: date | None = None,
+    ) -> None:
         super().__init__()
-        self.engine = engine
+        if engine is None and database_url is None:
+            raise ValueError("RsApp needs an engine or a database URL")
+        self._engine = engine
+        self.database_url = database_url or str(engine.url)  # type: ignore[union-attr]
+        self._reader = reader
+        self._engine_lock = threading.Lock()
         self.today = today or date.today()
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, opened (schema checked, built-in data loaded) on first use."""
+        with self._engine_lock:
+            if self._engine is None:
+                from rsapp.db import open_database
+
+                self._engine = open_database(self.database_url)
+            return self._engine
 
     def session(self) -> Session:
         """A new session on the app's database (use in a `with` block)."""
+        from sqlmodel import Session
+
         return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        """A reader for the read side: the fast stdlib one where there is one, else a session."""
+        if self._reader is not None:
+            yield self._reader
+            return
+        with self.session() as session:
+            yield SessionReader(session)
 
     def on_mount(self) -> None:
         from rsapp.screens.portfolio import PortfolioScreen
 
         self.push_screen(PortfolioScreen())
+        if self._engine is None:
+            self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """After the first frame: open the full database layer in a thread, ready for the first edit."""
+        self.run_worker(lambda: self.engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -76,9 +121,19 @@ class RsApp(App[int]):
 def make_app(
     *, database_url: str | None = None, engine: Engine | None = None, today: date | None = None
 ) -> RsApp:
-    """The app on `database_url` (or an already opened `engine`), schema migrated and data loaded."""
-    if engine is None:
-        from rsapp.db import open_database
+    """The app on `database_url` (or an already opened `engine`), schema migrated and data loaded.
 
-        engine = open_database(resolve_database_url(database_url))
-    return RsApp(engine, today=today)
+    A SQLite file that is already migrated and loaded is first read through the standard library,
+    so the first frame does not wait for SQLAlchemy; the engine opens right after it.
+    """
+    from rsapp.migrations import HEAD_REVISION
+
+    if engine is not None:
+        return RsApp(engine=engine, today=today)
+    url = resolve_database_url(database_url)
+    path = sqlite_path(url)
+    if path is not None and sqlite_ready(path, HEAD_REVISION):
+        return RsApp(database_url=url, reader=SqliteReader(path), today=today)
+    from rsapp.db import open_database
+
+    return RsApp(engine=open_database(url), database_url=url, today=today)

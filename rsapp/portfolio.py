@@ -7,26 +7,17 @@ The money figures come from `rsapp.allocation`, so every total shown is computed
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from rsapp.allocation import Allocation, ApplicationInput, EarmarkInput, PotInput, allocate
-from rsapp.models import (
-    Application,
-    ApplicationMunicipality,
-    BudgetLine,
-    Earmark,
-    EarmarkAmount,
-    FieldSource,
-    Helsefellesskap,
-    Municipality,
-    Pot,
-    Round,
-)
+from rsapp.reader import as_date, as_reader
 from rsapp.vocab import SECTION_HEADINGS
 
+if TYPE_CHECKING:
+    from rsapp.models import Application, BudgetLine, FieldSource
 
 @dataclass(slots=True)
 class RoundInfo:
@@ -87,143 +78,165 @@ class ApplicationDetail:
     sources: list[FieldSource] = field(default_factory=list)
 
 
-def application_title(app: Application) -> str:
-    return app.name.strip() or app.working_title.strip() or "(uten navn)"
+def application_title(app: Any) -> str:
+    """The name on the form, else the working title, else a placeholder."""
+    return (app.name or "").strip() or (app.working_title or "").strip() or "(uten navn)"
 
 
-def rounds(session: Session) -> list[RoundInfo]:
-    rows = session.exec(
-        select(Round, Helsefellesskap)
-        .join(Helsefellesskap, col(Helsefellesskap.id) == Round.helsefellesskap_id)
-        .order_by(col(Round.year).desc(), Helsefellesskap.name)
-    ).all()
-    return [
-        RoundInfo(r.id, r.key, r.year, r.name, hf.name, hf.key, hf.hospital_trust)  # type: ignore[arg-type]
-        for r, hf in rows
-    ]
+def _title(name: str | None, working_title: str | None) -> str:
+    return (name or "").strip() or (working_title or "").strip() or "(uten navn)"
 
 
-def round_by_key(session: Session, key: str) -> RoundInfo:
-    for info in rounds(session):
+_ROUNDS_SQL = """
+SELECT r.id, r.key, r.year, r.name, h.name, h.key, h.hospital_trust
+FROM "round" r JOIN helsefellesskap h ON h.id = r.helsefellesskap_id
+ORDER BY r.year DESC, h.name
+"""
+
+
+def rounds(source: Any) -> list[RoundInfo]:
+    """Every round, newest first. `source` is a Session or a Reader."""
+    return [RoundInfo(*row) for row in as_reader(source).rows(_ROUNDS_SQL)]
+
+
+def round_by_key(source: Any, key: str) -> RoundInfo:
+    all_rounds = rounds(source)
+    for info in all_rounds:
         if info.key == key:
             return info
-    known = ", ".join(info.key for info in rounds(session))
+    known = ", ".join(info.key for info in all_rounds)
     raise LookupError(f"Fant ingen runde «{key}». Kjente runder: {known}")
 
 
-def default_round(session: Session) -> RoundInfo | None:
+def default_round(source: Any) -> RoundInfo | None:
     """The newest Helgeland round, else the newest round."""
-    all_rounds = rounds(session)
+    all_rounds = rounds(source)
     for info in all_rounds:
         if info.helsefellesskap_key == "helgeland":
             return info
     return all_rounds[0] if all_rounds else None
 
 
-def applied_amounts(lines: list[BudgetLine]) -> tuple[dict[int | None, int], int | None]:
-    """Budget lines -> (applied per budget year, key None for lines with no year; total or None)."""
+def applied_amounts(lines: Iterable[Any]) -> tuple[dict[int | None, int], int | None]:
+    """Budget lines (objects or (year, amount) pairs) -> (applied per budget year, key None for
+    lines with no year; total, or None when no amount is stated)."""
     by_year: dict[int | None, int] = defaultdict(int)
     stated = False
     for line in lines:
-        if line.amount is None:
+        year, amount = (line.budget_year, line.amount) if hasattr(line, "amount") else line
+        if amount is None:
             continue
         stated = True
-        by_year[line.budget_year] += line.amount
+        by_year[year] += amount
     return dict(by_year), (sum(by_year.values()) if stated else None)
 
 
-def _lines_by_application(session: Session, app_ids: list[int]) -> dict[int, list[BudgetLine]]:
-    out: dict[int, list[BudgetLine]] = defaultdict(list)
-    if not app_ids:
-        return out
-    for line in session.exec(
-        select(BudgetLine).where(col(BudgetLine.application_id).in_(app_ids)).order_by(BudgetLine.position)
+def _where_round(alias: str, round_id: int | None) -> tuple[str, dict[str, Any]]:
+    if round_id is None:
+        return "", {}
+    return f" WHERE {alias}.round_id = :round_id", {"round_id": round_id}
+
+
+def _budget_by_application(reader: Any, round_id: int | None) -> dict[int, list[tuple[int | None, int | None]]]:
+    where, params = _where_round("a", round_id)
+    out: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for app_id, year, amount in reader.rows(
+        "SELECT b.application_id, b.budget_year, b.amount FROM budgetline b"
+        f" JOIN application a ON a.id = b.application_id{where} ORDER BY b.application_id, b.position, b.id",
+        params,
     ):
-        out[line.application_id].append(line)
+        out[app_id].append((year, amount))
     return out
 
 
-def _municipalities_by_application(session: Session, app_ids: list[int]) -> dict[int, list[str]]:
+def _municipalities_by_application(reader: Any, round_id: int | None) -> dict[int, list[str]]:
+    where, params = _where_round("a", round_id)
     out: dict[int, list[str]] = defaultdict(list)
-    if not app_ids:
-        return out
-    rows = session.exec(
-        select(ApplicationMunicipality.application_id, Municipality.name)
-        .join(Municipality, col(Municipality.id) == ApplicationMunicipality.municipality_id)
-        .where(col(ApplicationMunicipality.application_id).in_(app_ids))
-        .order_by(ApplicationMunicipality.position)
-    ).all()
-    for app_id, name in rows:
+    for app_id, name in reader.rows(
+        "SELECT am.application_id, m.name FROM applicationmunicipality am"
+        " JOIN municipality m ON m.id = am.municipality_id"
+        f" JOIN application a ON a.id = am.application_id{where} ORDER BY am.application_id, am.position",
+        params,
+    ):
         out[app_id].append(name)
     return out
 
 
-def _period_label(app: Application) -> str:
+def _period_label(start: date | None, end: date | None, text: str) -> str:
     from rsapp.dates import format_date
 
-    if app.period_start and app.period_end:
-        return f"{format_date(app.period_start)}–{format_date(app.period_end)}"
-    return app.period_text
+    if start and end:
+        return f"{format_date(start)}–{format_date(end)}"
+    return text or ""
 
 
-def _summaries(
-    session: Session, apps: list[Application], round_infos: dict[int, RoundInfo]
-) -> list[ApplicationSummary]:
-    ids = [a.id for a in apps if a.id is not None]
-    lines = _lines_by_application(session, ids)
-    munis = _municipalities_by_application(session, ids)
+_SUMMARY_COLUMNS = (
+    "id, round_id, name, working_title, owners, hospital_trust, status, rank, period_start, period_end,"
+    " period_text, contact_municipal, contact_trust, agreement_text, comment, " + ", ".join(SECTION_HEADINGS)
+)
+
+
+def list_applications(source: Any, round_id: int | None = None) -> list[ApplicationSummary]:
+    """Every application (of one round, or all), in rank order within each round."""
+    reader = as_reader(source)
+    infos = {info.id: info for info in rounds(reader)}
+    where, params = _where_round("a", round_id)
+    rows = reader.rows(
+        f"SELECT {_SUMMARY_COLUMNS} FROM application a{where} ORDER BY a.round_id, a.rank, a.id", params
+    )
+    lines = _budget_by_application(reader, round_id)
+    munis = _municipalities_by_application(reader, round_id)
     out: list[ApplicationSummary] = []
-    for a in apps:
-        info = round_infos[a.round_id]
-        by_year, total = applied_amounts(lines.get(a.id, []))  # type: ignore[arg-type]
-        applied_year = by_year.get(info.year) if total is not None else None
-        m = munis.get(a.id, [])  # type: ignore[arg-type]
-        blob_parts = [application_title(a), a.owners, a.hospital_trust, " ".join(m), info.helsefellesskap]
-        blob_parts += [getattr(a, column) for column in SECTION_HEADINGS]
-        blob_parts += [a.contact_municipal, a.contact_trust, a.agreement_text, a.period_text, a.comment]
+    for row in rows:
+        (app_id, rid, name, working_title, owners, trust, status, rank, p_start, p_end, p_text,
+         c_muni, c_trust, agreement, comment, *sections) = row
+        info = infos[rid]
+        by_year, total = applied_amounts(lines.get(app_id, []))
+        m = munis.get(app_id, [])
+        title = _title(name, working_title)
+        blob = " ".join(
+            [title, owners, trust, " ".join(m), info.helsefellesskap, c_muni, c_trust, agreement, p_text or "",
+             comment, *sections]
+        )
         out.append(
             ApplicationSummary(
-                id=a.id,  # type: ignore[arg-type]
-                round_id=a.round_id,
+                id=app_id,
+                round_id=rid,
                 round_key=info.key,
                 helsefellesskap=info.helsefellesskap,
-                title=application_title(a),
-                owners=a.owners,
+                title=title,
+                owners=owners,
                 municipalities=m,
-                hospital_trust=a.hospital_trust,
-                applied_year=applied_year,
+                hospital_trust=trust,
+                applied_year=by_year.get(info.year) if total is not None else None,
                 applied_total=total,
-                period=_period_label(a),
-                status=a.status,
-                rank=a.rank,
+                period=_period_label(as_date(p_start), as_date(p_end), p_text),
+                status=status,
+                rank=rank,
                 has_unyeared=None in by_year,
-                search_blob=" ".join(blob_parts).casefold(),
+                search_blob=blob.casefold(),
             )
         )
     return out
 
 
-def list_applications(session: Session, round_id: int | None = None) -> list[ApplicationSummary]:
-    """Every application (of one round, or all), in rank order within each round."""
-    infos = {info.id: info for info in rounds(session)}
-    query = select(Application)
-    if round_id is not None:
-        query = query.where(Application.round_id == round_id)
-    apps = list(session.exec(query.order_by(Application.round_id, Application.rank, Application.id)))
-    return _summaries(session, apps, infos)
+def application_detail(session: Any, application_id: int) -> ApplicationDetail:
+    """One application with its budget lines, sections and provenance (needs a SQLModel Session)."""
+    from sqlmodel import select
 
+    from rsapp.models import Application, BudgetLine, FieldSource
 
-def application_detail(session: Session, application_id: int) -> ApplicationDetail:
     app = session.get(Application, application_id)
     if app is None:
         raise LookupError(f"Fant ingen søknad med id {application_id}")
-    infos = {info.id: info for info in rounds(session)}
-    summary = _summaries(session, [app], infos)[0]
-    lines = _lines_by_application(session, [application_id]).get(application_id, [])
+    summary = next(s for s in list_applications(session, app.round_id) if s.id == application_id)
+    lines = list(
+        session.exec(
+            select(BudgetLine).where(BudgetLine.application_id == application_id).order_by(BudgetLine.position)
+        )
+    )
     sections = [
-        (heading, getattr(app, column))
-        for column, heading in SECTION_HEADINGS.items()
-        if getattr(app, column).strip()
+        (heading, getattr(app, column)) for column, heading in SECTION_HEADINGS.items() if getattr(app, column).strip()
     ]
     sources = list(session.exec(select(FieldSource).where(FieldSource.application_id == application_id)))
     return ApplicationDetail(summary, app, lines, sections, sources)
@@ -233,54 +246,60 @@ def application_detail(session: Session, application_id: int) -> ApplicationDeta
 
 
 def allocation_inputs(
-    session: Session, round_id: int
+    source: Any, round_id: int
 ) -> tuple[list[PotInput], list[EarmarkInput], list[ApplicationInput], int]:
     """Everything `rsapp.allocation.allocate` needs for one round, read from the database."""
-    round_ = session.get(Round, round_id)
-    if round_ is None:
+    reader = as_reader(source)
+    found = reader.rows('SELECT year FROM "round" WHERE id = :round_id', {"round_id": round_id})
+    if not found:
         raise LookupError(f"Fant ingen runde med id {round_id}")
+    params = {"round_id": round_id}
     pots = [
-        PotInput(p.budget_year, p.amount, p.origin, p.confirmed)
-        for p in session.exec(select(Pot).where(Pot.round_id == round_id).order_by(Pot.budget_year, Pot.id))
-    ]
-    earmarks_db = list(
-        session.exec(
-            select(Earmark).where(Earmark.round_id == round_id).order_by(Earmark.position, Earmark.id)
+        PotInput(year, amount, origin, bool(confirmed))
+        for year, amount, origin, confirmed in reader.rows(
+            "SELECT budget_year, amount, origin, confirmed FROM pot WHERE round_id = :round_id"
+            " ORDER BY budget_year, id",
+            params,
         )
-    )
-    amounts: dict[int, dict[int, int]] = defaultdict(dict)
-    if earmarks_db:
-        for ea in session.exec(
-            select(EarmarkAmount).where(col(EarmarkAmount.earmark_id).in_([e.id for e in earmarks_db]))
-        ):
-            amounts[ea.earmark_id][ea.budget_year] = ea.amount
-    earmarks = [
-        EarmarkInput(e.id, e.name, {} if e.is_open else amounts.get(e.id, {}), e.is_open)  # type: ignore[arg-type]
-        for e in earmarks_db
     ]
-    apps = list(
-        session.exec(select(Application).where(Application.round_id == round_id).order_by(Application.rank))
-    )
-    lines = _lines_by_application(session, [a.id for a in apps])  # type: ignore[misc]
+    amounts: dict[int, dict[int, int]] = defaultdict(dict)
+    for earmark_id, year, amount in reader.rows(
+        "SELECT ea.earmark_id, ea.budget_year, ea.amount FROM earmarkamount ea"
+        " JOIN earmark e ON e.id = ea.earmark_id WHERE e.round_id = :round_id",
+        params,
+    ):
+        amounts[earmark_id][year] = amount
+    earmarks = [
+        EarmarkInput(earmark_id, name, {} if is_open else amounts.get(earmark_id, {}), bool(is_open))
+        for earmark_id, name, is_open in reader.rows(
+            "SELECT id, name, is_open FROM earmark WHERE round_id = :round_id ORDER BY position, id", params
+        )
+    ]
+    lines = _budget_by_application(reader, round_id)
     inputs = []
-    for a in apps:
-        by_year, total = applied_amounts(lines.get(a.id, []))  # type: ignore[arg-type]
+    for app_id, name, working_title, rank, granted, route in reader.rows(
+        "SELECT id, name, working_title, rank, granted, route FROM application"
+        " WHERE round_id = :round_id ORDER BY rank, id",
+        params,
+    ):
+        by_year, total = applied_amounts(lines.get(app_id, []))
         inputs.append(
             ApplicationInput(
-                key=a.id,  # type: ignore[arg-type]
-                name=application_title(a),
-                rank=a.rank or 0,
+                key=app_id,
+                name=_title(name, working_title),
+                rank=rank or 0,
                 applied_by_year=by_year,
                 applied_total=total,
-                granted=a.granted,
-                route=a.route,
+                granted=granted,
+                route=route,
             )
         )
-    return pots, earmarks, inputs, round_.year
+    return pots, earmarks, inputs, found[0][0]
 
 
-def round_allocation(session: Session, round_id: int) -> Allocation:
-    pots, earmarks, apps, year = allocation_inputs(session, round_id)
+def round_allocation(source: Any, round_id: int) -> Allocation:
+    """The allocation of a round: the one computation every screen, export and document uses."""
+    pots, earmarks, apps, year = allocation_inputs(source, round_id)
     return allocate(pots, earmarks, apps, round_year=year)
 
 

@@ -24,6 +24,7 @@ from rsapp.portfolio import (
     round_allocation,
     rounds,
 )
+from rsapp.reader import Reader
 from rsapp.vocab import STATUS_LABELS, status_label
 
 if TYPE_CHECKING:
@@ -89,34 +90,15 @@ class PortfolioScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        with self.rsapp.session() as session:
-            self._rounds = rounds(session)
-            start = default_round(session)
-        hf_options = sorted({(r.helsefellesskap, r.helsefellesskap_key) for r in self._rounds})
+        with self.rsapp.read() as reader:
+            self._rounds = rounds(reader)
+            start = default_round(reader)
         yield Header(show_clock=False, icon="")
         yield Static(id="pot-header")
+        self.filter_hf = start.helsefellesskap_key if start else ALL
+        self.filter_round = start.key if start else ALL
+        self.filter_status = ALL
         with Horizontal(id="filters"):
-            yield Select(
-                [("Alle helsefellesskap", ALL), *hf_options],
-                value=start.helsefellesskap_key if start else ALL,
-                allow_blank=False,
-                id="filter-hf",
-                tooltip="Filtrer på helsefellesskap",
-            )
-            yield Select(
-                [("Alle runder", ALL), *((r.short_label, r.key) for r in self._rounds)],
-                value=start.key if start else ALL,
-                allow_blank=False,
-                id="filter-round",
-                tooltip="Filtrer på runde",
-            )
-            yield Select(
-                [("Alle statuser", ALL), *((label, code) for code, label in STATUS_LABELS.items())],
-                value=ALL,
-                allow_blank=False,
-                id="filter-status",
-                tooltip="Filtrer på status",
-            )
             yield Input(placeholder="Søk i all tekst (/)", id="search")
         yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
         yield Static(id="portfolio-status")
@@ -129,22 +111,51 @@ class PortfolioScreen(Screen[None]):
             table.add_column(column.label, key=column.key, width=column.width)
         self.reload()
         table.focus()
+        # The filter menus are the costliest widgets here: they follow the first frame.
+        self.call_after_refresh(self._mount_filters)
+
+    def _mount_filters(self) -> None:
+        hf_options = sorted({(r.helsefellesskap, r.helsefellesskap_key) for r in self._rounds})
+        self.query_one("#filters", Horizontal).mount(
+            Select(
+                [("Alle helsefellesskap", ALL), *hf_options],
+                value=self.filter_hf,
+                allow_blank=False,
+                id="filter-hf",
+                tooltip="Filtrer på helsefellesskap",
+            ),
+            Select(
+                [("Alle runder", ALL), *((r.short_label, r.key) for r in self._rounds)],
+                value=self.filter_round,
+                allow_blank=False,
+                id="filter-round",
+                tooltip="Filtrer på runde",
+            ),
+            Select(
+                [("Alle statuser", ALL), *((label, code) for code, label in STATUS_LABELS.items())],
+                value=self.filter_status,
+                allow_blank=False,
+                id="filter-status",
+                tooltip="Filtrer på status",
+            ),
+            before="#search",
+        )
 
     # --- data ----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        with self.rsapp.session() as session:
-            self._rounds = rounds(session)
-            self._all = list_applications(session)
+        with self.rsapp.read() as reader:
+            self._rounds = rounds(reader)
+            self._all = list_applications(reader)
             info = self.current_round()
-            header = self._header_text(session, info)
+            header = self._header_text(reader, info)
         self.query_one("#pot-header", Static).update(header)
         self.refresh_table()
 
-    def _header_text(self, session, info: RoundInfo | None) -> Text:
+    def _header_text(self, reader: Reader, info: RoundInfo | None) -> Text:
         if info is None:
             return Text("Velg en runde for å se potten.", style="italic")
-        allocation = round_allocation(session, info.id)
+        allocation = round_allocation(reader, info.id)
         text = Text()
         text.append(f"{info.helsefellesskap} · {info.name}: ", style="bold")
         if not allocation.ledger.pots:
@@ -154,20 +165,17 @@ class PortfolioScreen(Screen[None]):
         return text
 
     def current_round(self) -> RoundInfo | None:
-        key = self.query_one("#filter-round", Select).value
         for info in self._rounds:
-            if info.key == key:
+            if info.key == self.filter_round:
                 return info
-        hf = self.query_one("#filter-hf", Select).value
+        hf = self.filter_hf
         for info in self._rounds:
             if info.helsefellesskap_key == hf:
                 return info
         return None
 
     def visible(self) -> list[ApplicationSummary]:
-        hf = self.query_one("#filter-hf", Select).value
-        round_key = self.query_one("#filter-round", Select).value
-        status = self.query_one("#filter-status", Select).value
+        hf, round_key, status = self.filter_hf, self.filter_round, self.filter_status
         query = self.query_one("#search", Input).value
         round_hf = {r.key: r.helsefellesskap_key for r in self._rounds}
         rows = [
@@ -223,16 +231,27 @@ class PortfolioScreen(Screen[None]):
 
     @on(Select.Changed)
     def _filter_changed(self, event: Select.Changed) -> None:
+        value = str(event.value)
         if event.select.id == "filter-hf":
-            round_select = self.query_one("#filter-round", Select)
-            hf = event.value
-            current = next((r for r in self._rounds if r.key == round_select.value), None)
-            if hf != ALL and current is not None and current.helsefellesskap_key != hf:
-                first = next((r for r in self._rounds if r.helsefellesskap_key == hf), None)
-                round_select.value = first.key if first else ALL
+            if value == self.filter_hf:
+                return
+            self.filter_hf = value
+            current = next((r for r in self._rounds if r.key == self.filter_round), None)
+            if value != ALL and current is not None and current.helsefellesskap_key != value:
+                first = next((r for r in self._rounds if r.helsefellesskap_key == value), None)
+                self.filter_round = first.key if first else ALL
+                self.query_one("#filter-round", Select).value = self.filter_round
+        elif event.select.id == "filter-round":
+            if value == self.filter_round:
+                return
+            self.filter_round = value
+        elif event.select.id == "filter-status":
+            if value == self.filter_status:
+                return
+            self.filter_status = value
         if event.select.id in {"filter-hf", "filter-round"}:
-            with self.rsapp.session() as session:
-                self.query_one("#pot-header", Static).update(self._header_text(session, self.current_round()))
+            with self.rsapp.read() as reader:
+                self.query_one("#pot-header", Static).update(self._header_text(reader, self.current_round()))
         self.refresh_table()
 
     @on(Input.Changed, "#search")
