@@ -107,6 +107,12 @@ class RsApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_export_excel(self, round_id: int) -> None:
+        """Ask for a file name and export the round's prioritisation list to Excel."""
+        from rsapp.screens.export_excel import start_excel_export
+
+        start_excel_export(self, round_id)
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder="Søk etter kommandoer …"))

@@ -1,9 +1,64 @@
-"""`rsapp export …` (registered by its owner module)."""
+"""`rsapp export excel --round KEY [-o FILE] [--force]`: the prioritisation list as .xlsx."""
 
 from __future__ import annotations
 
 import argparse
 
+from rsapp.cli.common import CliError, open_engine
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Filled in by the export feature."""
+    p = sub.add_parser("export", aliases=["eksport"], help="eksporter en runde til fil")
+    kinds = p.add_subparsers(dest="export_kind", metavar="FORMAT", required=True)
+    x = kinds.add_parser(
+        "excel",
+        help="prioriteringslisten til Helse Nord som Excel-fil (.xlsx)",
+        description="Skriver prioriteringslisten (arkene Prioritering, Avsetninger, Pott og Regional liste) "
+        "med formler som regner seg om når et beløp endres.",
+    )
+    x.add_argument(
+        "--round", dest="round_key", required=True, metavar="RUNDE", help="runde, f.eks. helgeland-2026"
+    )
+    x.add_argument(
+        "-o",
+        "--output",
+        dest="output",
+        metavar="FIL",
+        help="filen som skal skrives (standard: Prioritering_<helsefellesskap>_<år>_<dato>.xlsx i gjeldende mappe)",
+    )
+    x.add_argument("--force", action="store_true", help="overskriv filen hvis den finnes fra før")
+    x.set_defaults(handler=excel_cmd)
+
+
+def excel_cmd(args: argparse.Namespace) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+    from rsapp.allocation import AllocationError
+    from rsapp.export.excel import ExportError, ExportFileExists, default_filename, export_round
+    from rsapp.portfolio import round_by_key
+
+    today = date.today()
+    engine = open_engine(args)
+    with Session(engine) as session:
+        try:
+            info = round_by_key(session, args.round_key)
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        target = (
+            Path(args.output)
+            if args.output
+            else Path(default_filename(info.helsefellesskap, info.year, today))
+        )
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        try:
+            written = export_round(session, info.id, target, today=today, force=args.force)
+        except ExportFileExists as exc:
+            raise CliError(f"Filen {exc.path} finnes fra før. Bruk --force for å overskrive den.") from exc
+        except (ExportError, AllocationError) as exc:
+            raise CliError(str(exc)) from exc
+    print(f"Skrev {written}")
+    return 0

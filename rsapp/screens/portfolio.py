@@ -74,6 +74,7 @@ class PortfolioScreen(Screen[None]):
         Binding("p", "prioritise", "Prioriter", id="prioritise", tooltip="Prioritering av runden"),
         Binding("i", "import_files", "Importer", id="import", tooltip="Importer søknader fra filer"),
         Binding("k", "cases", "Saker", id="cases", tooltip="Møter og saksfremlegg"),
+        Binding("e", "export_excel", "Excel", id="export-excel", tooltip="Eksporter prioriteringslisten til Excel"),
         Binding("ctrl+r", "refresh", "Oppdater", id="refresh", tooltip="Les databasen på nytt"),
         Binding("escape", "clear_search", "Tøm søk", show=False, id="clear-search"),
     ]
@@ -344,6 +345,11 @@ class PortfolioScreen(Screen[None]):
             return
         info = self.current_round()
         self.app.push_screen(CasesScreen(info.id if info else None), callback=lambda _=None: self.reload())
+
+    def action_export_excel(self) -> None:
+        info = self._round_or_warn()
+        if info is not None:
+            self.rsapp.action_export_excel(info.id)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Søknad: åpne valgt søknad", "Vis alle feltene i søknaden", self.action_open)

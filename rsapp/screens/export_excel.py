@@ -1,0 +1,225 @@
+"""Excel export from the app: ask for the file name, confirm an overwrite, export in a worker.
+
+The dialog only collects a file name and returns an :class:`ExportRequest`; the work is
+done by :func:`rsapp.export.excel.export_round` in a thread worker, which reports back
+with a notification. :func:`start_excel_export` is what a key, a button or the command
+palette calls; :func:`excel_export_command` is the palette entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+__all__ = [
+    "ConfirmOverwriteScreen",
+    "ExportExcelScreen",
+    "ExportRequest",
+    "excel_export_command",
+    "resolve_export_path",
+    "start_excel_export",
+]
+
+EXPORT_GROUP = "excel-export"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """Where to write the list, and whether the user agreed to replace an existing file."""
+
+    path: Path
+    overwrite: bool = False
+
+
+def resolve_export_path(text: str, directory: Path) -> Path:
+    """The absolute .xlsx path for what the user typed (relative names land in ``directory``).
+
+    Raises ``ValueError`` with a Norwegian message for an empty name, a missing folder or a folder.
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError("Skriv et filnavn, f.eks. Prioritering.xlsx.")
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = directory / path
+    if path.is_dir():
+        raise ValueError(f"{path} er en mappe. Skriv et filnavn som slutter på .xlsx.")
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_name(path.name + ".xlsx")
+    if not path.parent.is_dir():
+        raise ValueError(f"Mappen {path.parent} finnes ikke.")
+    return path
+
+
+class ConfirmOverwriteScreen(ModalScreen[bool]):
+    """Spør før en fil som finnes, blir overskrevet."""
+
+    CSS_PATH = "../styles/export.tcss"
+    BINDINGS = [
+        Binding("j", "answer(True)", "Overskriv", id="overwrite-yes", tooltip="Erstatt den gamle filen"),
+        Binding("n", "answer(False)", "Ikke overskriv", id="overwrite-no", tooltip="Behold den gamle filen"),
+        Binding("escape", "answer(False)", "Avbryt", show=False, id="overwrite-cancel"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="export-dialog"):
+            yield Static("Filen finnes fra før", classes="export-title")
+            yield Label(f"{self.path}\nVil du overskrive den?", id="overwrite-question")
+            with Horizontal(classes="export-buttons"):
+                yield Button("Overskriv (J)", id="overwrite-yes", variant="warning")
+                yield Button("Nei (N)", id="overwrite-no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#overwrite-no", Button).focus()
+
+    def action_answer(self, overwrite: bool) -> None:
+        self.dismiss(overwrite)
+
+    @on(Button.Pressed, "#overwrite-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#overwrite-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+
+class ExportExcelScreen(ModalScreen[ExportRequest | None]):
+    """Eksport: Excel-prioriteringsliste – velg filnavn."""
+
+    CSS_PATH = "../styles/export.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Avbryt", id="export-cancel", tooltip="Lukk uten å eksportere"),
+    ]
+
+    def __init__(self, default_path: Path, round_label: str) -> None:
+        super().__init__()
+        self.default_path = default_path
+        self.round_label = round_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="export-dialog"):
+            yield Static("Eksporter prioriteringslisten til Excel", classes="export-title")
+            yield Label(f"{self.round_label}\nFilnavn (.xlsx):")
+            yield Input(
+                str(self.default_path),
+                id="export-path",
+                tooltip="Hele stien, eller et navn i mappen vist her",
+            )
+            yield Static("", id="export-error")
+            with Horizontal(classes="export-buttons"):
+                yield Button("Eksporter", id="export-ok", variant="primary", tooltip="Skriv filen (Enter)")
+                yield Button("Avbryt (Esc)", id="export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#export-error", Static)
+        error.update(message)
+        error.display = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#export-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-ok")
+    def submit(self) -> None:
+        try:
+            path = resolve_export_path(self.query_one("#export-path", Input).value, self.default_path.parent)
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        if not path.exists():
+            self.dismiss(ExportRequest(path))
+            return
+
+        def answered(overwrite: bool | None) -> None:
+            if overwrite:
+                self.dismiss(ExportRequest(path, overwrite=True))
+            else:
+                self.show_error("Filen ble ikke overskrevet. Velg et annet navn.")
+                self.query_one("#export-path", Input).focus()
+
+        self.app.push_screen(ConfirmOverwriteScreen(path), answered)
+
+
+def _run_export(app: App, round_id: int, request: ExportRequest) -> Path | None:
+    """The thread worker: export, then notify (through the app's thread) where the file went."""
+    from rsapp.allocation import AllocationError
+    from rsapp.export.excel import ExportError, export_round
+
+    try:
+        with app.session() as session:  # type: ignore[attr-defined]
+            path = export_round(session, round_id, request.path, today=app.today, force=request.overwrite)  # type: ignore[attr-defined]
+    except (ExportError, AllocationError) as exc:
+        app.call_from_thread(app.notify, str(exc), title="Eksporten feilet", severity="error", timeout=12)
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure must reach the user, not the log
+        app.call_from_thread(
+            app.notify, f"Eksporten feilet: {exc}", title="Eksporten feilet", severity="error", timeout=12
+        )
+        return None
+    app.call_from_thread(
+        app.notify, f"Prioriteringslisten er lagret i {path}", title="Excel-eksport", timeout=10
+    )
+    return path
+
+
+def start_excel_export(app: App, round_id: int, *, directory: Path | None = None) -> None:
+    """Ask for a file name (default in ``directory``, else the working folder) and export there."""
+    from rsapp.export.excel import default_filename
+    from rsapp.portfolio import rounds
+
+    with app.session() as session:  # type: ignore[attr-defined]
+        info = next((r for r in rounds(session) if r.id == round_id), None)
+    if info is None:
+        app.notify(f"Fant ingen runde med id {round_id}.", severity="error")
+        return
+    folder = directory if directory is not None else Path.cwd()
+    default = folder / default_filename(info.helsefellesskap, info.year, app.today)  # type: ignore[attr-defined]
+
+    def chosen(request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        app.notify(f"Eksporterer til {request.path.name} …", title="Excel-eksport", timeout=3)
+        app.run_worker(
+            partial(_run_export, app, round_id, request),
+            name="excel-export",
+            group=EXPORT_GROUP,
+            description=f"Excel-eksport til {request.path}",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    app.push_screen(ExportExcelScreen(default, info.label), chosen)
+
+
+def excel_export_command(app: App, round_id: int, *, directory: Path | None = None) -> SystemCommand:
+    """The command-palette entry "Eksport: Excel-prioriteringsliste" for one round."""
+    return SystemCommand(
+        "Eksport: Excel-prioriteringsliste",
+        "Lagre prioriteringslisten til Helse Nord som Excel-fil (.xlsx)",
+        partial(start_excel_export, app, round_id, directory=directory),
+    )
