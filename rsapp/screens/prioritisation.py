@@ -1,0 +1,830 @@
+"""Prioritering: the pot ledger, earmarks, the ranked list with its cut line, years and change log.
+
+The screen presents `rsapp.allocation` (every figure) and changes things only through
+`rsapp.prioritisation` (one transaction per change, versioned, logged, undoable).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from rsapp.allocation import (
+    KIND_EARMARK,
+    KIND_OPEN,
+    KIND_POT,
+    ROUTE_LABELS,
+    ROUTES,
+    Allocation,
+    fill_pot,
+    grant_by_year,
+)
+from rsapp.money import format_amount_or_missing, format_kr
+from rsapp.prioritisation import (
+    Change,
+    Command,
+    EarmarkAddCommand,
+    EarmarkEditCommand,
+    EarmarkRemoveCommand,
+    FillPotCommand,
+    GrantCommand,
+    History,
+    MoveCommand,
+    PrioritisationError,
+    RoundView,
+    RouteCommand,
+    Versions,
+    change_log,
+    format_earmark_amounts,
+    load_earmarks,
+    load_view,
+)
+from rsapp.widgets.ranked_list import RankedList
+
+if TYPE_CHECKING:
+    from rsapp.app import RsApp
+
+__all__ = ["PrioritisationScreen"]
+
+SLOW_UPDATE_SECONDS = 0.15  # years view, warnings and log follow shortly after each change
+
+
+def _button(label: str, button_id: str, tooltip: str, variant: str = "default") -> Button:
+    return Button(label, id=button_id, tooltip=tooltip, compact=True, variant=variant)  # type: ignore[arg-type]
+
+
+class PrioritisationScreen(Screen[None]):
+    """Prioritering av en runde."""
+
+    CSS_PATH = "../styles/prioritisation.tcss"
+
+    BINDINGS = [
+        Binding("escape", "back", "Tilbake", id="prio-back", tooltip="Tilbake til porteføljen"),
+        Binding(
+            "shift+up,u", "move_up", "Flytt opp", id="prio-move-up", tooltip="Flytt søknaden én plass opp"
+        ),
+        Binding(
+            "shift+down,d",
+            "move_down",
+            "Flytt ned",
+            id="prio-move-down",
+            tooltip="Flytt søknaden én plass ned",
+        ),
+        Binding("t", "move_top", "Øverst", id="prio-move-top", tooltip="Flytt søknaden øverst"),
+        Binding("b", "move_bottom", "Nederst", id="prio-move-bottom", tooltip="Flytt søknaden nederst"),
+        Binding("n", "move_to", "Til plass …", id="prio-move-to", tooltip="Flytt søknaden til plass N"),
+        Binding(
+            "g", "edit_grant", "Innvilget", id="prio-grant", tooltip="Endre innvilget beløp (også Enter)"
+        ),
+        Binding(
+            "r",
+            "cycle_route",
+            "Rute",
+            id="prio-route",
+            tooltip="Bytt rute: lokal pott, regional søknad, begge, ikke prioritert",
+        ),
+        Binding(
+            "m",
+            "toggle_marks",
+            "Vis forslag",
+            id="prio-marks",
+            tooltip="Merk det som får plass i potten, i gjeldende rekkefølge (fyll potten)",
+        ),
+        Binding(
+            "f",
+            "fill_pot",
+            "Fyll potten",
+            id="prio-fill",
+            tooltip="Flytt det som får plass øverst, i gjeldende rekkefølge",
+        ),
+        Binding("ctrl+z", "undo", "Angre", id="prio-undo", tooltip="Angre siste endring"),
+        Binding("ctrl+y", "redo", "Gjør om", id="prio-redo", tooltip="Gjør om det som ble angret"),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Oppdater",
+            id="prio-refresh",
+            tooltip="Les databasen på nytt (endringer fra andre)",
+        ),
+        Binding("a", "add_earmark", "Ny avsetning", id="prio-earmark-add", tooltip="Legg til en avsetning"),
+        Binding(
+            "w",
+            "edit_earmark",
+            "Endre avsetning",
+            id="prio-earmark-edit",
+            show=False,
+            tooltip="Endre valgt avsetning (fanen Avsetninger)",
+        ),
+        Binding(
+            "x",
+            "remove_earmark",
+            "Slett avsetning",
+            id="prio-earmark-remove",
+            show=False,
+            tooltip="Slett valgt avsetning (fanen Avsetninger)",
+        ),
+        Binding("e", "export_excel", "Eksporter Excel", id="prio-export", tooltip="Excel-prioriteringsliste"),
+        Binding(
+            "1", "tab('tab-rank')", "Rangering", show=False, id="prio-tab-rank", tooltip="Vis rangeringen"
+        ),
+        Binding(
+            "2",
+            "tab('tab-earmarks')",
+            "Avsetninger",
+            show=False,
+            id="prio-tab-earmarks",
+            tooltip="Vis avsetningene",
+        ),
+        Binding(
+            "3",
+            "tab('tab-years')",
+            "Flerår",
+            show=False,
+            id="prio-tab-years",
+            tooltip="Vis flerårsoversikten",
+        ),
+        Binding(
+            "4", "tab('tab-log')", "Endringslogg", show=False, id="prio-tab-log", tooltip="Vis endringsloggen"
+        ),
+    ]
+
+    def __init__(self, round_id: int) -> None:
+        super().__init__()
+        self.round_id = round_id
+        self.view: RoundView | None = None
+        self.allocation: Allocation | None = None
+        self.history = History()
+        self.show_marks = False
+        self._slow_timer: Timer | None = None
+        self._ledger_key: tuple | None = None
+        self._pending_moves = 0
+        self._grants_dirty = True
+
+    @property
+    def rsapp(self) -> RsApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        with Horizontal(id="prio-top"):
+            yield Static(id="prio-ledger")
+            yield Static(id="prio-summary")
+        with TabbedContent(id="prio-tabs", initial="tab-rank"):
+            with TabPane("Rangering (1)", id="tab-rank"):
+                yield RankedList(id="ranked")
+                yield Static(id="prio-status")
+                with Horizontal(classes="prio-buttons"):
+                    yield _button("▲ Opp", "btn-up", "Flytt opp (Shift+↑)")
+                    yield _button("▼ Ned", "btn-down", "Flytt ned (Shift+↓)")
+                    yield _button("Øverst", "btn-top", "Flytt øverst (t)")
+                    yield _button("Nederst", "btn-bottom", "Flytt nederst (b)")
+                    yield _button("Til plass …", "btn-move-to", "Flytt til plass N (n)")
+                    yield _button("Innvilget …", "btn-grant", "Endre innvilget beløp (g)")
+                    yield _button("Rute", "btn-route", "Bytt rute (r)")
+                    yield _button("Vis forslag", "btn-marks", "Merk det som får plass (m)")
+                    yield _button("Fyll potten", "btn-fill", "Flytt det som får plass øverst (f)")
+                    yield _button("Angre", "btn-undo", "Angre (Ctrl+Z)")
+                    yield _button("Gjør om", "btn-redo", "Gjør om (Ctrl+Y)")
+                    yield _button("Oppdater", "btn-refresh", "Les databasen på nytt (Ctrl+R)")
+                    yield _button("Eksporter Excel", "btn-export", "Excel-prioriteringsliste (e)", "primary")
+            with TabPane("Avsetninger (2)", id="tab-earmarks"):
+                yield DataTable(id="earmarks", cursor_type="row", zebra_stripes=True)
+                with Horizontal(classes="prio-buttons"):
+                    yield _button("Ny avsetning", "btn-earmark-add", "Legg til en avsetning (a)", "primary")
+                    yield _button("Endre", "btn-earmark-edit", "Endre valgt avsetning (w eller Enter)")
+                    yield _button("Slett", "btn-earmark-remove", "Slett valgt avsetning (x)", "error")
+                    yield _button("Angre", "btn-undo-2", "Angre (Ctrl+Z)")
+                    yield _button("Gjør om", "btn-redo-2", "Gjør om (Ctrl+Y)")
+            with TabPane("Flerårsoversikt (3)", id="tab-years"):
+                with VerticalScroll(id="years-scroll"):
+                    yield Static(id="years")
+            with TabPane("Endringslogg (4)", id="tab-log"):
+                yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Prioritering"
+        earmarks = self.query_one("#earmarks", DataTable)
+        earmarks.add_columns("Navn", "Beløp per år", "Formål", "Sak", "Begrunnelse")
+        log = self.query_one("#log", DataTable)
+        log.add_columns("Tid", "Bruker", "Endring", "Før", "Etter")
+        self.reload()
+        self.query_one(RankedList).focus()
+
+    # --- data ------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the whole round again (on open and Ctrl+R)."""
+        ranked = self.query_one(RankedList)
+        key = ranked.cursor_key
+        try:
+            with self.rsapp.session() as session:
+                self.view = load_view(session, self.round_id)
+        except PrioritisationError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        view = self.view
+        self.history.versions = Versions(view.versions, {e.id: e.version for e in view.earmarks})
+        self.title = "Prioritering"
+        self.sub_title = view.round_name
+        self._recompute(cursor_key=key, full=True)
+        self._fill_earmark_table()
+
+    def _recompute(self, *, cursor_key: int | None = None, full: bool = False) -> None:
+        view = self.view
+        assert view is not None
+        try:
+            allocation = view.allocation()
+        except PrioritisationError as exc:  # pragma: no cover - AllocationError is a ValueError too
+            self.notify(str(exc), severity="error")
+            return
+        except ValueError:
+            # Our copy drifted from the database (e.g. another user reordered): read it again.
+            with self.rsapp.session() as session:
+                self.view = view = load_view(session, self.round_id)
+            self.history.versions = Versions(view.versions, {e.id: e.version for e in view.earmarks})
+            allocation = view.allocation()
+        self.allocation = allocation
+        ranked = self.query_one(RankedList)
+        ranked.set_rows(
+            allocation.rows,
+            cut_index=allocation.cut_index,
+            available=allocation.ledger.available,
+            owners=view.owners if full else None,
+            default_grant=self._default_grant(full),
+            marks=set(fill_pot(allocation)) if self.show_marks else (),
+            year=view.year,
+            cursor_key=cursor_key,
+        )
+        self._update_ledger()
+        self._update_status()
+        self._schedule_slow()
+
+    def _default_grant(self, full: bool) -> set[int] | None:
+        """Applications whose grant is the applied amount (shown with "="), recomputed only when needed."""
+        view = self.view
+        assert view is not None
+        if full or self._grants_dirty:
+            self._grants_dirty = False
+            return {k for k, a in view.applications.items() if a.granted is None}
+        return None
+
+    def _schedule_slow(self) -> None:
+        if self._slow_timer is not None:
+            self._slow_timer.stop()
+        self._slow_timer = self.set_timer(SLOW_UPDATE_SECONDS, self._slow_update)
+
+    def _slow_update(self) -> None:
+        self._slow_timer = None
+        self._update_summary()
+        tabs = self.query_one("#prio-tabs", TabbedContent)
+        if tabs.active == "tab-years":
+            self._update_years()
+        elif tabs.active == "tab-log":
+            self._fill_log()
+
+    def _apply(self, change: Change, cursor_key: int | None = None) -> None:
+        view = self.view
+        assert view is not None
+        view.apply(change)
+        self._grants_dirty = self._grants_dirty or bool(change.granted)
+        if change.earmarks_changed:
+            with self.rsapp.session() as session:
+                view.earmarks = load_earmarks(session, self.round_id)
+            self._fill_earmark_table()
+        self._recompute(cursor_key=cursor_key)
+
+    # --- presenting ------------------------------------------------------------------------------
+
+    def _update_ledger(self) -> None:
+        allocation = self.allocation
+        assert allocation is not None
+        ledger = allocation.ledger
+        lines = ledger.lines()
+        key = tuple((line.label, line.budget_year, line.amount, line.kind) for line in lines)
+        if key == self._ledger_key:
+            return  # a move or a grant does not change the ledger: skip the layout pass
+        self._ledger_key = key
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, max_width=56)
+        table.add_column(justify="right", no_wrap=True)
+        for line in lines:
+            if line.kind == KIND_POT:
+                table.add_row(f"  {line.label}", format_kr(line.amount or 0))
+            elif line.kind == KIND_EARMARK:
+                year = f" ({line.budget_year})" if line.budget_year else ""
+                table.add_row(Text(f"− {line.label}{year}"), format_kr(-(line.amount or 0)))
+            elif line.kind == KIND_OPEN:
+                table.add_row(Text(f"⚠ {line.label}", style="bold yellow"), Text("?", style="bold yellow"))
+        headline = Text()
+        headline.append(
+            f"{format_kr(ledger.pot_total)} − {format_kr(ledger.earmarked_total)} avsatt = ", style="bold"
+        )
+        headline.append(f"{format_kr(ledger.available)} til fordeling", style="bold reverse")
+        parts: list = [headline, table]
+        for earmark in ledger.open_earmarks:
+            parts.append(
+                Text(
+                    f"⚠ Åpen avsetning: «{earmark.name}» – beløp ikke avklart, ikke regnet som 0.",
+                    style="bold yellow",
+                )
+            )
+        self.query_one("#prio-ledger", Static).update(Group(*parts))
+
+    def _update_summary(self) -> None:
+        allocation = self.allocation
+        if allocation is None:
+            return
+        text = Text()
+        text.append("Innvilget over streken: ", style="bold")
+        text.append(format_kr(allocation.granted_within_pot))
+        text.append("\nIgjen etter søknadene over streken: ", style="bold")
+        text.append(format_kr(allocation.ledger.available - allocation.granted_within_pot))
+        if allocation.cut_index is None:
+            text.append("\nAlle søknadene får plass i potten.", style="green")
+        else:
+            row = allocation.rows[allocation.cut_index]
+            text.append(f"\nStreken går før plass {row.rank}: «{row.name}».", style="bold red")
+        for warning in allocation.warnings:
+            if warning.startswith("Avsetning «") or warning.startswith("Streken"):
+                continue  # shown in the ledger and above
+            text.append(f"\n⚠ {warning}", style="yellow")
+        self.query_one("#prio-summary", Static).update(text)
+
+    def _update_status(self) -> None:
+        ranked = self.query_one(RankedList)
+        allocation = self.allocation
+        if allocation is None or not allocation.rows:
+            self.query_one("#prio-status", Static).update("Ingen søknader i runden.")
+            return
+        row = allocation.rows[ranked.cursor]
+        where = "over streken" if row.within_pot else "under streken"
+        route = ROUTE_LABELS.get(row.route, row.route)
+        undo = "Ctrl+Z angrer" if self.history.can_undo else "ingenting å angre"
+        # One line of fixed height: no layout pass needed (keeps a move within one frame).
+        self.query_one("#prio-status", Static).update(
+            f"Plass {row.rank} av {len(allocation.rows)}: {row.name} · {route} · {where} · "
+            f"Dra en rad med musen eller bruk Shift+↑/↓ · {undo}",
+            layout=False,
+        )
+
+    def _update_years(self) -> None:
+        allocation = self.allocation
+        view = self.view
+        if allocation is None or view is None:
+            return
+        years = allocation.years
+        per_year: dict[int, list[tuple[str, int]]] = {y.budget_year: [] for y in years}
+        for earmark in view.earmarks:
+            if earmark.data.is_open:
+                continue
+            for year, amount in earmark.data.amounts.items():
+                per_year.setdefault(year, []).append((f"Avsetning: {earmark.data.name}", amount))
+        apps = view.applications
+        for row in allocation.rows_within_pot:
+            if not row.counts_locally or not row.granted:
+                continue
+            for year, amount in grant_by_year(apps[row.key], row.granted, allocation.round_year).items():
+                if amount:
+                    per_year.setdefault(year, []).append((f"{row.rank}. {row.name}", amount))
+        parts: list = [
+            Text("Per budsjettår: avsetninger og innvilget (over streken) mot årets pott", style="bold")
+        ]
+        for summary in years:
+            if summary.pot is None:
+                pot_text = "ingen pott"
+            elif summary.pot_confirmed:
+                pot_text = f"pott {format_kr(summary.pot)} (bekreftet)"
+            else:
+                pot_text = f"pott {format_kr(summary.pot)} (antatt, ikke bekreftet)"
+            table = Table(
+                title=f"{summary.budget_year} – {pot_text}", title_justify="left", expand=False, min_width=80
+            )
+            table.add_column("Post")
+            table.add_column("Beløp", justify="right")
+            for label, amount in per_year.get(summary.budget_year, []):
+                table.add_row(label, format_kr(amount))
+            if summary.open_earmarks:
+                table.add_row(
+                    Text(f"{summary.open_earmarks} åpen avsetning (beløp ikke avklart)", style="yellow"), "?"
+                )
+            table.add_section()
+            table.add_row("Avsatt", format_kr(summary.earmarked))
+            table.add_row("Innvilget", format_kr(summary.granted))
+            table.add_row(
+                Text("Igjen", style="bold"), Text(format_amount_or_missing(summary.left), style="bold")
+            )
+            parts.append(table)
+            if summary.warning:
+                parts.append(Text(f"⚠ {summary.warning}", style="bold yellow"))
+        self.query_one("#years", Static).update(Group(*parts))
+
+    def _fill_earmark_table(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        table = self.query_one("#earmarks", DataTable)
+        row_index = table.cursor_row
+        table.clear()
+        for item in view.earmarks:
+            data = item.data
+            amounts = "beløp ikke avklart" if data.is_open else format_earmark_amounts(data.amounts)
+            table.add_row(data.name, amounts, data.purpose, data.source_case, data.reason, key=str(item.id))
+        if view.earmarks:
+            table.move_cursor(row=min(row_index, len(view.earmarks) - 1))
+
+    def _fill_log(self) -> None:
+        from rsapp.dates import format_date
+
+        with self.rsapp.session() as session:
+            entries = change_log(session, self.round_id)
+        table = self.query_one("#log", DataTable)
+        table.clear()
+        for entry in entries:
+            at = entry.at.astimezone() if entry.at.tzinfo else entry.at
+            table.add_row(
+                f"{format_date(at)} {at:%H:%M:%S}", entry.user, entry.summary, entry.old[:40], entry.new[:40]
+            )
+
+    # --- running commands ------------------------------------------------------------------------
+
+    def _run(self, command: Command, *, cursor_key: int | None = None) -> bool:
+        if self._pending_moves:  # a move shown but not saved yet: keep the order of changes
+            self.call_after_refresh(self._run, command, cursor_key=cursor_key)
+            return True
+        try:
+            with self.rsapp.session() as session:
+                change = self.history.run(command, session)
+        except PrioritisationError as exc:
+            self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8)
+            return False
+        self._apply(change, cursor_key)
+        return True
+
+    def action_undo(self) -> None:
+        if self._pending_moves:
+            self.call_after_refresh(self.action_undo)
+            return
+        try:
+            with self.rsapp.session() as session:
+                result = self.history.undo(session)
+        except PrioritisationError as exc:
+            self.notify(str(exc), title="Kan ikke angre", severity="error", timeout=8)
+            return
+        if result is None:
+            self.notify("Ingenting å angre.")
+            return
+        command, change = result
+        self._apply(change, getattr(command, "application_id", None))
+        self.notify(f"Angret: {command.label}.")
+
+    def action_redo(self) -> None:
+        if self._pending_moves:
+            self.call_after_refresh(self.action_redo)
+            return
+        try:
+            with self.rsapp.session() as session:
+                result = self.history.redo(session)
+        except PrioritisationError as exc:
+            self.notify(str(exc), title="Kan ikke gjøre om", severity="error", timeout=8)
+            return
+        if result is None:
+            self.notify("Ingenting å gjøre om.")
+            return
+        command, change = result
+        self._apply(change, getattr(command, "application_id", None))
+        self.notify(f"Gjort om: {command.label}.")
+
+    # --- moves -----------------------------------------------------------------------------------
+
+    def _current_row(self):
+        allocation = self.allocation
+        if allocation is None or not allocation.rows:
+            self.notify("Ingen søknad er valgt.", severity="warning")
+            return None
+        return allocation.rows[self.query_one(RankedList).cursor]
+
+    def move(self, key: int, position: int) -> bool:
+        """Move application ``key`` to 1-based ``position`` (undoable)."""
+        allocation = self.allocation
+        if allocation is None:
+            return False
+        position = min(max(position, 1), len(allocation.rows))
+        ranked = self.query_one(RankedList)
+        index = ranked.index_of(key)
+        if index is None:
+            return False
+        from_rank = allocation.rows[index].rank
+        if from_rank == position:
+            return False
+        command = MoveCommand(key, from_rank, position, label=f"flytting av «{allocation.rows[index].name}»")
+        # Show the move at once (the next frame), then save it right after that frame is drawn.
+        # Should saving fail (e.g. another user changed the row), the database's state is read back.
+        lo, hi = min(from_rank, position), max(from_rank, position)
+        segment = [row.key for row in allocation.rows[lo - 1 : hi]]
+        segment.remove(key)
+        segment.insert(position - lo, key)
+        self._pending_moves += 1
+        # No cyclic garbage collection in this hot path (10 000 rows allocate many objects);
+        # it runs again right after, outside the frame.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._apply(Change(ranks={k: lo + i for i, k in enumerate(segment)}), cursor_key=key)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        self.call_after_refresh(self._save_move, command)
+        return True
+
+    def _save_move(self, command: MoveCommand) -> None:
+        self._pending_moves -= 1
+        try:
+            with self.rsapp.session() as session:
+                change = self.history.run(command, session)
+        except PrioritisationError as exc:
+            self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8)
+            self.reload()
+            return
+        assert self.view is not None
+        expected = {k: self.view.applications[k].rank for k in change.ranks if k in self.view.applications}
+        self.view.apply(change)
+        if expected != change.ranks:  # the database order differed (another user): show it
+            self._recompute(cursor_key=command.application_id)
+        else:
+            self._update_status()
+
+    def action_move_up(self) -> None:
+        if (row := self._current_row()) is not None:
+            self.move(row.key, row.rank - 1)
+
+    def action_move_down(self) -> None:
+        if (row := self._current_row()) is not None:
+            self.move(row.key, row.rank + 1)
+
+    def action_move_top(self) -> None:
+        if (row := self._current_row()) is not None:
+            self.move(row.key, 1)
+
+    def action_move_bottom(self) -> None:
+        if (row := self._current_row()) is not None and self.allocation is not None:
+            self.move(row.key, len(self.allocation.rows))
+
+    def action_move_to(self) -> None:
+        from rsapp.screens.prioritisation_dialogs import MoveToDialog
+
+        row = self._current_row()
+        if row is None or self.allocation is None:
+            return
+        key = row.key
+
+        def done(position: int | None) -> None:
+            if position is not None:
+                self.move(key, position)
+
+        self.app.push_screen(MoveToDialog(row.name, row.rank, len(self.allocation.rows)), callback=done)
+
+    @on(RankedList.MoveRequested)
+    def _dragged(self, event: RankedList.MoveRequested) -> None:
+        self.move(event.key, event.position)
+
+    @on(RankedList.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._update_status()
+
+    @on(RankedList.Activated)
+    def _activated(self, event: RankedList.Activated) -> None:
+        self.edit_grant(event.key)
+
+    # --- grants, routes, fill the pot ------------------------------------------------------------
+
+    def action_edit_grant(self) -> None:
+        if (row := self._current_row()) is not None:
+            self.edit_grant(row.key)
+
+    def edit_grant(self, key: int) -> None:
+        from rsapp.screens.prioritisation_dialogs import GrantChoice, GrantDialog
+
+        view = self.view
+        if view is None or key not in view.applications:
+            return
+        app_input = view.applications[key]
+
+        def done(choice: GrantChoice | None) -> None:
+            if choice is None or choice.granted == app_input.granted:
+                return
+            self._run(
+                GrantCommand(
+                    key, app_input.granted, choice.granted, label=f"innvilget beløp for «{app_input.name}»"
+                ),
+                cursor_key=key,
+            )
+
+        self.app.push_screen(
+            GrantDialog(app_input.name, app_input.applied_total, app_input.granted), callback=done
+        )
+
+    def action_cycle_route(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        new = ROUTES[(ROUTES.index(row.route) + 1) % len(ROUTES)] if row.route in ROUTES else ROUTES[0]
+        if self._run(
+            RouteCommand(row.key, row.route, new, label=f"rute for «{row.name}»"), cursor_key=row.key
+        ):
+            self.notify(f"«{row.name}»: {ROUTE_LABELS[new]}.")
+
+    def action_toggle_marks(self) -> None:
+        self.show_marks = not self.show_marks
+        allocation = self.allocation
+        if allocation is not None:
+            self.query_one(RankedList).set_marks(set(fill_pot(allocation)) if self.show_marks else ())
+        if self.show_marks:
+            self.notify(
+                "✓ merker søknadene som får plass i potten i gjeldende rekkefølge. «f» flytter dem øverst."
+            )
+
+    def action_fill_pot(self) -> None:
+        key = self.query_one(RankedList).cursor_key
+        if self._run(FillPotCommand(self.round_id), cursor_key=key):
+            self.notify("Fyll potten: søknadene som får plass, står nå øverst. Ctrl+Z angrer.")
+
+    # --- earmarks --------------------------------------------------------------------------------
+
+    def _selected_earmark(self):
+        view = self.view
+        table = self.query_one("#earmarks", DataTable)
+        if view is None or not view.earmarks or table.row_count == 0:
+            self.notify("Velg en avsetning i fanen «Avsetninger» først.", severity="warning")
+            return None
+        return view.earmarks[min(table.cursor_row, len(view.earmarks) - 1)]
+
+    def action_add_earmark(self) -> None:
+        from rsapp.screens.prioritisation_dialogs import EarmarkDialog
+
+        def done(data) -> None:
+            if data is not None and self._run(
+                EarmarkAddCommand(self.round_id, data, label=f"ny avsetning «{data.name}»")
+            ):
+                self.notify(f"Avsetningen «{data.name}» er lagt til. Ctrl+Z angrer.")
+
+        self.app.push_screen(EarmarkDialog(), callback=done)
+
+    def action_edit_earmark(self) -> None:
+        from rsapp.screens.prioritisation_dialogs import EarmarkDialog
+
+        item = self._selected_earmark()
+        if item is None:
+            return
+        ref = self.history.earmark_ref(item.id)
+        old = item.data
+
+        def done(data) -> None:
+            if (
+                data is not None
+                and data != old
+                and self._run(EarmarkEditCommand(ref, old, data, label=f"endret avsetning «{data.name}»"))
+            ):
+                self.notify(f"Avsetningen «{data.name}» er endret. Ctrl+Z angrer.")
+
+        self.app.push_screen(EarmarkDialog(old), callback=done)
+
+    def action_remove_earmark(self) -> None:
+        from rsapp.screens.prioritisation_dialogs import ConfirmDialog
+
+        item = self._selected_earmark()
+        if item is None:
+            return
+        ref = self.history.earmark_ref(item.id)
+
+        def done(yes: bool | None) -> None:
+            if yes and self._run(
+                EarmarkRemoveCommand(self.round_id, ref, label=f"slettet avsetning «{item.data.name}»")
+            ):
+                self.notify(f"Avsetningen «{item.data.name}» er slettet. Ctrl+Z angrer.")
+
+        self.app.push_screen(ConfirmDialog(f"Slette avsetningen «{item.data.name}»?", "Slett"), callback=done)
+
+    @on(DataTable.RowSelected, "#earmarks")
+    def _earmark_selected(self) -> None:
+        self.action_edit_earmark()
+
+    # --- other actions ---------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.reload()
+        self._update_summary()
+        self._fill_log()
+        self._update_years()
+        self.notify("Oppdatert fra databasen.")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#prio-tabs", TabbedContent).active = tab
+
+    def action_export_excel(self) -> None:
+        export = getattr(self.app, "action_export_excel", None)
+        if export is None:
+            self.notify("Eksport til Excel er ikke tilgjengelig ennå.", severity="warning")
+            return
+        export(self.round_id)
+
+    @on(TabbedContent.TabActivated, "#prio-tabs")
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id
+        if pane == "tab-years":
+            self._update_years()
+        elif pane == "tab-log":
+            self._fill_log()
+        elif pane == "tab-rank":
+            self.query_one(RankedList).focus()
+
+    _BUTTONS = {
+        "btn-up": "move_up",
+        "btn-down": "move_down",
+        "btn-top": "move_top",
+        "btn-bottom": "move_bottom",
+        "btn-move-to": "move_to",
+        "btn-grant": "edit_grant",
+        "btn-route": "cycle_route",
+        "btn-marks": "toggle_marks",
+        "btn-fill": "fill_pot",
+        "btn-undo": "undo",
+        "btn-redo": "redo",
+        "btn-undo-2": "undo",
+        "btn-redo-2": "redo",
+        "btn-refresh": "refresh",
+        "btn-export": "export_excel",
+        "btn-earmark-add": "add_earmark",
+        "btn-earmark-edit": "edit_earmark",
+        "btn-earmark-remove": "remove_earmark",
+    }
+
+    @on(Button.Pressed)
+    def _button_pressed(self, event: Button.Pressed) -> None:
+        action = self._BUTTONS.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            getattr(self, f"action_{action}")()
+            if action.startswith("move") or action in {"undo", "redo", "fill_pot", "cycle_route"}:
+                self.query_one(RankedList).focus()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Prioritering: flytt opp", "Flytt valgt søknad én plass opp", self.action_move_up)
+        yield SystemCommand(
+            "Prioritering: flytt ned", "Flytt valgt søknad én plass ned", self.action_move_down
+        )
+        yield SystemCommand(
+            "Prioritering: flytt øverst", "Flytt valgt søknad til plass 1", self.action_move_top
+        )
+        yield SystemCommand("Prioritering: flytt nederst", "Flytt valgt søknad sist", self.action_move_bottom)
+        yield SystemCommand(
+            "Prioritering: flytt til plass …", "Flytt valgt søknad til plass N", self.action_move_to
+        )
+        yield SystemCommand("Prioritering: innvilget beløp", "Endre innvilget beløp", self.action_edit_grant)
+        yield SystemCommand(
+            "Prioritering: bytt rute", "Lokal pott, regional, begge, ikke prioritert", self.action_cycle_route
+        )
+        yield SystemCommand(
+            "Prioritering: vis forslag (fyll potten)", "Merk det som får plass", self.action_toggle_marks
+        )
+        yield SystemCommand(
+            "Prioritering: fyll potten", "Flytt det som får plass øverst", self.action_fill_pot
+        )
+        yield SystemCommand("Endring: angre", "Angre siste endring (Ctrl+Z)", self.action_undo)
+        yield SystemCommand("Endring: gjør om", "Gjør om (Ctrl+Y)", self.action_redo)
+        yield SystemCommand("Avsetning: ny", "Legg til en avsetning", self.action_add_earmark)
+        yield SystemCommand("Avsetning: endre", "Endre valgt avsetning", self.action_edit_earmark)
+        yield SystemCommand("Avsetning: slett", "Slett valgt avsetning", self.action_remove_earmark)
+        yield SystemCommand(
+            "Vis: flerårsoversikt",
+            "Avsetninger og innvilget per budsjettår",
+            lambda: self.action_tab("tab-years"),
+        )
+        yield SystemCommand(
+            "Vis: endringslogg", "Hvem endret hva, og når", lambda: self.action_tab("tab-log")
+        )
+        yield SystemCommand(
+            "Eksport: Excel-prioriteringsliste",
+            "Prioritert liste til Tildelingsutvalget",
+            self.action_export_excel,
+        )
+        yield SystemCommand(
+            "Oppdater: les databasen på nytt", "Vis endringer fra andre (Ctrl+R)", self.action_refresh
+        )

@@ -1,0 +1,238 @@
+"""Small dialogs of the prioritisation screen: grant, "flytt til plass N", earmark, confirm.
+
+Each dialog only collects and checks input and returns a typed value to the screen's
+callback (None when cancelled); the screen makes the change through `rsapp.prioritisation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from rsapp.money import format_amount_or_missing
+from rsapp.prioritisation import (
+    EarmarkData,
+    PrioritisationError,
+    check_grant,
+    format_earmark_amounts,
+    parse_earmark_amounts,
+    read_amount,
+)
+
+__all__ = ["ConfirmDialog", "EarmarkDialog", "GrantChoice", "GrantDialog", "MoveToDialog"]
+
+
+@dataclass(frozen=True, slots=True)
+class GrantChoice:
+    granted: int | None  # None: use the amount applied for
+
+
+class _Dialog(ModalScreen):
+    CSS_PATH = "../styles/prioritisation.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Avbryt", id="cancel", tooltip="Lukk uten å endre")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one(".dialog-error", Static)
+        error.update(message)
+        error.display = True
+
+
+class GrantDialog(_Dialog):
+    """Innvilget beløp for one application."""
+
+    def __init__(self, title: str, applied_total: int | None, granted: int | None) -> None:
+        super().__init__()
+        self.application_title = title
+        self.applied_total = applied_total
+        self.granted = granted
+
+    def compose(self) -> ComposeResult:
+        current = "" if self.granted is None else str(self.granted)
+        with Vertical(classes="dialog"):
+            yield Static(f"Innvilget beløp: {self.application_title}", classes="dialog-title")
+            yield Static(
+                f"Søkt totalt: {format_amount_or_missing(self.applied_total)}. "
+                "0 og delvis finansiering er lov, mer enn søkt er ikke lov."
+            )
+            yield Input(current, placeholder="f.eks. 3 000 000", id="grant-input")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Lagre", id="grant-save", variant="primary")
+                yield Button("Bruk søkt beløp", id="grant-default")
+                yield Button("Avbryt (Esc)", id="grant-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        self.query_one("#grant-input", Input).focus()
+
+    @on(Input.Submitted, "#grant-input")
+    @on(Button.Pressed, "#grant-save")
+    def _save(self) -> None:
+        text = self.query_one("#grant-input", Input).value.strip()
+        if not text:
+            self.dismiss(GrantChoice(None))
+            return
+        try:
+            amount = read_amount(text, "Innvilget beløp")
+            check_grant(amount, self.applied_total, self.application_title)
+        except PrioritisationError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(GrantChoice(amount))
+
+    @on(Button.Pressed, "#grant-default")
+    def _default(self) -> None:
+        self.dismiss(GrantChoice(None))
+
+    @on(Button.Pressed, "#grant-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MoveToDialog(_Dialog):
+    """Flytt til plass N."""
+
+    def __init__(self, title: str, current: int, count: int) -> None:
+        super().__init__()
+        self.application_title = title
+        self.current = current
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Flytt «{self.application_title}»", classes="dialog-title")
+            yield Label(f"Nå på plass {self.current}. Ny plass (1–{self.count}):")
+            yield Input(placeholder=f"1–{self.count}", id="move-input", type="integer")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Flytt", id="move-save", variant="primary")
+                yield Button("Avbryt (Esc)", id="move-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        self.query_one("#move-input", Input).focus()
+
+    @on(Input.Submitted, "#move-input")
+    @on(Button.Pressed, "#move-save")
+    def _save(self) -> None:
+        text = self.query_one("#move-input", Input).value.strip()
+        try:
+            position = int(text)
+        except ValueError:
+            self.show_error(f"Plassen må være et tall fra 1 til {self.count}, fikk «{text}».")
+            return
+        if not 1 <= position <= self.count:
+            self.show_error(f"Plassen må være fra 1 til {self.count}, fikk {position}.")
+            return
+        self.dismiss(position)
+
+    @on(Button.Pressed, "#move-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EarmarkDialog(_Dialog):
+    """Ny eller endret avsetning."""
+
+    def __init__(self, data: EarmarkData | None = None) -> None:
+        super().__init__()
+        self.data = data
+
+    def compose(self) -> ComposeResult:
+        d = self.data or EarmarkData("")
+        with Vertical(classes="dialog dialog-wide"):
+            yield Static("Endre avsetning" if self.data else "Ny avsetning", classes="dialog-title")
+            yield Label("Navn")
+            yield Input(d.name, id="earmark-name")
+            yield Label("Beløp per budsjettår (f.eks. «2026: 500 000; 2027: 500 000»)")
+            yield Input("" if d.is_open else format_earmark_amounts(d.amounts), id="earmark-amounts")
+            yield Checkbox("Beløpet er ikke avklart (åpen avsetning)", d.is_open, id="earmark-open")
+            yield Label("Formål")
+            yield Input(d.purpose, id="earmark-purpose")
+            yield Label("Sak (kilde)")
+            yield Input(d.source_case, id="earmark-case")
+            yield Label("Begrunnelse")
+            yield Input(d.reason, id="earmark-reason")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Lagre", id="earmark-save", variant="primary")
+                yield Button("Avbryt (Esc)", id="earmark-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog-error").display = False
+        self.query_one("#earmark-name", Input).focus()
+
+    def _value(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    @on(Button.Pressed, "#earmark-save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        name = self._value("earmark-name").strip()
+        is_open = self.query_one("#earmark-open", Checkbox).value
+        try:
+            if not name:
+                raise PrioritisationError("Avsetningen må ha et navn.")
+            amounts = {} if is_open else parse_earmark_amounts(self._value("earmark-amounts"))
+            if not is_open and not amounts:
+                raise PrioritisationError(
+                    "Skriv beløp per budsjettår, eller kryss av for at beløpet ikke er avklart."
+                )
+        except PrioritisationError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(
+            EarmarkData(
+                name,
+                self._value("earmark-purpose").strip(),
+                self._value("earmark-case").strip(),
+                self._value("earmark-reason").strip(),
+                amounts,
+                is_open,
+            )
+        )
+
+    @on(Button.Pressed, "#earmark-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(_Dialog):
+    """Ja/nei before a change that removes something."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Nei", id="cancel"),
+        Binding("y,j", "confirm", "Ja", id="confirm"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Ja") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, id="confirm-yes", variant="error")
+                yield Button("Nei (Esc)", id="confirm-no")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.dismiss(False)
