@@ -496,9 +496,9 @@ class _CellMaker:
 
     def text(self, value: str, kind: str = "text", variant: str = "normal") -> Any:
         """Always text: a value starting with =, +, -, @, tab or CR is never a formula."""
+        value = _clean_text(value) if value else value
         if not value:
             return self.blank(kind, variant)
-        value = _clean_text(value)
         quote = value.startswith(_UNSAFE_START)
         return self._make(value, "s", self.styles.get(kind, variant, quote))
 
