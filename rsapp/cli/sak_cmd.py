@@ -1,9 +1,329 @@
-"""`rsapp sak …` (registered by its owner module)."""
+"""`rsapp sak …`: meetings, cases and their documents without the TUI.
+
+    rsapp sak meeting new --date 20.10.2025 --extraordinary [--round helgeland-2026] [--standing]
+    rsapp sak meeting list
+    rsapp sak new --meeting ID --round helgeland-2026 --prioritering [--number 28/2025]
+    rsapp sak new --meeting ID --title "…" [--orientering] | --standing
+    rsapp sak list [--meeting ID]
+    rsapp sak number SAK 28/2025
+    rsapp sak regenerate SAK [--apply] [--accept KEY …]
+    rsapp sak render SAK --format md|html|docx|pdf -o FILE [--templates DIR]
+    rsapp sak render --meeting ID --format docx -o innkalling.docx
+
+SAK is a case number ("28-2025" or "28/2025") or a case id.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from rsapp.cli.common import CliError, open_engine, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Filled in by the sak feature."""
+    sak = sub.add_parser("sak", help="møter, saksfremlegg og innstillinger")
+    sak.set_defaults(handler=lambda args: _usage(sak))
+    commands = sak.add_subparsers(dest="sak_command", metavar="KOMMANDO")
+
+    meeting = commands.add_parser("meeting", aliases=["møte"], help="opprett eller vis møter")
+    meeting.set_defaults(handler=lambda args: _usage(meeting))
+    meeting_commands = meeting.add_subparsers(dest="meeting_command", metavar="KOMMANDO")
+    p = meeting_commands.add_parser("new", aliases=["ny"], help="opprett et møte")
+    p.add_argument(
+        "--date", help="møtedato dd.mm.åååå (standard: mandag i rundens møteuke, f.eks. 20.10.2025)"
+    )
+    p.add_argument(
+        "--round", dest="round_key", help="runden møtet gjelder (gir helsefellesskap og standard dato)"
+    )
+    p.add_argument("--extraordinary", action="store_true", help="ekstraordinært møte")
+    p.add_argument("--place", default="", help="møtested, f.eks. Teams")
+    p.add_argument("--utvalg", default=None, help="utvalg (standard: Strategisk samarbeidsutvalg)")
+    p.add_argument(
+        "--standing", action="store_true", help="legg til «Orienteringer fra sekretariatet» og «Eventuelt»"
+    )
+    p.set_defaults(handler=meeting_new)
+    p = meeting_commands.add_parser("list", aliases=["liste"], help="vis møtene")
+    p.set_defaults(handler=meeting_list)
+
+    p = commands.add_parser("new", aliases=["ny"], help="legg en sak til et møte")
+    p.add_argument("--meeting", type=int, required=True, help="møtets id (se rsapp sak meeting list)")
+    p.add_argument("--round", dest="round_key", help="runden (for --prioritering)")
+    kind = p.add_mutually_exclusive_group(required=True)
+    kind.add_argument(
+        "--prioritering", action="store_true", help="prioriteringssaken, laget fra rundens tall"
+    )
+    kind.add_argument("--title", help="tittel på en ny sak")
+    kind.add_argument(
+        "--standing",
+        action="store_true",
+        help="faste saker: «Orienteringer fra sekretariatet» og «Eventuelt»",
+    )
+    p.add_argument("--orientering", action="store_true", help="orienteringssak (standard: beslutningssak)")
+    p.add_argument("--number", help="saksnummer, f.eks. 28-2025 eller 28/2025 (standard: neste ledige)")
+    p.set_defaults(handler=case_new)
+
+    p = commands.add_parser("list", aliases=["liste"], help="vis sakene (sakslisten)")
+    p.add_argument("--meeting", type=int, help="bare dette møtet")
+    p.set_defaults(handler=case_list)
+
+    p = commands.add_parser("number", aliases=["nummer"], help="gi en sak et annet saksnummer")
+    p.add_argument("case", metavar="SAK", help="saksnummer (28-2025) eller id")
+    p.add_argument("number", metavar="NYTT", help="nytt saksnummer, f.eks. 28/2025")
+    p.set_defaults(handler=case_number)
+
+    p = commands.add_parser(
+        "regenerate", aliases=["oppdater"], help="lag prioriteringssaken på nytt fra dataene"
+    )
+    p.add_argument("case", metavar="SAK", help="saksnummer (28-2025) eller id")
+    p.add_argument(
+        "--apply", action="store_true", help="gjør de trygge endringene (aldri over redigert tekst)"
+    )
+    p.add_argument(
+        "--accept",
+        nargs="+",
+        default=None,
+        metavar="NØKKEL",
+        help="gjør akkurat disse endringene (med --apply)",
+    )
+    p.set_defaults(handler=case_regenerate)
+
+    p = commands.add_parser("render", aliases=["lag"], help="lag dokumentet for en sak eller et møte")
+    p.add_argument("case", metavar="SAK", nargs="?", help="saksnummer (28-2025) eller id")
+    p.add_argument("--meeting", type=int, help="hele møtet: innkalling med saksliste og alle saker")
+    p.add_argument(
+        "--format", choices=["md", "html", "docx", "pdf"], help="format (standard: fra filnavnet, ellers md)"
+    )
+    p.add_argument("-o", "--output", help="fil å skrive (standard: Markdown/HTML til skjermen)")
+    p.add_argument("--templates", help="mappe med egne maler som overstyrer de innebygde")
+    p.set_defaults(handler=render_cmd)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _session(args: argparse.Namespace):
+    from sqlmodel import Session
+
+    return Session(open_engine(args))
+
+
+def _errors():
+    from rsapp.dates import DateError
+    from rsapp.saksfremlegg.cases import CaseError
+    from rsapp.saksfremlegg.numbering import CaseNumberError
+    from rsapp.saksfremlegg.render import RenderError
+
+    return (CaseError, CaseNumberError, RenderError, DateError, LookupError)
+
+
+def _round(session, key: str | None):
+    from rsapp.models import Round
+    from rsapp.portfolio import default_round, round_by_key
+
+    info = round_by_key(session, key) if key else default_round(session)
+    if info is None:
+        raise CliError("Databasen har ingen runder.")
+    return session.get(Round, info.id)
+
+
+def meeting_new(args: argparse.Namespace) -> int:
+    from rsapp.dates import format_date, parse_date
+    from rsapp.saksfremlegg.cases import DEFAULT_UTVALG, create_meeting, default_meeting_date, meeting_title
+
+    with _session(args) as session:
+        try:
+            round_ = _round(session, args.round_key) if (args.round_key or not args.date) else None
+            on = parse_date(args.date) if args.date else default_meeting_date(round_)
+            meeting = create_meeting(
+                session,
+                on=on,
+                utvalg=args.utvalg or DEFAULT_UTVALG,
+                extraordinary=args.extraordinary,
+                place=args.place,
+                helsefellesskap_id=round_.helsefellesskap_id if round_ else None,
+                standing_cases=args.standing,
+            )
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+        print(f"Opprettet møte {meeting.id}: {meeting_title(meeting)} ({format_date(meeting.date)})")
+    return 0
+
+
+def meeting_list(args: argparse.Namespace) -> int:
+    from rsapp.dates import format_date
+    from rsapp.saksfremlegg.cases import list_meetings
+
+    with _session(args) as session:
+        rows = [
+            [
+                str(item.meeting.id),
+                format_date(item.meeting.date),
+                "ekstraordinært" if item.meeting.extraordinary else "ordinært",
+                item.meeting.utvalg,
+                item.meeting.place,
+                str(item.cases),
+                "endelig" if item.meeting.final else "utkast",
+            ]
+            for item in list_meetings(session)
+        ]
+    if not rows:
+        print("Ingen møter ennå. Opprett et med: rsapp sak meeting new --date dd.mm.åååå")
+        return 0
+    print_table(["Id", "Dato", "Møte", "Utvalg", "Sted", "Saker", "Status"], rows, right={0, 5})
+    return 0
+
+
+def case_new(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import (
+        TYPE_DECISION,
+        TYPE_ORIENTATION,
+        add_case,
+        add_standing_cases,
+        case_label,
+    )
+    from rsapp.saksfremlegg.drafting import create_prioritisation_case
+
+    with _session(args) as session:
+        try:
+            if args.prioritering:
+                round_ = _round(session, args.round_key)
+                cases = [create_prioritisation_case(session, args.meeting, round_.id, number=args.number)]
+            elif args.standing:
+                cases = add_standing_cases(session, args.meeting)
+            else:
+                cases = [
+                    add_case(
+                        session,
+                        args.meeting,
+                        title=args.title,
+                        case_type=TYPE_ORIENTATION if args.orientering else TYPE_DECISION,
+                        kind="orientering" if args.orientering else "annet",
+                        number=args.number,
+                        points=["SSU tar gjennomgangen til orientering."] if args.orientering else (),
+                    )
+                ]
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+        for case in cases:
+            print(f"Opprettet {case_label(case)} (id {case.id})")
+        if not cases:
+            print("Møtet har allerede de faste sakene.")
+    return 0
+
+
+def case_list(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from rsapp.dates import format_date
+    from rsapp.models import Case, Meeting
+    from rsapp.saksfremlegg.cases import case_points
+    from rsapp.saksfremlegg.numbering import format_case_number
+    from rsapp.vocab import CASE_TYPE_LABELS
+
+    with _session(args) as session:
+        query = select(Case, Meeting).join(Meeting, Meeting.id == Case.meeting_id)  # type: ignore[arg-type]
+        if args.meeting is not None:
+            query = query.where(Case.meeting_id == args.meeting)
+        found = session.exec(query.order_by(Meeting.date, Case.position)).all()
+        rows = [
+            [
+                str(case.id),
+                format_case_number(case.number, case.year),
+                case.title,
+                CASE_TYPE_LABELS.get(case.case_type, case.case_type),
+                format_date(meeting.date),
+                str(len(case_points(session, case.id))),  # type: ignore[arg-type]
+                "endelig" if case.final else "utkast",
+            ]
+            for case, meeting in found
+        ]
+    if not rows:
+        print("Ingen saker.")
+        return 0
+    print_table(["Id", "Saksnr", "Tittel", "Type sak", "Møtedato", "Punkter", "Status"], rows, right={0, 5})
+    return 0
+
+
+def case_number(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import case_label, find_case, set_case_number
+
+    with _session(args) as session:
+        try:
+            case = set_case_number(session, find_case(session, args.case).id, args.number)  # type: ignore[arg-type]
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+        print(f"Nytt saksnummer: {case_label(case)}")
+    return 0
+
+
+def case_regenerate(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import find_case
+    from rsapp.saksfremlegg.drafting import apply_regeneration, plan_regeneration
+
+    with _session(args) as session:
+        try:
+            case = find_case(session, args.case)
+            changes = plan_regeneration(session, case.id)  # type: ignore[arg-type]
+            if not changes:
+                print("Saken er i samsvar med dataene; ingenting å endre.")
+                return 0
+            for change in changes:
+                mark = "trygg" if change.safe else "må godtas"
+                print(f"[{change.key}] {change.label} ({mark})")
+                if change.old:
+                    print("  - " + change.old.replace("\n", "\n    "))
+                if change.new:
+                    print("  + " + change.new.replace("\n", "\n    "))
+            if args.apply:
+                applied = apply_regeneration(session, case.id, args.accept)  # type: ignore[arg-type]
+                print(f"Gjorde {len(applied)} av {len(changes)} endringer.")
+            else:
+                print("Kjør med --apply for å gjøre de trygge endringene (eller --apply --accept NØKKEL …).")
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+    return 0
+
+
+def render_cmd(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import find_case
+    from rsapp.saksfremlegg.render import Renderer, case_context, meeting_context
+
+    if (args.case is None) == (args.meeting is None):
+        raise CliError("Oppgi enten en sak (SAK) eller --meeting ID.")
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix) or "md"
+        if fmt not in ("md", "html", "docx", "pdf"):
+            raise CliError(
+                f"Kan ikke se formatet av filnavnet «{args.output}»; bruk --format md|html|docx|pdf."
+            )
+    if fmt in ("docx", "pdf") and not args.output:
+        raise CliError(f"Formatet {fmt} må skrives til en fil: bruk -o FIL.")
+    with _session(args) as session:
+        try:
+            renderer = Renderer(args.templates)
+            if args.meeting is not None:
+                result = renderer.meeting(meeting_context(session, args.meeting), fmt)
+            else:
+                case = find_case(session, args.case)
+                result = renderer.case(case_context(session, case.id), fmt)  # type: ignore[arg-type]
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+    if not args.output:
+        sys.stdout.write(result if isinstance(result, str) else result.decode())
+        return 0
+    target = Path(args.output)
+    try:
+        if isinstance(result, str):
+            target.write_text(result, encoding="utf-8")
+        else:
+            target.write_bytes(result)
+    except OSError as exc:
+        raise CliError(f"Kan ikke skrive {target}: {exc.strerror or exc}") from exc
+    print(f"Skrev {target}")
+    return 0

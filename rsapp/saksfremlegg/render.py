@@ -1,0 +1,449 @@
+"""Render cases and meetings from Jinja templates to Markdown, HTML, Word (.docx) and PDF.
+
+Word: **docxtpl**, not python-docx. The secretariat's layout (fonts, logo, page header) lives
+in a real .docx (`templates/saksfremlegg/saksfremlegg.docx`) that they can open and restyle
+in Word and drop into their own template folder, with the same Jinja tags and the same
+sandboxed environment as the Markdown and HTML templates; python-docx would put the layout
+in Python code that only a developer can change. (The built-in .docx is itself generated
+with python-docx by :mod:`rsapp.saksfremlegg.docx_template`.)
+
+Templates come from the user's folder first (``--templates DIR``, else ``RSAPP_TEMPLATES_DIR``,
+else ``<datamappe>/templates`` when it exists), then from the built-in
+``templates/saksfremlegg/``: a file with the same name overrides the built-in one. All
+rendering goes through :class:`jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``;
+HTML (and the .docx XML) is autoescaped. A template error becomes a :class:`RenderError`
+naming the file and line. PDF is made by converting the .docx with LibreOffice
+(``soffice --headless --convert-to pdf``) with a private profile per run.
+
+The context handed to templates is plain dicts (see :func:`case_context` and
+:func:`meeting_context`); amounts are already formatted in the texts ("Kr 500 000"),
+dates are ``dd.mm.åååå``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rsapp.dates import format_date
+from rsapp.saksfremlegg.cases import case_points, get_case, get_meeting, meeting_cases
+from rsapp.saksfremlegg.numbering import format_case_number
+from rsapp.vocab import CASE_TYPE_LABELS
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from sqlmodel import Session
+
+    from rsapp.models import Case, Meeting
+
+__all__ = [
+    "DOCX_TEMPLATE",
+    "ENV_TEMPLATES_DIR",
+    "FORMATS",
+    "PdfUnavailableError",
+    "RenderError",
+    "Renderer",
+    "builtin_case_templates_dir",
+    "case_context",
+    "context_for",
+    "convert_docx_to_pdf",
+    "find_soffice",
+    "meeting_context",
+    "render_case",
+    "render_meeting",
+    "user_templates_dir",
+]
+
+ENV_TEMPLATES_DIR = "RSAPP_TEMPLATES_DIR"
+FORMATS = ("md", "html", "docx", "pdf")
+DOCX_TEMPLATE = "saksfremlegg.docx"
+MEETING_TEMPLATE = "moete"
+PDF_TIMEOUT_SECONDS = 180
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+class RenderError(RuntimeError):
+    """A document that cannot be rendered (Norwegian message naming the template file and line)."""
+
+
+class PdfUnavailableError(RenderError):
+    """LibreOffice (soffice) is not installed, so no PDF can be made."""
+
+
+# --- where templates live ---------------------------------------------------------------------
+
+
+def builtin_case_templates_dir() -> Path:
+    from rsapp.config import builtin_templates_dir
+
+    return builtin_templates_dir() / "saksfremlegg"
+
+
+def user_templates_dir(override: str | Path | None = None) -> Path | None:
+    """The user's template folder: ``override`` (``--templates``), else RSAPP_TEMPLATES_DIR,
+    else ``<datamappe>/templates`` if it exists. A ``saksfremlegg/`` inside it is used when present.
+
+    Raises :class:`RenderError` when a folder was named explicitly but does not exist.
+    """
+    from rsapp.config import user_data_dir
+
+    named = override or os.environ.get(ENV_TEMPLATES_DIR)
+    if named:
+        folder = Path(named).expanduser()
+        if not folder.is_dir():
+            raise RenderError(f"Malmappen {folder} finnes ikke.")
+    else:
+        folder = user_data_dir() / "templates"
+        if not folder.is_dir():
+            return None
+    nested = folder / "saksfremlegg"
+    return nested if nested.is_dir() else folder
+
+
+# --- context ----------------------------------------------------------------------------------
+
+
+def _blocks(text: str) -> list[dict[str, Any]]:
+    """Free text -> blocks: paragraphs ("p", lines) and bullet lists ("ul", items from "- " lines)."""
+    blocks: list[dict[str, Any]] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        current: dict[str, Any] | None = None
+        for raw in chunk.splitlines():
+            line = raw.rstrip()
+            if not line.strip():
+                continue
+            bullet = re.match(r"\s*[-•*]\s+(.*)", line)
+            kind, content = ("ul", bullet.group(1)) if bullet else ("p", line.strip())
+            if current is None or current["kind"] != kind:
+                current = {"kind": kind, "lines": []}
+                blocks.append(current)
+            current["lines"].append(content)
+    return blocks
+
+
+def _docx_text(blocks: list[dict[str, Any]]) -> str:
+    """Blocks as one docxtpl string: paragraphs split by \\a, lines by \\n, bullets as "• "."""
+    paragraphs: list[str] = []
+    for block in blocks:
+        if block["kind"] == "ul":
+            paragraphs.extend(f"•\t{item}" for item in block["lines"])
+        else:
+            paragraphs.append("\n".join(block["lines"]))
+    return "\a".join(paragraphs)
+
+
+def _long_date(d) -> str:
+    return f"{_WEEKDAYS[d.weekday()]} {format_date(d)}"
+
+
+def _case_dict(case: Case, meeting: Meeting | None, points: list) -> dict[str, Any]:
+    number = format_case_number(case.number, case.year)
+    saksopplysninger = _blocks(case.saksopplysninger)
+    vurdering = _blocks(case.vurdering)
+    attachments = [line.strip() for line in case.attachments.splitlines() if line.strip()]
+    point_dicts = []
+    for index, point in enumerate(points, start=1):
+        lines = point.text.strip().splitlines() or [""]
+        point_dicts.append(
+            {
+                "number": index,
+                "text": point.text.strip(),
+                "lines": lines,
+                "first_line": lines[0],
+                "more_lines": lines[1:],
+                "docx": f"{index}.\t{point.text.strip()}",
+                "edited": bool(point.source_key) and point.text != point.generated_text,
+            }
+        )
+    return {
+        "id": case.id,
+        "number": number,
+        "title": case.title,
+        "heading": f"Sak {number}: {case.title}",
+        "case_type": case.case_type,
+        "type_label": CASE_TYPE_LABELS.get(case.case_type, case.case_type),
+        "kind": case.kind,
+        "final": case.final,
+        "utvalg": meeting.utvalg if meeting else "",
+        "meeting_date": format_date(meeting.date) if meeting else "",
+        "points": point_dicts,
+        "saksopplysninger": saksopplysninger,
+        "vurdering": vurdering,
+        "attachments": attachments,
+        "docx_saksopplysninger": _docx_text(saksopplysninger),
+        "docx_vurdering": _docx_text(vurdering),
+    }
+
+
+def _meeting_dict(session: Session, meeting: Meeting) -> dict[str, Any]:
+    from rsapp.models import Helsefellesskap
+
+    hf = session.get(Helsefellesskap, meeting.helsefellesskap_id) if meeting.helsefellesskap_id else None
+    kind = "ekstraordinært møte" if meeting.extraordinary else "møte"
+    return {
+        "id": meeting.id,
+        "utvalg": meeting.utvalg,
+        "date": format_date(meeting.date),
+        "long_date": _long_date(meeting.date),
+        "extraordinary": meeting.extraordinary,
+        "place": meeting.place,
+        "final": meeting.final,
+        "title": f"Innkalling til {kind} i {meeting.utvalg}",
+        "helsefellesskap": hf.name if hf else "",
+    }
+
+
+def case_context(session: Session, case_id: int) -> dict[str, Any]:
+    """``{"case": …, "meeting": …, "cases": [case], "innkalling": False, "helsefellesskap": …}``."""
+    case = get_case(session, case_id)
+    meeting = get_meeting(session, case.meeting_id) if case.meeting_id is not None else None
+    case_dict = _case_dict(case, meeting, case_points(session, case_id))
+    meeting_dict = _meeting_dict(session, meeting) if meeting else None
+    return {
+        "case": case_dict,
+        "cases": [case_dict],
+        "meeting": meeting_dict,
+        "innkalling": False,
+        "helsefellesskap": meeting_dict["helsefellesskap"] if meeting_dict else "",
+        "utvalg": case_dict["utvalg"],
+    }
+
+
+def context_for(
+    case: Any, meeting: Meeting | None, points: list[Any], helsefellesskap: str = ""
+) -> dict[str, Any]:
+    """A case context from objects in memory (the live preview of unsaved edits).
+
+    ``case`` and ``points`` need the attributes of :class:`Case` and :class:`InnstillingPoint`.
+    """
+    case_dict = _case_dict(case, meeting, points)
+    return {
+        "case": case_dict,
+        "cases": [case_dict],
+        "meeting": None,
+        "innkalling": False,
+        "helsefellesskap": helsefellesskap,
+        "utvalg": case_dict["utvalg"],
+    }
+
+
+def meeting_context(session: Session, meeting_id: int) -> dict[str, Any]:
+    """``{"meeting": …, "cases": [every case in saksliste order], "innkalling": True, …}``."""
+    from rsapp.models import InnstillingPoint
+
+    meeting = get_meeting(session, meeting_id)
+    cases = meeting_cases(session, meeting_id)
+    points: dict[int, list] = {case.id: [] for case in cases}  # type: ignore[misc]
+    if cases:
+        from sqlmodel import col, select
+
+        for point in session.exec(
+            select(InnstillingPoint)
+            .where(col(InnstillingPoint.case_id).in_(list(points)))
+            .order_by(InnstillingPoint.position, InnstillingPoint.id)
+        ):
+            points[point.case_id].append(point)
+    meeting_dict = _meeting_dict(session, meeting)
+    case_dicts = [_case_dict(case, meeting, points[case.id]) for case in cases]  # type: ignore[index]
+    meeting_dict["cases"] = case_dicts
+    return {
+        "meeting": meeting_dict,
+        "cases": case_dicts,
+        "innkalling": True,
+        "helsefellesskap": meeting_dict["helsefellesskap"],
+        "utvalg": meeting.utvalg,
+    }
+
+
+# --- the renderer -----------------------------------------------------------------------------
+
+
+def _md_cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _indent_lines(lines: list[str], width: int) -> str:
+    pad = " " * width
+    return "\n".join(pad + line if line else "" for line in lines)
+
+
+def _template_location(exc: BaseException, folders: list[Path]) -> tuple[str, int | None]:
+    """The template file and line an exception came from (Jinja rewrites tracebacks to them)."""
+    from jinja2 import TemplateSyntaxError
+
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.filename or exc.name or "?", exc.lineno
+    roots = [str(folder) for folder in folders]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(frame.filename.startswith(root) for root in roots):
+            return frame.filename, frame.lineno
+    return "?", None
+
+
+class Renderer:
+    """Templates from the user's folder over the built-in ones, in one sandboxed environment.
+
+    Keep one Renderer around (the preview does) to reuse the compiled templates.
+    """
+
+    def __init__(self, templates_dir: str | Path | None = None) -> None:
+        from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        user = user_templates_dir(templates_dir)
+        self.folders: list[Path] = [*([user] if user else []), builtin_case_templates_dir()]
+        self.env: Environment = SandboxedEnvironment(
+            loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in self.folders]),
+            autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".html")),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["mdcell"] = _md_cell
+        self.env.filters["indent_lines"] = _indent_lines
+
+    def find(self, name: str) -> Path:
+        """The file that provides template ``name`` (the user's if present)."""
+        for folder in self.folders:
+            path = folder / name
+            if path.is_file():
+                return path
+        raise RenderError(f"Fant ikke malen {name} i {', '.join(str(f) for f in self.folders)}.")
+
+    def _fail(self, exc: BaseException, fallback: str) -> RenderError:
+        filename, line = _template_location(exc, self.folders)
+        if filename == "?":
+            filename = fallback
+        where = f"{filename}, linje {line}" if line else filename
+        return RenderError(f"Feil i malen {where}: {exc}")
+
+    def render_text(self, name: str, context: dict[str, Any]) -> str:
+        """Render the Markdown or HTML template ``name`` (e.g. "beslutningssak.md.j2")."""
+        from jinja2 import TemplateError, TemplateNotFound
+
+        try:
+            template = self.env.get_template(name)
+            return template.render(context)
+        except TemplateNotFound as exc:
+            raise RenderError(
+                f"Fant ikke malen {exc.name} i {', '.join(str(f) for f in self.folders)}."
+            ) from exc
+        except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise self._fail(exc, name) from exc
+
+    def render_docx(self, context: dict[str, Any]) -> bytes:
+        """The Word document for a case or a meeting context, from ``saksfremlegg.docx``."""
+        import io
+
+        from docxtpl import DocxTemplate
+        from jinja2 import StrictUndefined, TemplateError
+        from jinja2.sandbox import SandboxedEnvironment
+
+        path = self.find(DOCX_TEMPLATE)
+        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        try:
+            template = DocxTemplate(str(path))
+            template.render(context, jinja_env=env)
+        except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            near = " / ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
+            line = getattr(exc, "lineno", None)
+            where = f"{path}, linje {line} i dokumentets XML" if line else str(path)
+            hint = f" (nær «{near[:120]}»)" if near else ""
+            raise RenderError(f"Feil i Word-malen {where}{hint}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - a broken .docx (zip/xml) from the user's folder
+            raise RenderError(f"Kan ikke lese Word-malen {path}: {exc}") from exc
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return buffer.getvalue()
+
+    # --- whole documents ---
+
+    def case(self, context: dict[str, Any], fmt: str) -> str | bytes:
+        _check_format(fmt)
+        if fmt == "md" or fmt == "html":
+            return self.render_text(f"{context['case']['case_type']}.{fmt}.j2", context)
+        docx = self.render_docx(context)
+        return docx if fmt == "docx" else convert_docx_to_pdf(docx)
+
+    def meeting(self, context: dict[str, Any], fmt: str) -> str | bytes:
+        _check_format(fmt)
+        if fmt == "md" or fmt == "html":
+            return self.render_text(f"{MEETING_TEMPLATE}.{fmt}.j2", context)
+        docx = self.render_docx(context)
+        return docx if fmt == "docx" else convert_docx_to_pdf(docx)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise RenderError(f"Ukjent format «{fmt}»: velg {', '.join(FORMATS)}.")
+
+
+def render_case(
+    session: Session, case_id: int, fmt: str, *, templates_dir: str | Path | None = None
+) -> str | bytes:
+    """One case as Markdown/HTML (str) or .docx/PDF (bytes)."""
+    return Renderer(templates_dir).case(case_context(session, case_id), fmt)
+
+
+def render_meeting(
+    session: Session, meeting_id: int, fmt: str, *, templates_dir: str | Path | None = None
+) -> str | bytes:
+    """The meeting document: innkalling with saksliste, then every case."""
+    return Renderer(templates_dir).meeting(meeting_context(session, meeting_id), fmt)
+
+
+# --- PDF via LibreOffice ----------------------------------------------------------------------
+
+
+def find_soffice() -> str | None:
+    """Path of LibreOffice's ``soffice`` (or ``libreoffice``), or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
+    """Convert a .docx to PDF with LibreOffice headless, with a private profile for this run."""
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        raise PdfUnavailableError(
+            "PDF lages med LibreOffice, men programmet «soffice» finnes ikke på denne maskinen. "
+            "Installer LibreOffice (f.eks. pakken libreoffice-writer-nogui), eller lag en .docx og "
+            "lagre den som PDF fra Word."
+        )
+    with tempfile.TemporaryDirectory(prefix="rsapp-pdf-") as tmp:
+        folder = Path(tmp)
+        source = folder / "saksfremlegg.docx"
+        source.write_bytes(docx)
+        profile = (folder / "profile").as_uri()
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ]
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise RenderError(
+                f"LibreOffice brukte mer enn {PDF_TIMEOUT_SECONDS} sekunder på å lage PDF."
+            ) from exc
+        except OSError as exc:
+            raise PdfUnavailableError(f"Kunne ikke starte LibreOffice ({soffice}): {exc}") from exc
+        target = folder / "saksfremlegg.pdf"
+        if result.returncode != 0 or not target.is_file():
+            detail = (result.stderr or result.stdout).strip()[:400]
+            raise RenderError(f"LibreOffice kunne ikke lage PDF (kode {result.returncode}): {detail}")
+        return target.read_bytes()

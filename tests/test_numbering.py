@@ -1,0 +1,219 @@
+"""Case numbers NN-ÅÅÅÅ: reading, writing, next free number, refusing duplicates, renumbering."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rsapp.saksfremlegg import cases
+from rsapp.saksfremlegg.numbering import (
+    CaseNumberError,
+    CaseRef,
+    check_free,
+    format_case_number,
+    increasing_numbers,
+    next_free_number,
+    parse_case_number,
+    renumber_drafts,
+)
+
+# --- reading and writing ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["24/2025", "24-2025", "Sak 24/2025", " sak 24 - 2025 ", "24–2025", "Saksnr. 24/2025"],
+)
+def test_parse_accepts_the_ways_the_secretariat_writes_numbers(text: str) -> None:
+    assert parse_case_number(text) == (24, 2025)
+
+
+def test_number_written_with_slash_is_written_back_with_dash() -> None:
+    assert format_case_number(*parse_case_number("24/2025")) == "24-2025"
+
+
+@pytest.mark.parametrize("text", ["", "24", "2025", "24.2025", "0-2025", "24-25", "abc-2025", "24-3025"])
+def test_parse_refuses_unreadable_numbers_with_norwegian_message(text: str) -> None:
+    with pytest.raises(CaseNumberError) as info:
+        parse_case_number(text)
+    assert "Saksnummer" in str(info.value) or "saksnummer" in str(info.value)
+
+
+@given(st.integers(1, 9999), st.integers(1900, 2199))
+def test_format_then_parse_round_trips(number: int, year: int) -> None:
+    assert parse_case_number(format_case_number(number, year)) == (number, year)
+    assert parse_case_number(f"{number}/{year}") == (number, year)
+
+
+# --- next free and duplicates -----------------------------------------------------------------
+
+
+def test_next_free_is_one_after_the_highest_and_one_in_a_new_year() -> None:
+    assert next_free_number([]) == 1
+    assert next_free_number([23, 24, 25, 26, 27]) == 28
+    assert next_free_number([1, 5]) == 6  # numbers run through the year; gaps are not refilled
+
+
+@given(st.sets(st.integers(1, 9000), max_size=40))
+def test_next_free_is_never_used_and_above_every_used(used: set[int]) -> None:
+    number = next_free_number(used)
+    assert number not in used
+    assert all(number > n for n in used)
+    check_free(number, 2025, used)  # does not raise
+
+
+def test_a_number_used_in_the_year_is_refused_naming_the_case() -> None:
+    with pytest.raises(CaseNumberError, match="24-2025 er allerede brukt av sak «Orientering fra FSU»"):
+        check_free(24, 2025, {23, 24}, title_of={24: "Orientering fra FSU"})
+
+
+# --- renumbering ------------------------------------------------------------------------------
+
+
+def test_reordering_drafts_gives_them_the_numbers_in_the_new_order() -> None:
+    refs = [CaseRef(1, 23), CaseRef(2, 24), CaseRef(3, 25)]
+    assert renumber_drafts(refs, [3, 1, 2]) == {3: 23, 1: 24, 2: 25}
+
+
+def test_final_cases_keep_their_numbers_and_cannot_be_moved_past_drafts() -> None:
+    refs = [CaseRef(1, 23, final=True), CaseRef(2, 24), CaseRef(3, 25)]
+    assert renumber_drafts(refs, [1, 3, 2]) == {1: 23, 3: 24, 2: 25}
+    with pytest.raises(CaseNumberError, match="endelig"):
+        renumber_drafts(refs, [2, 1, 3])
+
+
+def test_reorder_must_name_the_same_cases() -> None:
+    refs = [CaseRef(1, 23), CaseRef(2, 24)]
+    with pytest.raises(CaseNumberError):
+        renumber_drafts(refs, [1, 3])
+    with pytest.raises(CaseNumberError):
+        renumber_drafts(refs, [1, 1])
+
+
+@st.composite
+def _saksliste(draw):
+    numbers = sorted(draw(st.sets(st.integers(1, 200), min_size=1, max_size=12)))
+    refs = [CaseRef(key, number) for key, number in enumerate(numbers, start=100)]
+    order = draw(st.permutations([ref.key for ref in refs]))
+    return refs, order
+
+
+@given(_saksliste())
+def test_renumbered_drafts_use_the_same_numbers_increasing_down_the_list(data) -> None:
+    refs, order = data
+    result = renumber_drafts(refs, order)
+    assert sorted(result.values()) == sorted(ref.number for ref in refs)  # no number lost or doubled
+    assert [result[key] for key in order] == sorted(result.values())  # run down the saksliste
+
+
+@given(_saksliste(), st.data())
+def test_final_cases_never_change_number(data, more) -> None:
+    refs, order = data
+    finals = more.draw(st.sets(st.sampled_from([ref.key for ref in refs])))
+    refs = [CaseRef(ref.key, ref.number, ref.key in finals) for ref in refs]
+    try:
+        result = renumber_drafts(refs, order)
+    except CaseNumberError:
+        return  # a final case was moved out of order: refused
+    for ref in refs:
+        if ref.final:
+            assert result[ref.key] == ref.number
+    assert len(set(result.values())) == len(refs)
+
+
+@given(_saksliste(), st.sets(st.integers(1, 300), max_size=20), st.data())
+def test_increasing_numbers_keeps_typed_and_final_numbers_and_never_reuses_one(data, used, more) -> None:
+    refs, _ = data
+    refs = [ref for ref in refs]
+    more.draw(st.randoms()).shuffle(refs)  # a saksliste whose numbers may run backwards
+    fixed = more.draw(st.sets(st.sampled_from([ref.key for ref in refs]), max_size=1))
+    used = used - {ref.number for ref in refs}
+    result = increasing_numbers(refs, used, fixed)
+    assert len(set(result.values())) == len(refs)
+    assert not set(result.values()) & used
+    previous = 0
+    for ref in refs:
+        if ref.key in fixed:
+            assert result[ref.key] == ref.number
+        else:
+            assert result[ref.key] > previous
+        previous = result[ref.key]
+    if not fixed:
+        assert [result[ref.key] for ref in refs] == sorted(result.values())
+
+
+# --- against the database: the 09.09.2025 double 24 cannot happen -----------------------------
+
+
+def test_two_cases_with_number_24_in_one_year_are_refused(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 9, 9))
+    cases.add_case(session, meeting.id, title="Orientering om status fra FSU", number="24-2025")
+    with pytest.raises(CaseNumberError, match="24-2025 er allerede brukt"):
+        cases.add_case(session, meeting.id, title="Ansettelse av prosjektleder/rådgiver", number="24/2025")
+    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [24]
+
+
+def test_number_from_another_year_is_refused(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 9, 9))
+    with pytest.raises(CaseNumberError, match="hører til 2024"):
+        cases.add_case(session, meeting.id, title="Sak", number="3/2024")
+
+
+def test_new_cases_get_next_number_and_go_before_standing_cases(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 9, 9), standing_cases=True)
+    first = cases.add_case(session, meeting.id, title="Prosess for RS-midler 2026", number="23-2025")
+    second = cases.add_case(session, meeting.id, title="Ansettelse av prosjektleder")
+    listed = cases.meeting_cases(session, meeting.id)
+    assert [c.title for c in listed] == [
+        "Prosess for RS-midler 2026",
+        "Ansettelse av prosjektleder",
+        "Orienteringer fra sekretariatet",
+        "Eventuelt",
+    ]
+    assert first.number == 23
+    assert second.number == 24  # the auto-numbered drafts run down the saksliste
+    assert [c.number for c in listed] == [23, 24, 25, 26]
+
+
+def test_reordering_the_saksliste_renumbers_drafts_and_refuses_when_final(any_engine) -> None:
+    from sqlmodel import Session
+
+    with Session(any_engine) as session:
+        meeting = cases.create_meeting(session, on=date(2025, 9, 9))
+        a = cases.add_case(session, meeting.id, title="A", number=23)
+        b = cases.add_case(session, meeting.id, title="B", number=24)
+        c = cases.add_case(session, meeting.id, title="C", number=25)
+        listed = cases.reorder_cases(session, meeting.id, [c.id, a.id, b.id])
+        assert [(x.title, x.number) for x in listed] == [("C", 23), ("A", 24), ("B", 25)]
+        cases.move_case(session, b.id, -2)
+        assert [(x.title, x.number) for x in cases.meeting_cases(session, meeting.id)] == [
+            ("B", 23),
+            ("C", 24),
+            ("A", 25),
+        ]
+        cases.set_meeting_final(session, meeting.id)
+        with pytest.raises(cases.CaseError, match="endelig"):
+            cases.reorder_cases(session, meeting.id, [a.id, b.id, c.id])
+
+
+def test_set_case_number_accepts_slash_and_refuses_a_used_number(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 9, 9))
+    a = cases.add_case(session, meeting.id, title="A")
+    b = cases.add_case(session, meeting.id, title="B")
+    assert cases.set_case_number(session, a.id, "23/2025").number == 23
+    with pytest.raises(CaseNumberError, match="23-2025 er allerede brukt"):
+        cases.set_case_number(session, b.id, "23-2025")
+    assert cases.get_case(session, b.id).number == 24  # moved up after the typed 23
+
+
+def test_typing_the_first_number_of_a_meeting_renumbers_the_standing_cases_after_it(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
+    cases.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    assert [(c.title, c.number) for c in cases.meeting_cases(session, meeting.id)] == [
+        ("Prioritering", 28),
+        ("Orienteringer fra sekretariatet", 29),
+        ("Eventuelt", 30),
+    ]

@@ -1,0 +1,402 @@
+"""The prioritisation case drafted from data, regeneration rules, and the rendered documents."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from rsapp.models import Application, Earmark, EarmarkAmount, Round
+from rsapp.money import format_kr_prefix
+from rsapp.saksfremlegg import cases, drafting
+from rsapp.saksfremlegg.render import (
+    Renderer,
+    RenderError,
+    case_context,
+    find_soffice,
+    render_case,
+    render_meeting,
+)
+
+GOLDEN = Path(__file__).parent / "golden" / "helgeland-2026-prioritering.md"
+NBSP = "\u00a0"
+
+
+def _kr(amount: int) -> str:
+    return format_kr_prefix(amount)
+
+
+def _round(session: Session) -> Round:
+    return session.exec(select(Round).where(Round.key == "helgeland-2026")).one()
+
+
+def _meeting(session: Session, *, standing: bool = False):
+    round_ = _round(session)
+    return cases.create_meeting(
+        session,
+        on=cases.default_meeting_date(round_),
+        extraordinary=True,
+        place="Teams",
+        helsefellesskap_id=round_.helsefellesskap_id,
+        standing_cases=standing,
+    )
+
+
+def _prioritisation(session: Session, *, standing: bool = False):
+    meeting = _meeting(session, standing=standing)
+    case = drafting.create_prioritisation_case(session, meeting.id, _round(session).id, number="28/2025")
+    return meeting, case
+
+
+def _texts(session: Session, case_id: int) -> list[str]:
+    return [p.text for p in cases.case_points(session, case_id)]
+
+
+def _earmark(session: Session, name_start: str) -> Earmark:
+    return next(e for e in session.exec(select(Earmark)) if e.name.startswith(name_start))
+
+
+def _application(session: Session, name_start: str) -> Application:
+    return next(a for a in session.exec(select(Application)) if a.name.startswith(name_start))
+
+
+# --- drafting -------------------------------------------------------------------------------
+
+
+def test_meeting_defaults_to_monday_of_week_43_before_the_2026_round(session) -> None:
+    assert cases.default_meeting_date(_round(session)) == date(2025, 10, 20)
+
+
+def test_prioritisation_case_points_follow_sak_23_in_order(session) -> None:
+    meeting, case = _prioritisation(session)
+    assert case.title == (
+        "Rekrutterings- og samhandlingstilskudd 2026 – prioritering av lokale midler og søknader til regional ordning"
+    )
+    assert case.case_type == "beslutningssak" and (case.number, case.year) == (28, 2025)
+    points = cases.case_points(session, case.id)
+    assert [p.source_key.split(":")[0] for p in points] == [
+        "earmark",
+        "earmark",
+        "application",
+        "regional",
+        "open",
+    ]
+    texts = [p.text for p in points]
+    assert (
+        texts[0]
+        == f"{_kr(500_000)} av midlene for 2026 brukes til lisens for digital hjemmeoppfølging (Dignio)."
+    )
+    assert texts[1] == (
+        f"{_kr(2_000_000)} av midlene for 2025 og 2026 (kr{_kr(1_000_000)[2:]} per år) brukes til "
+        "prosjektleder/rådgiver i sekretariatet."
+    )
+    assert texts[2] == (
+        f"{_kr(4_657_500)} av de lokale midlene tildeles «Interkommunalt innsats- og vurderingsteam for Helgeland» "
+        "for 2026."
+    )
+    regional = texts[3].splitlines()
+    assert "innen 01.11.2025, i prioritert rekkefølge:" in regional[0]
+    assert [line.split(" (")[0] for line in regional[1:]] == [
+        "1. Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland",
+        "2. Forprosjekt: Observasjonspost Sør-Helgeland",
+        "3. Forprosjekt - tverretatlig rehabilitering",
+        "4. Helgelandssykepleier – utdanning, rekruttering og stabilisering av sykepleiere på Helgeland",
+    ]
+    assert texts[4] == "Finansiering av intermediærpost i Vefsn er ikke avklart og behandles i egen sak."
+    assert all(p.text == p.generated_text for p in points)
+
+
+def test_saksopplysninger_carry_the_figures_of_the_allocation(session) -> None:
+    _, case = _prioritisation(session)
+    text = case.saksopplysninger.replace(NBSP, " ")
+    for expected in (
+        "var 01.10.2025",
+        "innen 01.11.2025",
+        "kr 7 800 000 til lokal prioritering",
+        "- Rest fra 2025: kr 2 800 000",
+        "satt av kr 2 500 000",
+        "- Intermediærpost i Vefsn: beløpet er ikke avklart",
+        "Til fordeling på søknader: kr 5 300 000.",
+        "5 søknader med et samlet søknadsbeløp på kr 22 257 500",
+        "kr 642 500 står igjen",
+    ):
+        assert expected in text
+    assert "[Sekretariatets vurdering" in case.vurdering
+    assert (
+        case.attachments.splitlines()[0]
+        == "Prioriteringsliste Rekrutterings- og samhandlingstilskudd 2026 (Excel)"
+    )
+    assert len(case.attachments.splitlines()) == 6
+
+
+def test_multi_year_grant_names_its_years_and_what_was_applied_for(session) -> None:
+    for app in session.exec(select(Application).where(Application.rank.in_([1, 3, 4]))):  # type: ignore[union-attr]
+        app.route = "regional"
+        session.add(app)
+    sykepleier = _application(session, "Helgelandssykepleier")
+    sykepleier.granted = 5_000_000  # of 2 000 000 a year over 2025–2029
+    session.add(sykepleier)
+    session.commit()
+    draft = drafting.draft_prioritisation(session, _round(session).id)
+    point = next(p for p in draft.points if p.application_id == sykepleier.id)
+    assert point.text == (
+        f"{_kr(5_000_000)} av de lokale midlene tildeles «{sykepleier.name}» over 2025–2029 med "
+        f"kr{_kr(1_000_000)[2:]} per år. Det er søkt om kr{_kr(10_000_000)[2:]}."
+    )
+    assert point.amount == 5_000_000
+
+
+# --- regeneration ---------------------------------------------------------------------------
+
+
+def test_regeneration_updates_untouched_points_and_never_overwrites_edited_ones(session) -> None:
+    _, case = _prioritisation(session)
+    points = cases.case_points(session, case.id)
+    edited = cases.update_point(session, points[0].id, "Kr 500 000 brukes til Dignio-lisens (DHO).")
+    own = cases.add_point(session, case.id, "SSU ber sekretariatet følge opp prosjektene.", position=3)
+    assert drafting.plan_regeneration(session, case.id) == []
+
+    # The data change: Dignio costs more in 2026, Interkommunalt gets less.
+    dignio = _earmark(session, "Lisens")
+    amount = session.exec(
+        select(EarmarkAmount).where(EarmarkAmount.earmark_id == dignio.id, EarmarkAmount.budget_year == 2026)
+    ).one()
+    amount.amount = 600_000
+    session.add(amount)
+    team = _application(session, "Interkommunalt")
+    team.granted = 4_000_000
+    session.add(team)
+    session.commit()
+
+    plan = {c.key: c for c in drafting.plan_regeneration(session, case.id)}
+    assert plan[f"earmark:{dignio.id}"].kind == drafting.CHANGE_EDITED
+    assert not plan[f"earmark:{dignio.id}"].safe
+    assert plan[f"application:{team.id}"].kind == drafting.CHANGE_UPDATE
+    assert plan["regional"].kind == drafting.CHANGE_UPDATE  # the partly funded team is now forwarded too
+    assert plan["felt:saksopplysninger"].kind == drafting.CHANGE_FIELD
+    old_saksopplysninger = cases.get_case(session, case.id).saksopplysninger
+
+    applied = drafting.apply_regeneration(session, case.id)
+    assert {c.key for c in applied} == {f"application:{team.id}", "regional"}
+    texts = _texts(session, case.id)
+    assert texts[0] == edited.text  # the user's words stay
+    assert texts[2] == own.text  # the user's own point stays where it was
+    assert texts[3].startswith(f"{_kr(4_000_000)} av de lokale midlene tildeles «Interkommunalt")
+    assert "Det er søkt om kr" in texts[3]
+    assert cases.get_case(session, case.id).saksopplysninger == old_saksopplysninger  # fields need acceptance
+
+    # Accepting the edited point's change, and the text field, is the user's explicit choice.
+    drafting.apply_regeneration(session, case.id, accept={f"earmark:{dignio.id}", "felt:saksopplysninger"})
+    assert _texts(session, case.id)[0].startswith(f"{_kr(600_000)} av midlene for 2026")
+    assert "kr" + _kr(600_000)[2:] in cases.get_case(session, case.id).saksopplysninger
+    assert own.text in _texts(session, case.id)
+
+
+def test_regeneration_adds_new_points_in_place_and_removes_untouched_stale_ones(session) -> None:
+    _, case = _prioritisation(session)
+    vefsn = _earmark(session, "Intermediærpost")
+    vefsn.is_open = False
+    session.add(vefsn)
+    session.add(EarmarkAmount(earmark_id=vefsn.id, budget_year=2026, amount=300_000))
+    session.commit()
+
+    plan = {c.key: c.kind for c in drafting.plan_regeneration(session, case.id)}
+    assert plan[f"open:{vefsn.id}"] == drafting.CHANGE_REMOVE
+    assert plan[f"earmark:{vefsn.id}"] == drafting.CHANGE_ADD
+    drafting.apply_regeneration(session, case.id)
+    points = cases.case_points(session, case.id)
+    assert [p.source_key for p in points][:3] == ["earmark:1", "earmark:2", f"earmark:{vefsn.id}"]
+    assert points[2].text == f"{_kr(300_000)} av midlene for 2026 brukes til intermediærpost i Vefsn."
+    assert not any(p.source_key.startswith("open:") for p in points)
+    assert [p.position for p in points] == list(range(1, len(points) + 1))
+
+
+def test_an_edited_point_whose_source_is_gone_is_kept_unless_accepted(session) -> None:
+    _, case = _prioritisation(session)
+    vefsn = _earmark(session, "Intermediærpost")
+    point = next(p for p in cases.case_points(session, case.id) if p.source_key == f"open:{vefsn.id}")
+    cases.update_point(session, point.id, "Intermediærposten i Vefsn behandles i egen sak i november.")
+    session.delete(vefsn)
+    session.commit()
+    plan = drafting.plan_regeneration(session, case.id)
+    assert [(c.key, c.kind) for c in plan if c.key.startswith("open:")] == [
+        (f"open:{vefsn.id}", drafting.CHANGE_EDITED_REMOVED)
+    ]
+    drafting.apply_regeneration(session, case.id)
+    assert "Intermediærposten i Vefsn behandles i egen sak i november." in _texts(session, case.id)
+    drafting.apply_regeneration(session, case.id, accept={f"open:{vefsn.id}"})
+    assert "Intermediærposten i Vefsn behandles i egen sak i november." not in _texts(session, case.id)
+
+
+def test_only_the_prioritisation_case_can_be_regenerated(session) -> None:
+    meeting = _meeting(session)
+    other = cases.add_orientation_case(session, meeting.id, "Orientering fra FSU")
+    with pytest.raises(cases.CaseError, match="Bare prioriteringssaken"):
+        drafting.plan_regeneration(session, other.id)
+
+
+# --- points CRUD ----------------------------------------------------------------------------
+
+
+def test_points_can_be_added_moved_and_deleted_and_stay_numbered(session) -> None:
+    meeting = _meeting(session)
+    case = cases.add_orientation_case(session, meeting.id, "Orientering om prosjektene")
+    second = cases.add_point(session, case.id, "SSU ber om en plan for videre orienteringer.")
+    cases.move_point(session, second.id, 1)
+    assert _texts(session, case.id) == [
+        "SSU ber om en plan for videre orienteringer.",
+        "SSU tar gjennomgangen til orientering.",
+    ]
+    cases.delete_point(session, second.id)
+    points = cases.case_points(session, case.id)
+    assert [(p.position, p.text) for p in points] == [(1, "SSU tar gjennomgangen til orientering.")]
+    with pytest.raises(cases.CaseError, match="tomt"):
+        cases.add_point(session, case.id, "   ")
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def test_markdown_of_the_builtin_round_matches_the_golden_file(session) -> None:
+    _, case = _prioritisation(session)
+    markdown = render_case(session, case.id, "md")
+    if os.environ.get("RSAPP_UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(markdown, encoding="utf-8")
+    assert markdown == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_docx_has_header_table_numbered_points_and_amounts(session) -> None:
+    from docx import Document
+
+    _, case = _prioritisation(session)
+    cases.update_point(session, cases.case_points(session, case.id)[1].id, "Redigert: & <ikke> XML-trøbbel")
+    document = Document(io.BytesIO(render_case(session, case.id, "docx")))
+    header = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert header == [
+        ["Saksnr", "Type sak", "Utvalg", "Møtedato"],
+        ["28-2025", "Beslutningssak", "Strategisk samarbeidsutvalg", "20.10.2025"],
+    ]
+    paragraphs = [p.text for p in document.paragraphs]
+    assert (
+        "Sak 28-2025: Rekrutterings- og samhandlingstilskudd 2026 – prioritering av lokale midler og søknader til regional ordning"
+        in paragraphs
+    )
+    numbered = [p for p in paragraphs if p[:1].isdigit() and ".\t" in p[:4]]
+    expected = [f"{i}.\t{text}" for i, text in enumerate(_texts(session, case.id), start=1)]
+    assert numbered == expected
+    assert numbered[0].startswith(f"1.\t{_kr(500_000)} av midlene for 2026")
+    assert "2.\tRedigert: & <ikke> XML-trøbbel" in numbered
+    assert any(p.startswith("Vedlegg 1: Prioriteringsliste") for p in paragraphs)
+    assert "Til fordeling på søknader: kr" + _kr(5_300_000)[2:] + "." in paragraphs
+
+
+def test_meeting_document_has_innkalling_saksliste_and_every_case(session) -> None:
+    from docx import Document
+
+    meeting, case = _prioritisation(session, standing=True)
+    document = Document(io.BytesIO(render_meeting(session, meeting.id, "docx")))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == "Innkalling til ekstraordinært møte i Strategisk samarbeidsutvalg"
+    assert "Møtedato: mandag 20.10.2025" in paragraphs
+    saksliste = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert [row[0] for row in saksliste] == ["Saksnr", "28-2025", "29-2025", "30-2025"]
+    assert [row[1] for row in saksliste[2:]] == ["Orienteringer fra sekretariatet", "Eventuelt"]
+    headings = [p for p in paragraphs if p.startswith("Sak ")]
+    assert headings == [
+        f"Sak 28-2025: {case.title}",
+        "Sak 29-2025: Orienteringer fra sekretariatet",
+        "Sak 30-2025: Eventuelt",
+    ]
+    markdown = render_meeting(session, meeting.id, "md")
+    assert (
+        markdown.index("## Saksliste")
+        < markdown.index("# Sak 28-2025")
+        < markdown.index("# Sak 30-2025: Eventuelt")
+    )
+
+
+def test_html_is_autoescaped(session) -> None:
+    meeting = _meeting(session)
+    case = cases.add_case(session, meeting.id, title="<script>alert(1)</script> & Co")
+    html = render_case(session, case.id, "html")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    assert "<th>Saksnr</th><th>Type sak</th><th>Utvalg</th><th>Møtedato</th>" in html
+
+
+def test_user_template_folder_overrides_the_builtin_one(session, tmp_path: Path) -> None:
+    meeting = _meeting(session)
+    case = cases.add_case(session, meeting.id, title="Eget oppsett")
+    (tmp_path / "beslutningssak.md.j2").write_text("EGEN MAL: {{ case.heading }}\n", encoding="utf-8")
+    assert (
+        render_case(session, case.id, "md", templates_dir=tmp_path) == "EGEN MAL: Sak 1-2025: Eget oppsett\n"
+    )
+    # The meeting template was not copied: it comes from the built-in folder and includes the user's case.
+    meeting_md = render_meeting(session, meeting.id, "md", templates_dir=tmp_path)
+    assert "## Saksliste" in meeting_md and "EGEN MAL: Sak 1-2025: Eget oppsett" in meeting_md
+    assert "EGEN MAL" not in render_case(session, case.id, "md")
+
+
+@pytest.mark.parametrize(
+    ("template", "needle"),
+    [
+        ("Linje 1\n\n{{ case.finnes_ikke }}\n", "linje 3"),
+        ("Linje 1\n{% if case.title %}\nuavsluttet\n", "linje 3"),
+        ("Linje 1\n{{ case.__class__.__mro__ }}\n", "linje 2"),  # the sandbox refuses
+    ],
+)
+def test_template_error_names_file_and_line(session, tmp_path: Path, template: str, needle: str) -> None:
+    meeting = _meeting(session)
+    case = cases.add_case(session, meeting.id, title="Feil i malen")
+    (tmp_path / "beslutningssak.md.j2").write_text(template, encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        Renderer(tmp_path).case(case_context(session, case.id), "md")
+    message = str(info.value)
+    assert "beslutningssak.md.j2" in message and needle in message
+
+
+def test_missing_template_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match="finnes ikke"):
+        Renderer(tmp_path / "borte")
+
+
+def test_pdf_from_libreoffice_contains_the_same_text(session, tmp_path: Path) -> None:
+    soffice, pdftotext = find_soffice(), shutil.which("pdftotext")
+    if soffice is None or pdftotext is None:
+        missing = "soffice (LibreOffice)" if soffice is None else "pdftotext (poppler-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing} mangler i CI; .ci/run skal installere det")
+        pytest.skip(f"{missing} er ikke installert her")
+    _, case = _prioritisation(session)
+    pdf = render_case(session, case.id, "pdf")
+    assert pdf[:5] == b"%PDF-"
+    target = tmp_path / "sak.pdf"
+    target.write_bytes(pdf)
+    text = subprocess.run(
+        [pdftotext, "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(NBSP, " ")
+    header = next(line for line in text.splitlines() if "Saksnr" in line)
+    assert header.split() == ["Saksnr", "Type", "sak", "Utvalg", "Møtedato"]
+    values = text.splitlines()[text.splitlines().index(header) + 1].split()
+    assert values[:2] == ["28-2025", "Beslutningssak"] and values[-1] == "20.10.2025"
+    flat = " ".join(text.split())
+    assert "Sak 28-2025: Rekrutterings- og samhandlingstilskudd 2026" in flat
+    assert (
+        "1. Kr 500 000 av midlene for 2026 brukes til lisens for digital hjemmeoppfølging (Dignio)." in flat
+    )
+    assert "20.10.2025" in flat and "Kr 4 657 500" in flat
+
+
+def test_pdf_without_libreoffice_is_a_clear_norwegian_message(monkeypatch) -> None:
+    from rsapp.saksfremlegg import render
+
+    monkeypatch.setattr(render, "find_soffice", lambda: None)
+    with pytest.raises(render.PdfUnavailableError, match="LibreOffice"):
+        render.convert_docx_to_pdf(b"PK")
