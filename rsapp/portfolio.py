@@ -55,18 +55,13 @@ class ApplicationSummary:
     period: str
     status: str
     rank: int | None
-    has_unyeared: bool = False  # some amounts are stated without a budget year
     search_blob: str = ""  # lower-cased text of every field, for incremental search
 
     def applied_year_label(self) -> str:
-        """What was applied for in the round's year, as shown in lists."""
-        from rsapp.money import format_kr
+        """What was applied for in the round's year, as shown in lists ("ikke oppgitt" when no amount)."""
+        from rsapp.money import format_amount_or_missing
 
-        if self.applied_total is None:
-            return "ikke oppgitt"
-        if self.applied_year is not None:
-            return format_kr(self.applied_year)
-        return "ikke fordelt på år" if self.has_unyeared else format_kr(0)
+        return format_amount_or_missing(self.applied_year)
 
 
 @dataclass(slots=True)
@@ -129,6 +124,14 @@ def applied_amounts(lines: Iterable[Any]) -> tuple[dict[int | None, int], int | 
         stated = True
         by_year[year] += amount
     return dict(by_year), (sum(by_year.values()) if stated else None)
+
+
+def applied_in_year(by_year: dict[int | None, int], total: int | None, year: int) -> int | None:
+    """Applied for in `year`; amounts stated with no year count in the round's year, as in the
+    allocation (`rsapp.allocation`). None when no amount is stated at all."""
+    if total is None:
+        return None
+    return by_year.get(year, 0) + by_year.get(None, 0)
 
 
 def _where_round(alias: str, round_id: int | None) -> tuple[str, dict[str, Any]]:
@@ -208,12 +211,11 @@ def list_applications(source: Any, round_id: int | None = None) -> list[Applicat
                 owners=owners,
                 municipalities=m,
                 hospital_trust=trust,
-                applied_year=by_year.get(info.year) if total is not None else None,
+                applied_year=applied_in_year(by_year, total, info.year),
                 applied_total=total,
                 period=_period_label(as_date(p_start), as_date(p_end), p_text),
                 status=status,
                 rank=rank,
-                has_unyeared=None in by_year,
                 search_blob=blob.casefold(),
             )
         )

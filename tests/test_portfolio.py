@@ -102,3 +102,16 @@ def test_sqlite_runs_in_wal_mode(engine) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_portfolio_and_allocation_show_the_same_applied_amounts(engine) -> None:
+    """The list and the prioritisation read applied amounts one way (no-year amounts in the round's year)."""
+    with Session(engine) as session:
+        info = round_by_key(session, "helgeland-2026")
+        summaries = {a.id: a for a in list_applications(session, info.id)}
+        rows = round_allocation(session, info.id).rows
+        assert {r.key: (r.applied_year, r.applied_total) for r in rows} == {
+            k: (s.applied_year, s.applied_total) for k, s in summaries.items()
+        }
+        rehab = next(s for s in summaries.values() if s.title.startswith("Forprosjekt - tverretatlig"))
+        assert rehab.applied_year == 4_000_000  # four lines with no year: counted in 2026
