@@ -30,3 +30,25 @@ def test_migrated_schema_matches_models(db_url) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
     engine.dispose()
+
+
+def test_upgrade_from_first_revision_keeps_data(sqlite_url) -> None:
+    """A database made by an older rsapp is upgraded in place, its data kept."""
+    from sqlmodel import Session, select
+
+    from rsapp.db import upgrade
+    from rsapp.models import Application
+    from rsapp.seed import load_builtin
+
+    engine = make_engine(sqlite_url)
+    upgrade(engine, "0001_initial")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO helsefellesskap (key, name, hospital_trust) VALUES ('x', 'X', 'Y')"
+        )
+    ensure_schema(engine)
+    assert current_revision(engine) == HEAD_REVISION
+    with Session(engine) as session:
+        load_builtin(session)
+        assert len(session.exec(select(Application)).all()) == 7
+    engine.dispose()

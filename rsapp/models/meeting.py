@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -36,6 +36,14 @@ class Case(SQLModel, table=True):
     vurdering: str = ""
     attachments: str = ""  # one attachment per line
     final: bool = False
+    # Field name -> the text as last generated from data, to tell the user's edits from stale drafts.
+    generated_fields: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default=text("'{}'"))
+    )
+    # source_key of generated points the user deleted: regeneration must not silently restore them.
+    dropped_sources: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
 
 
 # One numbered point of a case's innstilling; optionally tied to an earmark, application or amount.
