@@ -52,3 +52,33 @@ def test_upgrade_from_first_revision_keeps_data(sqlite_url) -> None:
         load_builtin(session)
         assert len(session.exec(select(Application)).all()) == 7
     engine.dispose()
+
+
+def test_database_refuses_a_gap_in_the_ranks(any_engine) -> None:
+    """Ranks are 1..n by a database constraint, not only by code: a raw UPDATE making a gap fails."""
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+    from sqlmodel import Session, select
+
+    from rsapp.models import Application
+    from rsapp.prioritisation import move_application
+
+    with Session(any_engine) as session:
+        round_id = session.exec(select(Application.round_id).where(Application.rank == 5)).first()
+    with any_engine.connect() as conn, pytest.raises(DBAPIError, match="uten hull"):
+        conn.exec_driver_sql(f"UPDATE application SET rank = 9 WHERE round_id = {round_id} AND rank = 5")
+        conn.commit()
+    with any_engine.connect() as conn, pytest.raises(DBAPIError):
+        conn.exec_driver_sql(f"UPDATE application SET rank = 3 WHERE round_id = {round_id} AND rank = 5")
+        conn.commit()
+    # The ordinary reorder, which shifts rows out of the way first, still works.
+    with Session(any_engine) as session:
+        apps = session.exec(select(Application).where(Application.round_id == round_id)).all()
+        fifth = next(a for a in apps if a.rank == 5)
+        fifth_id, fifth_version = fifth.id, fifth.version
+        move_application(session, fifth_id, 1, version=fifth_version)
+    with Session(any_engine) as session:
+        ranks = sorted(a.rank for a in session.exec(select(Application).where(Application.round_id == round_id)))
+        assert ranks == [1, 2, 3, 4, 5]
+        moved = session.exec(select(Application).where(Application.round_id == round_id, Application.rank == 1)).one()
+        assert moved.id == fifth_id
