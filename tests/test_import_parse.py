@@ -1,0 +1,277 @@
+"""Parsing the seed documents: the application form's fields, budget lines, periods and tables.
+
+The expected values come from data/applications/*.toml, which hold the same applications
+extracted by hand from the same seeds (DOMAIN.md §6).
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rsapp.importer import ImportFailure
+from rsapp.importer.fields import ParsedApplication, parse_document, parse_text
+from rsapp.importer.readers import read_document
+from rsapp.seed import APPLICATION_TEXT_FIELDS
+from tests.conftest import REPO, SEEDS
+
+DATA = REPO / "data" / "applications"
+BUNDLE = next(SEEDS.glob("003_*.txt"))
+SINGLE = next(SEEDS.glob("000_*.txt"))
+HELGELAND_FILES = sorted(DATA.glob("0[1-5]-*.toml"))
+ALIS_FILE = next(DATA.glob("06-*.toml"))
+
+
+def expected(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def norm(text: str) -> str:
+    """Whitespace and the hand-made « | » cell separators do not count."""
+    return " ".join(text.replace("|", " ").split())
+
+
+@pytest.fixture(scope="module")
+def bundle() -> list[ParsedApplication]:
+    return parse_document(read_document(BUNDLE)).applications
+
+
+@pytest.fixture(scope="module")
+def alis() -> ParsedApplication:
+    apps = parse_document(read_document(SINGLE)).applications
+    assert len(apps) == 1
+    return apps[0]
+
+
+def budget_tuples(app: ParsedApplication) -> list[tuple[int | None, int | None, bool]]:
+    return [(b.budget_year, b.amount, b.needs_confirmation) for b in app.budget_lines]
+
+
+def expected_budget(data: dict) -> list[tuple[int | None, int | None, bool]]:
+    return [
+        (b.get("budget_year"), b.get("amount"), b.get("needs_confirmation", False))
+        for b in data.get("budget_line", [])
+    ]
+
+
+def test_bundle_yields_exactly_its_five_helgeland_applications(bundle: list[ParsedApplication]) -> None:
+    assert [a.text("name") for a in bundle] == [expected(p)["name"] for p in HELGELAND_FILES]
+
+
+@pytest.mark.parametrize("index", range(5), ids=[p.stem for p in HELGELAND_FILES])
+def test_bundle_application_matches_hand_extraction(bundle: list[ParsedApplication], index: int) -> None:
+    app, data = bundle[index], expected(HELGELAND_FILES[index])
+    assert app.text("owners") == data["owners"]
+    assert app.municipalities == data["municipalities"]
+    assert app.unknown_municipalities == []
+    assert app.text("hospital_trust") == data["hospital_trust"]
+    assert norm(app.text("contact_municipal")) == norm(data["contact_municipal"])
+    assert norm(app.text("contact_trust")) == norm(data["contact_trust"])
+    assert norm(app.text("agreement_text")) == norm(data["agreement_text"])
+    assert app.agreement_date == data.get("agreement_date")
+    assert budget_tuples(app) == expected_budget(data)  # amounts to the krone, years, flags
+    assert app.period_start == data.get("period_start")
+    assert app.period_end == data.get("period_end")
+    assert app.missing_required == []
+    # Every form section, word for word (whitespace aside), as the hand extraction has it.
+    for section, column in APPLICATION_TEXT_FIELDS.items():
+        if section in ("other", "benefit_table", "risk_table"):
+            continue
+        want, got = norm(data["sections"].get(section, "")), norm(app.text(column))
+        ratio = difflib.SequenceMatcher(None, want, got, autojunk=False).ratio()
+        assert ratio > 0.995, f"{section}: {ratio:.4f}"
+
+
+def test_amounts_as_written_in_domain_section_6(bundle: list[ParsedApplication]) -> None:
+    team, _, observation, rehab, nurse = bundle
+    assert [b.amount for b in team.budget_lines] == [4_657_500]  # applied; the total 9 315 000 is not a line
+    assert [b.amount for b in observation.budget_lines] == [
+        1_500_000,
+        1_300_000,
+        800_000,
+    ]  # table total 3 600 000
+    assert [b.amount for b in rehab.budget_lines] == [1_500_000, 1_500_000, 700_000, 300_000]
+    assert all(b.needs_confirmation for b in rehab.budget_lines)  # "ca. kr 1,5 mill"
+    assert sum(b.amount or 0 for b in nurse.budget_lines) == 10_000_000
+    assert [b.budget_year for b in nurse.budget_lines] == [2025, 2026, 2027, 2028, 2029]
+    assert all("antatt" in b.note for b in nurse.budget_lines)  # the start year is a guess: flagged
+
+
+def test_periods_are_read(bundle: list[ParsedApplication]) -> None:
+    team, _, observation, rehab, nurse = bundle
+    assert team.period_text == "April 2025 – Mars 2028"
+    assert observation.period_text == "Q3 2025 – Q3 2026"
+    assert rehab.period_text == "3. kvartal 2025 – senest 4. kvartal 2026"
+    assert (nurse.period_start, nurse.period_text) == (None, "over en periode på fem år")
+
+
+def test_tables_become_rows(bundle: list[ParsedApplication]) -> None:
+    future = bundle[1]
+    benefit = [r.cells for r in future.table_rows if r.table == "nytte"]
+    risk = [r.cells for r in future.table_rows if r.table == "risiko"]
+    assert benefit[0][0] == "Forventet nytte" and len(benefit) == 1 + 7  # header and seven benefits
+    assert [row[0].split()[0] for row in benefit[1:]] == [
+        "Helsegevinst", "Kvalitet", "Mer", "Redusert", "Tidsbesparels", "Økonomi", "Rekruttering",
+    ]  # fmt: skip
+    assert all(row[-1].endswith("år") for row in benefit[1:])
+    assert risk[0] == ["Risikofaktorer", "Vurderinger", "Risikoreduserende tiltak"]
+    assert [(row[0], row[1]) for row in risk[1:]] == [
+        ("Forankring", "middels"),
+        ("Investering i utstyr og teknologi", "middels"),
+        ("Kompetanse", "middels"),
+        ("Tilpasning i organisasjonene", "høy"),
+        ("Helhet på tvers av tjenestenivå/aktører", "høy"),
+        ("Digitalisering gir økt risiko for datainnbrudd og cyberangrep generelt", "middels"),
+        ("Ulike tilgang til helsetjenester pga. digitalt utenforskap", "middels"),
+    ]
+    # The tables are not glued into the text fields around them.
+    assert "RISIKOFAKTORER" not in future.text("project_plan")
+    assert "Tidshoriso" not in future.text("benefit")
+
+
+def test_pages_that_are_not_applications_are_skipped_and_reported() -> None:
+    parsed = parse_document(read_document(BUNDLE))
+    kinds = {block.kind for block in parsed.skipped}
+    assert {
+        "saksfremlegg",
+        "oversendelsesbrev",
+        "skjemaets innledning",
+        "lenke",
+        "sidetall",
+        "sidefot/adresse",
+    } <= kinds
+    everything = "\n".join(app.fields[k].text for app in parsed.applications for k in app.fields)
+    for furniture in (
+        "file:///",
+        "mailto:",
+        "Postboks 1445",
+        "Oversending av søknad",
+        "Saksfremlegg",
+        "Sak 23-2025",
+    ):
+        assert furniture not in everything
+    cover = next(b for b in parsed.skipped if b.kind == "oversendelsesbrev")
+    assert cover.line_start == 1511
+
+
+def test_text_under_no_heading_is_kept_as_other_text(bundle: list[ParsedApplication]) -> None:
+    future = bundle[1]
+    assert "Vedlegg:" in future.text("other_text")
+    assert "Signert avtale fra involverte parter" in future.text("other_text")
+
+
+def test_every_field_knows_its_lines(bundle: list[ParsedApplication]) -> None:
+    team = bundle[0]
+    assert (team.fields["name"].line_start, team.fields["name"].line_end) == (25, 25)
+    assert (team.fields["contact_trust"].line_start, team.fields["contact_trust"].line_end) == (35, 36)
+    assert team.fields["involvement"].line_end == 179
+    assert (team.line_start, team.line_end) == (25, 179)
+
+
+def test_single_form_yields_the_harstad_alis_application(alis: ParsedApplication) -> None:
+    data = expected(ALIS_FILE)
+    assert alis.text("name") == ""  # left empty on the form
+    assert alis.municipalities == ["Harstad"]
+    assert alis.text("hospital_trust") == "Helse Nord"
+    assert norm(alis.text("contact_municipal")) == norm(data["contact_municipal"])
+    assert [(b.amount, b.budget_year) for b in alis.budget_lines] == [(1_200_000, None)]
+    assert alis.budget_lines[0].needs_confirmation  # "per år" with no years
+    assert set(alis.missing_required) == {"name", "owners", "agreement_text"}
+    assert alis.text("agreement_text") == ""  # the form's help text is not a value
+    assert norm(alis.text("description")) == norm(data["sections"]["description"])
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "# Kommune(r)\nRana og Vefsn",
+        "**Kommune(r):** Rana og Vefsn",
+        "*Kommune(r)*: Rana og Vefsn",
+        "Kommune®: Rana og Vefsn",
+        "Kommune:\n\nRana og Vefsn",
+    ],
+)
+def test_headings_decorated_misread_or_value_below(heading: str) -> None:
+    text = f"**Navn på prosjekt/pilot:** Test\n\n{heading}\n\n## Helseforetak\nHelgelandssykehuset HF\n"
+    app = parse_text(text).applications[0]
+    assert app.text("name") == "Test"
+    assert app.municipalities == ["Rana", "Vefsn"]
+    assert app.text("hospital_trust") == "Helgelandssykehuset HF"
+
+
+def test_heading_broken_over_lines() -> None:
+    text = (
+        "Navn på prosjekt/pilot: X\nHvordan kan tiltak som omhandler innovasjon og implementering av\n\n"
+        "digitale løsninger for samhandling lede fram mot felles regionale løsninger på sikt (ved relevans)?:\n"
+        "Ikke relevant.\n"
+    )
+    assert parse_text(text).applications[0].text("digital") == "Ikke relevant."
+
+
+def test_ambiguous_amounts_are_flagged_never_guessed() -> None:
+    text = (
+        "Navn på prosjekt/pilot: X\nBudsjett for gjennomføring av prosjekt/pilot:\n"
+        "Lønn: kr. 7-800.000,-\nDrift: ca. 1 MNOK\nReiser: 250 000 kr\n"
+    )
+    lines = parse_text(text).applications[0].budget_lines
+    assert [(b.amount, b.amount_high, b.needs_confirmation) for b in lines] == [
+        (700_000, 800_000, True),
+        (1_000_000, None, True),
+        (250_000, None, False),
+    ]
+
+
+def test_unknown_municipality_is_reported() -> None:
+    app = parse_text(
+        "Navn på prosjekt/pilot: X\nKommune(r): Tromsø kommune og Balsfjord kommune\n"
+    ).applications[0]
+    assert app.unknown_municipalities == ["Tromsø", "Balsfjord"]
+
+
+def test_text_without_a_form_is_a_clear_failure() -> None:
+    with pytest.raises(ImportFailure, match="notat.txt: fant ikke noe søknadsskjema"):
+        parse_text("Dette er bare et notat.\nIngen søknad her.", "notat.txt")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=60),
+            st.sampled_from(
+                [
+                    "Navn på prosjekt/pilot:",
+                    "Kommune®:",
+                    "Budsjett for gjennomføring av prosjekt/pilot:",
+                    "ca. kr 1,5 mill",
+                    "kr. 7-800.000,-",
+                    "Q3 2025 – Q3 2026",
+                    "RISIKOFAKTORER VURDERINGER",
+                    "middels Tiltak",
+                    "Forventet nytte – Tabell",
+                    "Tidshorisont",
+                    "2 millioner per år over 5 år",
+                    "| a | b |",
+                    "(Mål, målgruppe",
+                    "Saksfremlegg",
+                    "",
+                ]
+            ),
+        ),
+        max_size=40,
+    )
+)
+def test_arbitrary_text_raises_nothing_but_import_failure(parts: list[str]) -> None:
+    try:
+        parsed = parse_text("\n".join(parts))
+    except ImportFailure as exc:
+        assert str(exc).startswith("tekst.txt: ")
+        return
+    for app in parsed.applications:
+        assert all(b.amount is None or b.amount >= 0 for b in app.budget_lines)

@@ -1,0 +1,274 @@
+"""The database side of the import: preview, accept, re-import, new versions and bad input."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from rsapp.cli import cli
+from rsapp.importer.fields import BudgetDraft
+from rsapp.importer.service import accept_preview, import_paths, preview_path
+from rsapp.models import (
+    Application,
+    ApplicationMunicipality,
+    ApplicationTableRow,
+    BudgetLine,
+    ChangeLog,
+    FieldSource,
+    ImportedDocument,
+    Municipality,
+    Round,
+)
+from tests.conftest import SEEDS
+
+BUNDLE = next(SEEDS.glob("003_*.txt"))
+SINGLE = next(SEEDS.glob("000_*.txt"))
+TABLES = (
+    Application,
+    ApplicationMunicipality,
+    ApplicationTableRow,
+    BudgetLine,
+    ChangeLog,
+    FieldSource,
+    ImportedDocument,
+    Municipality,
+)
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in TABLES}
+
+
+def named_alis(
+    tmp_path: Path, amount: str = "1,2 millioner kroner per år", name: str = "ALIS-rotasjon i Harstad"
+) -> Path:
+    """The 000 form with its name and owners filled in: a new application for the portfolio."""
+    text = SINGLE.read_text(encoding="utf-8")
+    text = text.replace("Navn på prosjekt/pilot: ", f"Navn på prosjekt/pilot: {name}", 1)
+    text = text.replace("Prosjekteiere:  ", "Prosjekteiere: Harstad kommune og UNN Harstad", 1)
+    text = text.replace("1,2 millioner kroner per år", amount)
+    path = tmp_path / "alis.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_preview_writes_nothing(engine: Engine, tmp_path: Path) -> None:
+    before = counts(engine)
+    preview = preview_path(engine, named_alis(tmp_path))
+    assert preview.ok and [p.action for p in preview.applications] == ["ny"]
+    assert counts(engine) == before
+
+
+def test_accept_writes_application_with_budget_municipalities_and_sources(
+    any_engine: Engine, tmp_path: Path
+) -> None:
+    engine = any_engine  # SQLite and PostgreSQL
+    path = named_alis(tmp_path)
+    preview = preview_path(engine, path)
+    result = accept_preview(engine, preview, user="test")
+    assert result.status == "importert", result.message
+    with Session(engine) as session:
+        app = session.get(Application, result.created[0])
+        round_ = session.get(Round, app.round_id)
+        assert round_.key == "troms-ofoten-2025"  # Harstad belongs to Troms og Ofoten
+        ranks = session.exec(select(Application.rank).where(Application.round_id == round_.id)).all()
+        assert app.rank == max(r for r in ranks if r is not None) == len(ranks)  # last + 1
+        assert app.name == "ALIS-rotasjon i Harstad"
+        assert app.owners == "Harstad kommune og UNN Harstad"
+        lines = session.exec(select(BudgetLine).where(BudgetLine.application_id == app.id)).all()
+        assert [(b.amount, b.needs_confirmation, b.source_phrase) for b in lines] == [
+            (1_200_000, True, "1,2 millioner kroner per år")
+        ]
+        sources = {
+            s.field: s for s in session.exec(select(FieldSource).where(FieldSource.application_id == app.id))
+        }
+        assert (sources["name"].document, sources["name"].line_start) == ("alis.txt", 27)
+        assert (sources["involvement"].line_start, sources["involvement"].line_end) == (137, 140)
+        assert sources["budget_line"].line_start == 100
+        doc = session.exec(select(ImportedDocument)).one()
+        assert (
+            doc.filename == "alis.txt" and doc.applications == 1 and doc.content_hash == preview.content_hash
+        )
+        assert app.source_document == "alis.txt, linje 27–140"
+
+
+def test_reimport_is_a_no_op(engine: Engine, tmp_path: Path) -> None:
+    path = named_alis(tmp_path)
+    assert import_paths(engine, [path])[0].status == "importert"
+    before = counts(engine)
+    copy = tmp_path / "same-content-other-name.txt"
+    copy.write_bytes(path.read_bytes())
+    results = import_paths(engine, [path, copy])
+    assert [r.status for r in results] == ["allerede importert", "allerede importert"]
+    assert "ingenting endret" in results[0].message
+    assert counts(engine) == before
+
+
+def test_new_version_is_offered_as_an_update_with_a_diff(engine: Engine, tmp_path: Path) -> None:
+    first = import_paths(engine, [named_alis(tmp_path)])[0]
+    app_id = first.created[0]
+    before = counts(engine)
+    (tmp_path / "v2").mkdir()
+    newer = named_alis(tmp_path / "v2", amount="1,5 millioner kroner per år")
+    preview = preview_path(engine, newer)
+    plan = preview.applications[0]
+    assert plan.action == "oppdatering" and plan.existing_id == app_id
+    changed = {c.key: c for c in plan.changes}
+    assert set(changed) == {"budget_text", "budget_lines"}
+    assert "1 200 000" in changed["budget_lines"].old.replace("\u00a0", " ")
+    assert "1 500 000" in changed["budget_lines"].new.replace("\u00a0", " ")
+    result = accept_preview(engine, preview)
+    assert result.status == "oppdatert" and result.updated == [app_id]
+    after = counts(engine)
+    assert after["Application"] == before["Application"]  # not a duplicate
+    with Session(engine) as session:
+        app = session.get(Application, app_id)
+        assert app.version == 2
+        amounts = session.exec(select(BudgetLine.amount).where(BudgetLine.application_id == app_id)).all()
+        assert amounts == [1_500_000]
+
+
+def test_bundle_into_seeded_database_updates_rather_than_duplicates(any_engine: Engine) -> None:
+    engine = any_engine  # SQLite and PostgreSQL
+    before = counts(engine)
+    preview = preview_path(engine, BUNDLE)
+    assert len(preview.applications) == 5
+    assert {p.action for p in preview.applications} <= {"oppdatering", "uendret"}
+    assert {p.round_key for p in preview.applications} == {"helgeland-2026"}
+    result = accept_preview(engine, preview)
+    assert result.status in ("oppdatert", "uendret") and not result.created
+    assert counts(engine)["Application"] == before["Application"]
+
+
+def test_seed_000_matches_the_built_in_nameless_application(engine: Engine) -> None:
+    preview = preview_path(engine, SINGLE)
+    [plan] = preview.applications
+    assert plan.existing_id is not None and plan.round_key == "troms-ofoten-2025"
+    assert plan.action == "uendret"
+
+
+def test_a_failing_file_leaves_the_database_unchanged(any_engine: Engine, tmp_path: Path) -> None:
+    engine = any_engine  # SQLite and PostgreSQL
+    preview = preview_path(engine, named_alis(tmp_path))
+    # A budget line the database refuses (negative amount) fails the write half-way.
+    preview.applications[0].parsed.budget_lines.append(BudgetDraft(amount=-1))
+    before = counts(engine)
+    result = accept_preview(engine, preview)
+    assert result.status == "feil" and result.message.startswith("alis.txt: kunne ikke lagres")
+    assert counts(engine) == before
+
+
+def test_bad_inputs_each_get_a_clear_message_and_the_others_still_import(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "innboks"
+    folder.mkdir()
+    named_alis(folder)  # the one good file among the bad
+    (folder / "tom.txt").write_bytes(b"")
+    (folder / "søppel.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "søppel.pdf").write_bytes(os.urandom(3000))
+    from docx import Document
+
+    word = Document()
+    word.add_paragraph("Navn på prosjekt/pilot: Avkortet")
+    word.save(folder / "full.docx")
+    data = (folder / "full.docx").read_bytes()
+    (folder / "avkortet.docx").write_bytes(data[: len(data) // 2])
+    (folder / "full.docx").unlink()
+    with open(folder / "stor.txt", "wb") as fh:  # sparse: 50 MB without writing them
+        fh.truncate(50 * 1024 * 1024)
+    unknown = tmp_path / "søknad.xlsx"
+    unknown.write_bytes(b"PK\x03\x04")
+    before = counts(engine)
+    results = {r.filename: r for r in import_paths(engine, [folder, unknown])}
+    assert results["alis.txt"].status == "importert"
+    expected = {
+        "tom.txt": "filen er tom",
+        "søppel.txt": "filen er ikke tekst",
+        "søppel.pdf": "PDF-filen er skadet",
+        "avkortet.docx": "Word-filen er skadet eller ufullstendig",
+        "stor.txt": "filen er for stor (50,0 MB); grensen er 20,0 MB",
+        "søknad.xlsx": "ukjent filtype .xlsx",
+    }
+    for name, problem in expected.items():
+        assert results[name].status == "feil"
+        assert results[name].message.startswith(f"{name}: ")
+        assert problem in results[name].message
+    after = counts(engine)
+    assert after["Application"] == before["Application"] + 1  # only the good file
+    assert after["ImportedDocument"] == before["ImportedDocument"] + 1
+
+
+def test_cp1252_text_is_read_with_its_letters(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "windows.txt"
+    text = (
+        "Navn på prosjekt/pilot: Rehabilitering på Sømna\nProsjekteiere: Sømna kommune\n"
+        "Kommune(r): Sømna og Brønnøy\nBudsjett for gjennomføring av prosjekt/pilot:\nSøkt: kr 450 000\n"
+    )
+    path.write_bytes(text.encode("cp1252"))
+    result = import_paths(engine, [path])[0]
+    assert result.status == "importert", result.message
+    with Session(engine) as session:
+        app = session.get(Application, result.created[0])
+        assert app.name == "Rehabilitering på Sømna"
+        names = session.exec(
+            select(Municipality.name)
+            .join(ApplicationMunicipality)
+            .where(ApplicationMunicipality.application_id == app.id)
+            .order_by(ApplicationMunicipality.position)
+        ).all()
+        assert names == ["Sømna", "Brønnøy"]
+
+
+def test_unknown_municipalities_are_added(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "nord.md"
+    path.write_text(
+        "# Navn på prosjekt/pilot\nKystlos\n\n**Kommune(r):** Rana og Lødingen kommune\n", encoding="utf-8"
+    )
+    result = import_paths(engine, [path])[0]
+    assert result.status == "importert"
+    with Session(engine) as session:
+        added = session.exec(select(Municipality).where(Municipality.name == "Lødingen")).one()
+        assert added.id is not None
+
+
+def test_cli_import_with_yes(sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = named_alis(tmp_path)
+    assert cli(["--db", sqlite_url, "import", str(path), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "ALIS-rotasjon i Harstad" in out
+    assert "1\u00a0200\u00a0000 kr" in out
+    assert "alis.txt: 1 ny" in out
+    assert cli(["--db", sqlite_url, "import", str(path), "--yes"]) == 0
+    assert "allerede importert" in capsys.readouterr().out
+
+
+def test_cli_marks_missing_required_fields(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(["--db", sqlite_url, "import", str(SINGLE), "--yes"]) == 0
+    out = capsys.readouterr().out
+    missing = [line for line in out.splitlines() if "MANGLER" in line]
+    assert [line.split()[0] for line in missing] == ["Navn", "Prosjekteiere", "Signert"]
+
+
+def test_cli_without_terminal_refuses_without_yes(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(["--db", sqlite_url, "import", str(SINGLE)]) == 1  # pytest's stdin is no terminal
+    err = capsys.readouterr().err
+    assert "ingen terminal" in err and "--yes" in err
+
+
+def test_cli_reports_failures_and_continues(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "tom.md"
+    empty.write_text("   \n")
+    assert cli(["--db", sqlite_url, "import", str(empty), str(named_alis(tmp_path)), "--yes"]) == 1
+    captured = capsys.readouterr()
+    assert "Feil: tom.md: filen er tom" in captured.err
+    assert "alis.txt: 1 ny" in captured.out
