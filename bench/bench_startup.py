@@ -60,7 +60,11 @@ def sample(code: str, *args: str) -> float:
     """Seconds from process start to the first frame, as the child measured it."""
     start = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code, str(start), *args], check=True, env=os.environ.copy(), capture_output=True, text=True
+        [sys.executable, "-c", code, str(start), *args],
+        check=True,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
     ).stdout
     return float(out.strip().splitlines()[-1])
 

@@ -97,7 +97,9 @@ class RsApp(App[int]):
 
     def _warm_up(self) -> None:
         """After the first frame: open the full database layer in a thread, ready for the first edit."""
-        self.run_worker(lambda: self.engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+        self.run_worker(
+            lambda: self.engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False
+        )
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from rsapp.vocab import SECTION_HEADINGS
 if TYPE_CHECKING:
     from rsapp.models import Application, BudgetLine, FieldSource
 
+
 @dataclass(slots=True)
 class RoundInfo:
     id: int
@@ -140,7 +141,9 @@ def _where_round(alias: str, round_id: int | None) -> tuple[str, dict[str, Any]]
     return f" WHERE {alias}.round_id = :round_id", {"round_id": round_id}
 
 
-def _budget_by_application(reader: Any, round_id: int | None) -> dict[int, list[tuple[int | None, int | None]]]:
+def _budget_by_application(
+    reader: Any, round_id: int | None
+) -> dict[int, list[tuple[int | None, int | None]]]:
     where, params = _where_round("a", round_id)
     out: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
     for app_id, year, amount in reader.rows(
@@ -191,15 +194,42 @@ def list_applications(source: Any, round_id: int | None = None) -> list[Applicat
     munis = _municipalities_by_application(reader, round_id)
     out: list[ApplicationSummary] = []
     for row in rows:
-        (app_id, rid, name, working_title, owners, trust, status, rank, p_start, p_end, p_text,
-         c_muni, c_trust, agreement, comment, *sections) = row
+        (
+            app_id,
+            rid,
+            name,
+            working_title,
+            owners,
+            trust,
+            status,
+            rank,
+            p_start,
+            p_end,
+            p_text,
+            c_muni,
+            c_trust,
+            agreement,
+            comment,
+            *sections,
+        ) = row
         info = infos[rid]
         by_year, total = applied_amounts(lines.get(app_id, []))
         m = munis.get(app_id, [])
         title = _title(name, working_title)
         blob = " ".join(
-            [title, owners, trust, " ".join(m), info.helsefellesskap, c_muni, c_trust, agreement, p_text or "",
-             comment, *sections]
+            [
+                title,
+                owners,
+                trust,
+                " ".join(m),
+                info.helsefellesskap,
+                c_muni,
+                c_trust,
+                agreement,
+                p_text or "",
+                comment,
+                *sections,
+            ]
         )
         out.append(
             ApplicationSummary(
@@ -234,11 +264,15 @@ def application_detail(session: Any, application_id: int) -> ApplicationDetail:
     summary = next(s for s in list_applications(session, app.round_id) if s.id == application_id)
     lines = list(
         session.exec(
-            select(BudgetLine).where(BudgetLine.application_id == application_id).order_by(BudgetLine.position)
+            select(BudgetLine)
+            .where(BudgetLine.application_id == application_id)
+            .order_by(BudgetLine.position)
         )
     )
     sections = [
-        (heading, getattr(app, column)) for column, heading in SECTION_HEADINGS.items() if getattr(app, column).strip()
+        (heading, getattr(app, column))
+        for column, heading in SECTION_HEADINGS.items()
+        if getattr(app, column).strip()
     ]
     sources = list(session.exec(select(FieldSource).where(FieldSource.application_id == application_id)))
     return ApplicationDetail(summary, app, lines, sections, sources)

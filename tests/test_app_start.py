@@ -27,7 +27,9 @@ async def test_first_start_creates_database_then_fast_start_reads_it(sqlite_url)
         assert table.row_count == 5
         # A change written through the engine (another process, or an edit) shows on Ctrl+R.
         with Session(second.engine) as session:
-            app = session.exec(select(Application).where(Application.rank == 1, Application.round_id == 1)).one()
+            app = session.exec(
+                select(Application).where(Application.rank == 1, Application.round_id == 1)
+            ).one()
             app.name = "Nytt navn fra en annen prosess"
             session.add(app)
             session.commit()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 from sqlmodel import SQLModel
 
 import rsapp.models  # noqa: F401
@@ -43,9 +43,7 @@ def test_upgrade_from_first_revision_keeps_data(sqlite_url) -> None:
     engine = make_engine(sqlite_url)
     upgrade(engine, "0001_initial")
     with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO helsefellesskap (key, name, hospital_trust) VALUES ('x', 'X', 'Y')"
-        )
+        conn.exec_driver_sql("INSERT INTO helsefellesskap (key, name, hospital_trust) VALUES ('x', 'X', 'Y')")
     ensure_schema(engine)
     assert current_revision(engine) == HEAD_REVISION
     with Session(engine) as session:
@@ -78,7 +76,11 @@ def test_database_refuses_a_gap_in_the_ranks(any_engine) -> None:
         fifth_id, fifth_version = fifth.id, fifth.version
         move_application(session, fifth_id, 1, version=fifth_version)
     with Session(any_engine) as session:
-        ranks = sorted(a.rank for a in session.exec(select(Application).where(Application.round_id == round_id)))
+        ranks = sorted(
+            a.rank for a in session.exec(select(Application).where(Application.round_id == round_id))
+        )
         assert ranks == [1, 2, 3, 4, 5]
-        moved = session.exec(select(Application).where(Application.round_id == round_id, Application.rank == 1)).one()
+        moved = session.exec(
+            select(Application).where(Application.round_id == round_id, Application.rank == 1)
+        ).one()
         assert moved.id == fifth_id

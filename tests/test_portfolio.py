@@ -34,7 +34,10 @@ def test_builtin_round_pot_and_earmarks(any_engine) -> None:
         assert ledger.available == 5_300_000
         assert [e.name for e in ledger.open_earmarks] == ["Intermediærpost i Vefsn"]
         header = pot_header(allocation)
-        assert "Pott 7\u00a0800\u00a0000 kr · Avsatt 2\u00a0500\u00a0000 kr · Til fordeling 5\u00a0300\u00a0000 kr" in header
+        assert (
+            "Pott 7\u00a0800\u00a0000 kr · Avsatt 2\u00a0500\u00a0000 kr · Til fordeling 5\u00a0300\u00a0000 kr"
+            in header
+        )
         assert "Intermediærpost i Vefsn" in header
 
 
@@ -77,11 +80,15 @@ def test_loading_twice_changes_nothing_and_keeps_user_changes(any_engine) -> Non
         app.comment = "Brukerens merknad"
         session.add(app)
         session.commit()
-        counts = [session.exec(select(func.count()).select_from(t)).one()
-                  for t in (Helsefellesskap, Municipality, Round, Pot, Earmark, Application, BudgetLine)]
+        counts = [
+            session.exec(select(func.count()).select_from(t)).one()
+            for t in (Helsefellesskap, Municipality, Round, Pot, Earmark, Application, BudgetLine)
+        ]
         assert load_builtin(session) == []
-        again = [session.exec(select(func.count()).select_from(t)).one()
-                 for t in (Helsefellesskap, Municipality, Round, Pot, Earmark, Application, BudgetLine)]
+        again = [
+            session.exec(select(func.count()).select_from(t)).one()
+            for t in (Helsefellesskap, Municipality, Round, Pot, Earmark, Application, BudgetLine)
+        ]
         assert again == counts
         assert counts[:3] == [4, 25, 2]
         assert session.get(Application, app.id).comment == "Brukerens merknad"

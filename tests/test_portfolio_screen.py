@@ -48,7 +48,10 @@ async def test_search_brønnøy_finds_observasjonspost_and_opens_it(engine) -> N
         await pilot.pause()
         table = app.screen.query_one("#applications", DataTable)
         assert "Forprosjekt: Observasjonspost Sør-Helgeland" in _titles(table)
-        assert "Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland" not in _titles(table)
+        assert (
+            "Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland"
+            not in _titles(table)
+        )
         await pilot.press("enter")  # leaves the search field for the table
         row = _titles(table).index("Forprosjekt: Observasjonspost Sør-Helgeland")
         table.move_cursor(row=row)
@@ -66,7 +69,9 @@ async def test_click_on_a_row_opens_the_application_and_not_stated_is_shown(engi
     app = make_app(engine=engine, today=TODAY)
     async with app.run_test(size=(170, 50)) as pilot:
         table = app.screen.query_one("#applications", DataTable)
-        row = _titles(table).index("Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland")
+        row = _titles(table).index(
+            "Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland"
+        )
         cells = table.get_row_at(row)
         assert str(cells[5]).strip() == "ikke oppgitt"
         table.move_cursor(row=row)

@@ -74,7 +74,9 @@ class PortfolioScreen(Screen[None]):
         Binding("p", "prioritise", "Prioriter", id="prioritise", tooltip="Prioritering av runden"),
         Binding("i", "import_files", "Importer", id="import", tooltip="Importer søknader fra filer"),
         Binding("k", "cases", "Saker", id="cases", tooltip="Møter og saksfremlegg"),
-        Binding("e", "export_excel", "Excel", id="export-excel", tooltip="Eksporter prioriteringslisten til Excel"),
+        Binding(
+            "e", "export_excel", "Excel", id="export-excel", tooltip="Eksporter prioriteringslisten til Excel"
+        ),
         Binding("ctrl+r", "refresh", "Oppdater", id="refresh", tooltip="Les databasen på nytt"),
         Binding("escape", "clear_search", "Tøm søk", show=False, id="clear-search"),
     ]

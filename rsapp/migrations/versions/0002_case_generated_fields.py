@@ -15,8 +15,12 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("meeting_case", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("generated_fields", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
-        batch_op.add_column(sa.Column("dropped_sources", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+        batch_op.add_column(
+            sa.Column("generated_fields", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
+        batch_op.add_column(
+            sa.Column("dropped_sources", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
+        )
 
 
 def downgrade() -> None:

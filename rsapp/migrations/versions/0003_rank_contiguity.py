@@ -71,6 +71,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    op.execute("DROP TRIGGER IF EXISTS application_ranks_contiguous" + (" ON application" if dialect == "postgresql" else ""))
+    op.execute(
+        "DROP TRIGGER IF EXISTS application_ranks_contiguous"
+        + (" ON application" if dialect == "postgresql" else "")
+    )
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS application_ranks_contiguous()")
