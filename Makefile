@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check rsapp tests bench
 
 bench: $(STAMP)
-	@for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
+	@status=0; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist
