@@ -72,6 +72,11 @@ class ApplicationDetail:
     budget_lines: list[BudgetLine]
     sections: list[tuple[str, str]]  # (heading, text) for the non-empty form sections
     sources: list[FieldSource] = field(default_factory=list)
+    section_fields: list[str] = field(default_factory=list)  # the Application column of each section
+
+    def source_of(self, field_name: str) -> str:
+        """Where a field came from, e.g. "003_….txt, linje 25–40, side 2" ("" when not recorded)."""
+        return "; ".join(source_label(s) for s in self.sources if s.field == field_name)
 
 
 def application_title(app: Any) -> str:
@@ -269,13 +274,30 @@ def application_detail(session: Any, application_id: int) -> ApplicationDetail:
             .order_by(BudgetLine.position)
         )
     )
-    sections = [
-        (heading, getattr(app, column))
-        for column, heading in SECTION_HEADINGS.items()
-        if getattr(app, column).strip()
-    ]
-    sources = list(session.exec(select(FieldSource).where(FieldSource.application_id == application_id)))
-    return ApplicationDetail(summary, app, lines, sections, sources)
+    columns = [column for column in SECTION_HEADINGS if getattr(app, column).strip()]
+    sections = [(SECTION_HEADINGS[column], getattr(app, column)) for column in columns]
+    sources = list(
+        session.exec(
+            select(FieldSource).where(FieldSource.application_id == application_id).order_by(FieldSource.id)
+        )
+    )
+    return ApplicationDetail(summary, app, lines, sections, sources, columns)
+
+
+def source_label(source: Any) -> str:
+    """A FieldSource as the user reads it: document, lines, pages."""
+    parts = [source.document] if source.document else []
+    if source.line_start is not None:
+        end = source.line_end if source.line_end is not None else source.line_start
+        parts.append(
+            f"linje {source.line_start}" if end == source.line_start else f"linje {source.line_start}–{end}"
+        )
+    if source.page_start is not None:
+        end = source.page_end if source.page_end is not None else source.page_start
+        parts.append(
+            f"side {source.page_start}" if end == source.page_start else f"side {source.page_start}–{end}"
+        )
+    return ", ".join(parts)
 
 
 # --- allocation inputs --------------------------------------------------------------------------

@@ -169,3 +169,57 @@ async def test_export_from_portfolio_asks_for_file_and_writes_it(engine, tmp_pat
     sheet = load_workbook(files[0])["Prioritering"]
     names = [c.value for row in sheet.iter_rows() for c in row]
     assert "Forprosjekt: Observasjonspost Sør-Helgeland" in names
+
+
+async def test_filter_menus_open_by_key_and_choose_by_keyboard(engine) -> None:
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(170, 50)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#applications", DataTable)
+        await pilot.press("f4", "down", "down", "enter")  # status: "Under vurdering"
+        await pilot.pause()
+        assert app.screen.query_one("#filter-status", Select).value == "under_vurdering"
+        assert table.row_count == 0
+        await pilot.press("f4", "up", "enter")  # status: "Mottatt"
+        await pilot.pause()
+        assert table.row_count == 5
+        await pilot.press("f2", "up", "enter")  # helsefellesskap: all
+        await pilot.press("f3", "up", "enter")  # round: all
+        await pilot.pause()
+        assert table.row_count == 7
+
+
+FORM = """Navn på prosjekt/pilot: Testprosjekt Vega kystmedisin
+Prosjekteiere: Vega kommune og Helgelandssykehuset
+Kommune(r): Vega
+Kontaktperson(er): Kari Nordmann, Vega kommune
+Helseforetak: Helgelandssykehuset HF
+Kontaktperson: Ola Nordmann
+Dato for signert avtale om felles søknad (legges ved): 01.09.2025
+Kort beskrivelse av prosjektet/piloten
+Ambulerende team på øyene i Vega.
+Budsjett for gjennomføring av prosjekt/pilot:
+Det søkes om kr. 750 000,- for 2026.
+Involvering av brukere, tillitsvalgte og vernetjenesten
+Brukerrådet og tillitsvalgte er med i styringsgruppen.
+"""
+
+
+async def test_imported_application_shows_where_each_field_came_from(sqlite_url, tmp_path) -> None:
+    from rsapp.cli import cli
+
+    form = tmp_path / "vega.txt"
+    form.write_text(FORM, encoding="utf-8")
+    assert cli(["--db", sqlite_url, "import", str(form), "--round", "helgeland-2026", "--yes"]) == 0
+    app = make_app(database_url=sqlite_url, today=TODAY)
+    async with app.run_test(size=(170, 50)) as pilot:
+        await pilot.press("slash", *"Testprosjekt", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ApplicationScreen)
+        headings = [static_text(w) for w in app.screen.query(".section-heading").results(Static)]
+        description = next(h for h in headings if h.startswith("Kort beskrivelse"))
+        assert "kilde: vega.txt, linje 8–9" in description
+        sources = static_text(app.screen.query_one("#application-sources", Static))
+        assert "Prosjekteiere" in sources and "vega.txt, linje 2" in sources
+        budget = static_text(app.screen.query_one("#application-budget", Static))
+        assert format_kr(750_000) in budget

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Static
 from rsapp.dates import format_date
 from rsapp.money import format_amount_or_missing, format_kr
 from rsapp.portfolio import ApplicationDetail, application_detail
-from rsapp.vocab import status_label
+from rsapp.vocab import SECTION_HEADINGS, status_label
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -39,6 +39,29 @@ def budget_table(detail: ApplicationDetail, round_year: int | None = None) -> Ta
         table.add_row(str(line.budget_year or "–"), amount, line.purpose, f"«{line.source_phrase}»")
     table.add_section()
     table.add_row("Sum", format_amount_or_missing(detail.summary.applied_total), "", "")
+    return table
+
+
+def sources_table(detail: ApplicationDetail) -> Table:
+    """Every recorded field source: which document and which lines or pages."""
+    from rsapp.portfolio import source_label
+
+    labels = {
+        "name": "Navn",
+        "owners": "Prosjekteiere",
+        "municipalities": "Kommune(r)",
+        "contact_municipal": "Kontaktperson(er)",
+        "hospital_trust": "Helseforetak",
+        "contact_trust": "Kontaktperson",
+        "agreement_text": "Signert avtale",
+        "period_text": "Periode",
+        "budget_line": "Budsjettlinje",
+    } | SECTION_HEADINGS
+    table = Table(expand=False, show_edge=False)
+    table.add_column("Felt", style="bold")
+    table.add_column("Kilde")
+    for source in detail.sources:
+        table.add_row(labels.get(source.field, source.field), source_label(source))
     return table
 
 
@@ -88,9 +111,16 @@ class ApplicationScreen(Screen[None]):
                 facts.add_row(label, value)
             yield Static(facts, id="application-facts")
             yield Static(budget_table(detail), id="application-budget")
-            for heading, text in detail.sections:
-                yield Static(Text(heading, style="bold underline"), classes="section-heading")
+            for column, (heading, text) in zip(detail.section_fields, detail.sections, strict=True):
+                title = Text(heading, style="bold underline")
+                source = detail.source_of(column)
+                if source:
+                    title.append(f"  (kilde: {source})", style="dim")
+                yield Static(title, classes="section-heading")
                 yield Static(text, classes="section-text")
+            if detail.sources:
+                yield Static(Text("Kilder for feltene", style="bold underline"), classes="section-heading")
+                yield Static(sources_table(detail), id="application-sources")
         yield Footer()
 
     def on_mount(self) -> None:

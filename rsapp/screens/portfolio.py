@@ -48,10 +48,10 @@ def _amount_key(value: int | None) -> tuple[int, int]:
 
 COLUMNS: tuple[Column, ...] = (
     Column("rank", "Nr", lambda a: (a.round_key, a.rank or 0), right=True, width=3),
-    Column("title", "Prosjekt", lambda a: a.title.casefold(), width=44),
-    Column("owners", "Prosjekteiere", lambda a: a.owners.casefold(), width=30),
-    Column("municipalities", "Kommuner", lambda a: ", ".join(a.municipalities).casefold(), width=20),
-    Column("applied_year", "Søkt i år", lambda a: _amount_key(a.applied_year), right=True, width=18),
+    Column("title", "Prosjekt", lambda a: a.title.casefold(), width=40),
+    Column("owners", "Prosjekteiere", lambda a: a.owners.casefold(), width=26),
+    Column("municipalities", "Kommuner", lambda a: ", ".join(a.municipalities).casefold(), width=18),
+    Column("applied_year", "Søkt i år", lambda a: _amount_key(a.applied_year), right=True, width=14),
     Column("applied_total", "Søkt totalt", lambda a: _amount_key(a.applied_total), right=True, width=14),
     Column("period", "Periode", lambda a: a.period, width=21),
     Column("status", "Status", lambda a: status_label(a.status), width=15),
@@ -79,6 +79,25 @@ class PortfolioScreen(Screen[None]):
         ),
         Binding("ctrl+r", "refresh", "Oppdater", id="refresh", tooltip="Les databasen på nytt"),
         Binding("escape", "clear_search", "Tøm søk", show=False, id="clear-search"),
+        Binding(
+            "f2",
+            "open_filter('filter-hf')",
+            "Helsefellesskap",
+            show=False,
+            id="filter-hf",
+            tooltip="Velg helsefellesskap",
+        ),
+        Binding(
+            "f3", "open_filter('filter-round')", "Runde", show=False, id="filter-round", tooltip="Velg runde"
+        ),
+        Binding(
+            "f4",
+            "open_filter('filter-status')",
+            "Status",
+            show=False,
+            id="filter-status",
+            tooltip="Velg status",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -160,7 +179,7 @@ class PortfolioScreen(Screen[None]):
             return Text("Velg en runde for å se potten.", style="italic")
         allocation = round_allocation(reader, info.id)
         text = Text()
-        text.append(f"{info.helsefellesskap} · {info.name}: ", style="bold")
+        text.append(f"{info.short_label}: ", style="bold")
         if not allocation.ledger.pots:
             text.append("pott ikke oppgitt")
         else:
@@ -300,6 +319,12 @@ class PortfolioScreen(Screen[None]):
         search.value = ""
         self.query_one("#applications", DataTable).focus()
 
+    def action_open_filter(self, select_id: str) -> None:
+        """Open one of the filter menus (helsefellesskap, runde, status)."""
+        select = self.query_one(f"#{select_id}", Select)
+        select.focus()
+        select.expanded = True
+
     def action_next_sort(self) -> None:
         self._sort_index = (self._sort_index + 1) % len(COLUMNS)
         self._sort_reverse = False
@@ -356,6 +381,19 @@ class PortfolioScreen(Screen[None]):
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Søknad: åpne valgt søknad", "Vis alle feltene i søknaden", self.action_open)
         yield SystemCommand("Søk: i all tekst", "Flytt markøren til søkefeltet", self.action_focus_search)
+        yield SystemCommand(
+            "Filter: helsefellesskap",
+            "Vis søknadene til ett helsefellesskap (F2)",
+            lambda: self.action_open_filter("filter-hf"),
+        )
+        yield SystemCommand(
+            "Filter: runde", "Vis søknadene i én runde (F3)", lambda: self.action_open_filter("filter-round")
+        )
+        yield SystemCommand(
+            "Filter: status",
+            "Vis søknader med én status (F4)",
+            lambda: self.action_open_filter("filter-status"),
+        )
         yield SystemCommand(
             "Sorter: neste kolonne", "Sorter tabellen etter neste kolonne", self.action_next_sort
         )
