@@ -33,13 +33,15 @@ unique keys). Do not mutate a mapping after passing it to an input.
 All amounts are whole kroner (``int``). Everything a user reads (warnings, errors, ledger
 labels) is in Norwegian bokmål. The years view and the warnings are computed lazily on
 first access, so :func:`allocate` stays cheap enough to run on every keystroke.
-Treat an :class:`Allocation` as read-only: call :func:`allocate` again after a change.
+Treat an :class:`Allocation` as read-only: call :func:`allocate` again after a change, or
+:func:`reallocate_after_move` after moving one application (it recomputes only the rows
+between the old and the new place and gives the same result as a full :func:`allocate`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from rsapp.money import format_kr as _format_kr
@@ -70,6 +72,7 @@ __all__ = [
     "fill_pot",
     "grant_by_year",
     "move",
+    "reallocate_after_move",
     "validate_ranks",
     "years_summary",
 ]
@@ -635,11 +638,18 @@ def _warnings(allocation: Allocation) -> list[str]:
         )
     out.extend(f"Avsetning «{earmark.name}»: beløp ikke avklart" for earmark in ledger.open_earmarks)
     if allocation.cut_index is not None:
+        # Where the line falls: the first row that does not fit in what is left before it.
         row = allocation.rows[allocation.cut_index]
+        left_before = ledger.available - allocation.granted_within_pot
         out.append(
-            f"Streken går ved «{row.name}» (rangering {row.rank}): innvilget lokalt "
-            f"{_format_kr(allocation.granted_total)} er {_format_kr(-allocation.left_after_grants)} "
-            f"mer enn {_format_kr(ledger.available)} til fordeling."
+            f"Streken går ved «{row.name}» (rangering {row.rank}): det er {_format_kr(left_before)} "
+            f"igjen i potten før den, men søknaden har {_format_kr(row.granted)} innvilget."
+        )
+        # The whole list, above and below the line, against what the pot holds.
+        out.append(
+            f"Hele listen: innvilget lokalt for alle søknadene er til sammen "
+            f"{_format_kr(allocation.granted_total)}, {_format_kr(-allocation.left_after_grants)} mer enn "
+            f"{_format_kr(ledger.available)} til fordeling."
         )
     out.extend(year.warning for year in allocation.years if year.warning)
     out.extend(
@@ -667,6 +677,78 @@ def fill_pot(allocation: Allocation) -> list[int]:
             left -= row.granted
             keys.append(row.key)
     return keys
+
+
+def reallocate_after_move(allocation: Allocation, old_index: int, new_index: int) -> Allocation:
+    """The allocation after moving the row at ``old_index`` to ``new_index`` (0-based, in rank order).
+
+    Equal to :func:`allocate` of the same inputs with the application moved and every rank
+    renumbered 1..n, but only the rows between the two indexes are recomputed: the rows
+    before them keep their cumulative sum, and so do the rows after them (the same
+    applications come first), so only that segment and the cut index can change. The cut
+    cannot leave the segment either: a local row in it exceeds what is available exactly
+    when the segment's last cumulative sum does, whatever the order inside it.
+    ``allocation`` is not changed. Raises :class:`AllocationError` for an index outside the rows.
+    """
+    rows = allocation.rows
+    n = len(rows)
+    for index in (old_index, new_index):
+        if type(index) is not int or not 0 <= index < n:
+            raise AllocationError(f"Plass {index!r} finnes ikke i listen (1–{n}).")
+    if old_index == new_index:
+        return allocation
+    lo, hi = min(old_index, new_index), max(old_index, new_index)
+    new_rows = list(rows)
+    new_rows.insert(new_index, new_rows.pop(old_index))
+    apps = list(allocation._applications)
+    if len(apps) == n:
+        apps.insert(new_index, apps.pop(old_index))
+        for index in range(lo, hi + 1):
+            apps[index] = replace(apps[index], rank=index + 1)
+
+    available = allocation.ledger.available
+    old_cut = allocation.cut_index
+    cut_before = old_cut is not None and old_cut < lo
+    cut: int | None = old_cut if cut_before else None
+    cumulative = rows[lo - 1].cumulative if lo else 0
+    new_row = Row
+    for index in range(lo, hi + 1):
+        row = new_rows[index]
+        counts = row.counts_locally
+        if counts:
+            cumulative += row.granted
+            if cut is None and cumulative > available:
+                cut = index
+        new_rows[index] = new_row(
+            row.key,
+            index + 1,
+            row.name,
+            row.applied_year,
+            row.applied_total,
+            row.granted,
+            row.route,
+            counts,
+            cumulative,
+            available - cumulative,
+            cut is None,
+        )
+    if cut is None:
+        cut = old_cut  # after the segment (or none): the rows after it are unchanged
+    if cut is None:
+        within_total = allocation.granted_total
+    else:
+        within_total = new_rows[cut - 1].cumulative if cut else 0
+    return Allocation(
+        round_year=allocation.round_year,
+        ledger=allocation.ledger,
+        rows=new_rows,
+        cut_index=cut,
+        granted_total=allocation.granted_total,
+        left_after_grants=allocation.left_after_grants,
+        granted_within_pot=within_total,
+        _applications=tuple(apps),
+        _earmarks=allocation._earmarks,
+    )
 
 
 def move(order: Sequence[int], key: int, new_position: int) -> list[int]:

@@ -70,6 +70,7 @@ __all__ = [
     "change_log",
     "check_grant",
     "format_earmark_amounts",
+    "format_log_value",
     "load_earmarks",
     "load_view",
     "move_application",
@@ -247,6 +248,26 @@ def load_earmarks(session: Session, round_id: int) -> list[EarmarkItem]:
         )
         for e in rows
     ]
+
+
+def format_log_value(action: str, value: str) -> str:
+    """A change log's old or new value as a user reads it.
+
+    Grants are written as "3 000 000 kr" or "søkt beløp" and moves as "plass 3"; rows written
+    before that held bare numbers ("3000000", "" for the applied amount), shown the same way here.
+    Routes are stored as their codes ("begge") and shown by their labels ("Begge").
+    """
+    text = value.strip()
+    if action == "innvilget":
+        if not text:
+            return _grant_text(None)
+        if text.isdigit():
+            return format_kr(int(text))
+    elif action == "flytt" and text.isdigit():
+        return f"plass {text}"
+    elif action == "rute":
+        return ROUTE_LABELS.get(text, value)
+    return value
 
 
 def change_log(session: Session, round_id: int, limit: int = 500) -> list[ChangeLog]:
@@ -440,7 +461,16 @@ def move_application(session: Session, application_id: int, position: int, *, ve
         new_ranks = {key: lo + i for i, key in enumerate(reordered) if segment[i] != key}
         _write_ranks(session, new_ranks)
         summary = f"Flyttet «{app['title']}» fra plass {current} til {target}"
-        _log(session, round_id, "application", application_id, "flytt", summary, str(current), str(target))
+        _log(
+            session,
+            round_id,
+            "application",
+            application_id,
+            "flytt",
+            summary,
+            f"plass {current}",
+            f"plass {target}",
+        )
     return Change(ranks=new_ranks, versions={application_id: new_version}, summary=summary)
 
 
@@ -579,8 +609,8 @@ def set_granted(session: Session, application_id: int, granted: int | None, *, v
             application_id,
             "innvilget",
             summary,
-            "" if app["granted"] is None else str(app["granted"]),
-            "" if granted is None else str(granted),
+            _grant_text(app["granted"]),
+            _grant_text(granted),
         )
     return Change(granted={application_id: granted}, versions={application_id: new_version}, summary=summary)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +27,7 @@ from rsapp.allocation import (
     fill_pot,
     grant_by_year,
     move,
+    reallocate_after_move,
     validate_ranks,
 )
 from rsapp.money import format_kr
@@ -185,9 +188,15 @@ def test_cut_line_second_application_crosses():
     assert allocation.granted_within_pot == 4_657_500
     assert allocation.left_after_grants == 5_300_000 - 12_257_500
     assert [row.key for row in allocation.rows_within_pot] == [1]
-    assert any(
-        "Streken går ved «Forprosjekt: Observasjonspost Sør-Helgeland»" in w for w in allocation.warnings
-    )
+    # Where the line falls (what is left before that row), and separately the whole list's total.
+    assert (
+        "Streken går ved «Forprosjekt: Observasjonspost Sør-Helgeland» (rangering 2): det er "
+        f"{format_kr(642_500)} igjen i potten før den, men søknaden har {format_kr(3_600_000)} innvilget."
+    ) in allocation.warnings
+    assert (
+        f"Hele listen: innvilget lokalt for alle søknadene er til sammen {format_kr(12_257_500)}, "
+        f"{format_kr(6_957_500)} mer enn {format_kr(5_300_000)} til fordeling."
+    ) in allocation.warnings
 
 
 def test_a_smaller_row_after_the_cut_stays_below_the_line_but_fill_pot_takes_it():
@@ -206,7 +215,7 @@ def test_everything_fits_exactly_means_no_cut():
     assert allocation.cut_index is None
     assert allocation.rows[-1].remaining == 0
     assert all(row.within_pot for row in allocation.rows)
-    assert not any(w.startswith("Streken") for w in allocation.warnings)
+    assert not any(w.startswith(("Streken", "Hele listen")) for w in allocation.warnings)
 
 
 def test_rows_are_sorted_by_rank_not_input_order():
@@ -526,3 +535,41 @@ def test_validate_ranks_accepts_exactly_permutations(ranks):
 @given(st.integers(0, 12).flatmap(lambda n: st.permutations(list(range(1, n + 1)))))
 def test_validate_ranks_accepts_every_permutation(ranks):
     validate_ranks(ranks)
+
+
+@settings(max_examples=150, deadline=None)
+@given(pot_lists, earmark_lists, applications(), st.data())
+def test_reallocate_after_move_equals_a_full_allocate_of_the_new_order(pots, earmarks, apps, data):
+    if not apps:
+        return
+    before = allocate(pots, earmarks, apps, round_year=2026)
+    n = len(apps)
+    old_index = data.draw(st.integers(0, n - 1), label="old_index")
+    new_index = data.draw(st.integers(0, n - 1), label="new_index")
+    _ = before.years, before.warnings  # computed on the old allocation: must not leak into the new one
+
+    incremental = reallocate_after_move(before, old_index, new_index)
+
+    order = move([row.key for row in before.rows], before.rows[old_index].key, new_index + 1)
+    rank_of = {key: rank for rank, key in enumerate(order, start=1)}
+    full = allocate(pots, earmarks, [replace(a, rank=rank_of[a.key]) for a in apps], round_year=2026)
+    assert incremental == full  # ledger, rows (cumulative, remaining, within_pot), cut, totals
+    assert incremental.years == full.years
+    assert incremental.warnings == full.warnings
+    assert fill_pot(incremental) == fill_pot(full)
+    # The old allocation is left as it was.
+    assert before == allocate(pots, earmarks, apps, round_year=2026)
+
+
+def test_reallocate_after_move_moves_the_cut_line_and_refuses_bad_indexes():
+    allocation = allocate(HELGELAND_POTS, HELGELAND_EARMARKS, three_applications(), round_year=2026)
+    # Rehabilitering (4 000 000) to the top: it fits alone, the line falls right after it.
+    moved = reallocate_after_move(allocation, 2, 0)
+
+    assert [row.key for row in moved.rows] == [3, 1, 2]
+    assert [row.rank for row in moved.rows] == [1, 2, 3]
+    assert [row.cumulative for row in moved.rows] == [4_000_000, 8_657_500, 12_257_500]
+    assert moved.cut_index == 1 and moved.granted_within_pot == 4_000_000
+    assert [a.rank for a in moved._applications] == [1, 2, 3]
+    with pytest.raises(AllocationError, match=r"Plass 3 finnes ikke i listen \(1–3\)"):
+        reallocate_after_move(allocation, 3, 0)

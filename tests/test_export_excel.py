@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -204,6 +205,38 @@ def test_missing_folder_is_named(session, tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        (errno.ENOENT, "mappen finnes ikke"),
+        (errno.EACCES, "ingen skrivetilgang"),
+        (errno.EROFS, "skrivebeskyttet område"),
+        (errno.ENOSPC, "disken er full"),
+        (errno.EISDIR, "det finnes en mappe med det navnet"),
+        (errno.ENOTDIR, "en del av stien er en fil, ikke en mappe"),
+        (errno.EBUSY, "filen er i bruk av et annet program"),
+        (errno.ENAMETOOLONG, "filnavnet eller stien er for lang"),
+        (errno.ECONNRESET, f"systemfeil (errno {errno.ECONNRESET})"),
+    ],
+)
+def test_os_errors_while_saving_are_explained_in_norwegian(tmp_path, monkeypatch, number, reason):
+    """Whatever the OS says (in English), the user reads a Norwegian reason naming the file."""
+    from openpyxl.workbook.workbook import Workbook
+
+    def failing_save(self, handle):
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(Workbook, "save", failing_save)
+    target = tmp_path / "liste.xlsx"
+    data, _ = synthetic(3)
+    with pytest.raises(ExportError) as info:
+        write_excel(data, target)
+    message = str(info.value)
+    assert message.startswith(f"Kan ikke skrive {target}: ")
+    assert reason in message
+    assert os.strerror(number) not in message
+
+
+@pytest.mark.parametrize(
     ("failure", "expected"),
     [
         (OSError(errno.ENOSPC, "No space left on device"), ExportError),
@@ -335,10 +368,18 @@ def test_priority_rows_numbers_and_formulas(seed_workbook):
     ]
     within = ws.cell(row=FIRST_ROW, column=cols["Innenfor pott"]).value
     assert within.startswith(f"=IF({cumulative}6<='Pott'!$C$") and within.endswith(',"Ja","Nei")')
-    # The totals row sums with formulas.
+    # Rows the local pot does not pay (regional, not prioritised) are not "within" it: as on Regional liste.
+    assert column_values(ws, cols["Innenfor pott"], FIRST_ROW, last)[1] == "Ikke aktuelt"
+    assert column_values(ws, cols["Innenfor pott"], FIRST_ROW, last)[4] == "Ikke aktuelt"
+    # The totals row sums with formulas; Innstilt counts only what the local pot pays (as the Pott sheet).
     sum_row = last + 1
     assert ws.cell(row=sum_row, column=cols["Prosjekt"]).value == "Sum"
-    assert ws.cell(row=sum_row, column=cols["Innstilt beløp"]).value == f"=SUM({granted}6:{granted}{last})"
+    route = ws.cell(row=5, column=cols["Rute"]).column_letter
+    assert ws.cell(row=sum_row, column=cols["Innstilt beløp"]).value == (
+        f'=SUMIFS({granted}6:{granted}{last},{route}6:{route}{last},"Lokal pott")'
+        f'+SUMIFS({granted}6:{granted}{last},{route}6:{route}{last},"Begge")'
+    )
+    assert "bare rute «Lokal pott» og «Begge»" in ws.cell(row=sum_row, column=cols["Kommentar"]).value
     # Money in Norwegian kroner format.
     for name in ("Søkt 2025", "Søkt totalt", "Innstilt beløp", "Akkumulert"):
         assert ws.cell(row=FIRST_ROW, column=cols[name]).number_format == MONEY_FORMAT
@@ -603,7 +644,10 @@ def check_against_allocation(
     for line, row in zip(rows, allocation.rows, strict=True):
         assert line[col["Prosjekt"]] == row.name
         assert kr(line[col["Akkumulert"]]) == row.cumulative, row.name
-        assert line[col["Innenfor pott"]] == ("Ja" if row.within_pot else "Nei"), row.name
+        if row.counts_locally:
+            assert line[col["Innenfor pott"]] == ("Ja" if row.within_pot else "Nei"), row.name
+        else:
+            assert line[col["Innenfor pott"]] == "Ikke aktuelt", row.name
         assert kr(line[col["Innstilt beløp"]]) == row.granted
         if row.applied_total is None:
             assert line[col["Søkt totalt"]] == "ikke oppgitt"
@@ -611,7 +655,7 @@ def check_against_allocation(
             assert kr(line[col["Søkt totalt"]]) == row.applied_total
     total = prio[FIRST_ROW - 1 + len(allocation.rows)]
     assert total[col["Prosjekt"]] == "Sum"
-    assert kr(total[col["Innstilt beløp"]]) == sum(r.granted for r in allocation.rows)
+    assert kr(total[col["Innstilt beløp"]]) == allocation.granted_total  # local pot only, as on Pott
     assert kr(total[col["Søkt totalt"]]) == sum(r.applied_total or 0 for r in allocation.rows)
     for name, i in col.items():
         if name.startswith("Søkt ") and name[5:].isdigit():
@@ -665,7 +709,43 @@ def test_libreoffice_recalculates_every_total_to_the_allocation(session, tmp_pat
         tmp_path / "empty.xlsx",
     )
 
-    sheets = recalculate([seed_path, synthetic_path, empty_path], tmp_path / "csv", tmp_path / "lo-profile")
+    # A reader changes amounts by hand (as in Excel): the first grant and Dignio's 2026 earmark.
+    pots, earmarks, apps, year = allocation_inputs(session, round_id)
+    first = next(a for a in apps if a.rank == 1)
+    dignio = next(e for e in earmarks if "Dignio" in e.name)
+    edited_path = tmp_path / "edited.xlsx"
+    wb = load_workbook(seed_path)
+    prio_ws, earmark_ws = wb[SHEET_PRIORITY], wb[SHEET_EARMARKS]
+    granted_cell = prio_ws.cell(row=FIRST_ROW, column=header_map(prio_ws)["Innstilt beløp"])
+    assert granted_cell.value == 4_657_500
+    granted_cell.value = 3_000_000
+    dignio_row = next(
+        r for r in range(FIRST_ROW, earmark_ws.max_row + 1) if "Dignio" in str(earmark_ws.cell(r, 1).value)
+    )
+    dignio_cell = earmark_ws.cell(row=dignio_row, column=header_map(earmark_ws)["2026"])
+    assert dignio_cell.value == 500_000
+    dignio_cell.value = 200_000
+    wb.save(edited_path)
+    edited_allocation = allocate(
+        pots,
+        [replace(e, amounts={**e.amounts, 2026: 200_000}) if e is dignio else e for e in earmarks],
+        [replace(a, granted=3_000_000) if a is first else a for a in apps],
+        round_year=year,
+    )
+
+    sheets = recalculate(
+        [seed_path, synthetic_path, empty_path, edited_path], tmp_path / "csv", tmp_path / "lo-profile"
+    )
+    # The hand-edited copy recalculates to what rsapp computes for the same amounts.
+    edited_pot = {line[0]: line for line in sheets["edited", SHEET_POT] if line}
+    assert kr(edited_pot["= Til fordeling"][2]) == 5_600_000 == edited_allocation.ledger.available
+    assert kr(edited_pot["= Igjen i potten"][2]) == (
+        edited_allocation.ledger.available - edited_allocation.granted_within_pot
+    )
+    assert kr(edited_pot["= Igjen i potten"][2]) != kr(
+        {line[0]: line for line in sheets["seed", SHEET_POT] if line}["= Igjen i potten"][2]
+    )
+    check_against_allocation(sheets, "edited", edited_allocation, apps)
 
     assert seed_allocation.cut_index == 3 and 0 < allocation.granted_within_pot
     check_against_allocation(sheets, "seed", seed_allocation, seed_apps)

@@ -125,3 +125,35 @@ async def test_file_open_elsewhere_is_reported_as_an_error(engine, folder):
     errors = [n for n in notes(messages) if n.severity == "error"]
     assert errors and "åpen i et annet program" in errors[0].message
     assert not (folder / DEFAULT_NAME).exists()
+
+
+async def test_default_folder_is_documents_or_home_then_the_last_folder_used(
+    engine, folder, tmp_path, monkeypatch
+):
+    """Never the working directory (under `make run` that is the source tree)."""
+    home = tmp_path / "hjem"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(folder)
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+
+        async def default_path() -> str:
+            start_excel_export(app, helgeland_id(engine))
+            await pilot.pause()
+            assert isinstance(app.screen, ExportExcelScreen)
+            return app.screen.query_one("#export-path", Input).value
+
+        assert await default_path() == str(home / DEFAULT_NAME)  # no Documents folder: home
+        await pilot.press("escape")
+        (home / "Documents").mkdir()
+        assert await default_path() == str(home / "Documents" / DEFAULT_NAME)
+        other = tmp_path / "annen mappe"
+        other.mkdir()
+        app.screen.query_one("#export-path", Input).value = str(other / "liste.xlsx")
+        await pilot.press("enter")
+        await finish(app, pilot)
+        assert (other / "liste.xlsx").exists()
+        assert await default_path() == str(other / DEFAULT_NAME)  # the folder last used in this session
+        await pilot.press("escape")
+    assert list(folder.iterdir()) == []

@@ -153,10 +153,13 @@ async def test_q_quits(engine) -> None:
     assert app.return_code == 0
 
 
-async def test_export_from_portfolio_asks_for_file_and_writes_it(engine, tmp_path, monkeypatch) -> None:
+async def test_export_from_portfolio_asks_for_file_and_writes_it(engine, monkeypatch) -> None:
+    import os
+    from pathlib import Path
+
     from openpyxl import load_workbook
 
-    monkeypatch.chdir(tmp_path)
+    home = Path(os.environ["HOME"])  # isolated per test by conftest; the default folder without Documents
     app = make_app(engine=engine, today=TODAY)
     async with app.run_test(size=(170, 50)) as pilot:
         await pilot.press("e")
@@ -164,7 +167,7 @@ async def test_export_from_portfolio_asks_for_file_and_writes_it(engine, tmp_pat
         await pilot.press("enter")  # accept the default file name
         await app.workers.wait_for_complete()
         await pilot.pause()
-    files = list(tmp_path.glob("Prioritering_*.xlsx"))
+    files = list(home.glob("Prioritering_*.xlsx"))
     assert len(files) == 1
     sheet = load_workbook(files[0])["Prioritering"]
     names = [c.value for row in sheet.iter_rows() for c in row]

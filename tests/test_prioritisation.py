@@ -29,6 +29,7 @@ from rsapp.prioritisation import (
     Versions,
     add_earmark,
     change_log,
+    format_log_value,
     load_view,
     move_application,
     normalise_ranks,
@@ -110,10 +111,20 @@ def test_every_change_is_logged_with_user_and_old_and_new(any_engine: Engine) ->
         entries = change_log(s, round_id)
     assert [e.action for e in entries] == ["rute", "innvilget", "flytt"]
     assert {e.user for e in entries} == {current_user()}
-    assert (entries[2].old, entries[2].new) == ("4", "1")
-    assert (entries[1].old, entries[1].new) == ("", "3000000")
+    assert (entries[2].old, entries[2].new) == ("plass 4", "plass 1")
+    # Amounts are written as a user reads them; the applied amount is named, not left empty.
+    assert (entries[1].old, entries[1].new) == ("søkt beløp", "3\u00a0000\u00a0000 kr")
     assert "3\u00a0000\u00a0000 kr" in entries[1].summary
     assert (entries[0].old, entries[0].new) == ("begge", "lokal")
+    assert [format_log_value(e.action, e.old) for e in entries] == ["Begge", "søkt beløp", "plass 4"]
+
+
+def test_log_values_written_as_bare_numbers_are_shown_formatted() -> None:
+    assert format_log_value("innvilget", "3000000") == "3\u00a0000\u00a0000 kr"
+    assert format_log_value("innvilget", "") == "søkt beløp"
+    assert format_log_value("flytt", "4") == "plass 4"
+    assert format_log_value("rute", "ikke_prioritert") == "Ikke prioritert"
+    assert format_log_value("ny", "Kurs (2026: 300 000)") == "Kurs (2026: 300 000)"
 
 
 def test_grant_rules_more_than_applied_and_negative_are_refused(any_engine: Engine) -> None:

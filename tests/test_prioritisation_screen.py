@@ -217,3 +217,150 @@ async def test_years_view_and_change_log(engine: Engine) -> None:
         log = screen.query_one("#log", DataTable)
         assert log.row_count == 1
         assert "fra plass 1 til 2" in str(log.get_row_at(0)[2])
+
+
+def _routes(engine: Engine) -> list[str]:
+    with Session(engine) as s:
+        round_id = round_by_key(s, "helgeland-2026").id
+        return list(
+            s.exec(
+                select(Application.route).where(Application.round_id == round_id).order_by(Application.rank)
+            ).all()
+        )
+
+
+def _log_actions(engine: Engine) -> list[str]:
+    from rsapp.models import ChangeLog
+
+    with Session(engine) as s:
+        return list(s.exec(select(ChangeLog.action).order_by(ChangeLog.id)).all())
+
+
+async def test_route_chooser_suggestion_and_fill_pot_with_buttons(engine: Engine) -> None:
+    from rsapp.allocation import fill_pot
+    from rsapp.screens.prioritisation_dialogs import RouteDialog
+
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, ranked = await open_screen(pilot)
+        start = saved_order(engine)
+        assert _routes(engine)[0] == "begge"
+        log_before = len(_log_actions(engine))
+
+        # The chooser by its button: the four routes, the current one highlighted; "2" picks regional.
+        await pilot.click("#btn-route-choose")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RouteDialog)
+        options = dialog.query_one("#route-options")
+        assert options.option_count == 4 and options.highlighted == 2
+        await pilot.press("2")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert _routes(engine)[0] == "regional" and ranked.rows[0].route == "regional"
+        assert _log_actions(engine)[log_before:] == ["rute"]  # one change, one log row
+        await pilot.press("ctrl+z")  # ... and one undo step
+        await pilot.pause()
+        assert _routes(engine)[0] == "begge"
+
+        # By key, moving in the list and Enter: lokal pott. Esc changes nothing.
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert _routes(engine)[0] == "begge"
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("up", "up", "enter")
+        await pilot.pause()
+        assert _routes(engine)[0] == "lokal"
+        assert _log_actions(engine)[log_before:] == ["rute", "rute", "rute"]  # do, undo, this one
+
+        # "Vis forslag" (button) marks what fits in the current order; nothing moves.
+        await pilot.click("#btn-marks")
+        await pilot.pause()
+        fits = fill_pot(screen.allocation)
+        marked = [row.key for row in ranked.rows if row.key in ranked._marks]
+        assert marked == fits and len(fits) >= 2  # a smaller row below the cut is suggested too
+        marked_names = [row.name for row in ranked.rows if row.key in fits]
+        lines = list_lines(ranked)
+        for name in marked_names:
+            assert lines[row_line(ranked, name)].startswith("✓")
+        assert saved_order(engine) == start
+
+        # "Fyll potten" (button): the marked ones move to the top, in their order; one undo restores.
+        await pilot.click("#btn-fill")
+        await pilot.pause()
+        assert saved_order(engine)[: len(fits)] == marked_names
+        assert screen.allocation.cut_index is None or screen.allocation.cut_index >= len(fits)
+        await pilot.click("#btn-undo")
+        await pilot.pause()
+        assert saved_order(engine) == start
+
+
+async def test_earmark_edit_and_delete_in_dialogs_then_log_and_years_note(engine: Engine) -> None:
+    from textual.widgets import DataTable, Input
+
+    from rsapp.screens.prioritisation import YEARS_NOTE
+    from rsapp.screens.prioritisation_dialogs import ConfirmDialog, EarmarkDialog
+
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen, ranked = await open_screen(pilot)
+
+        def ledger() -> str:
+            return static_text(screen.query_one("#prio-ledger", Static))
+
+        await pilot.press("2")
+        await pilot.pause()
+        table = screen.query_one("#earmarks", DataTable)
+        assert "Dignio" in str(table.get_row_at(0)[0])
+        # Edit Dignio's 2026 amount in its dialog (the tab's table has the focus: "w" edits its row).
+        await pilot.press("w")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EarmarkDialog)
+        amounts = dialog.query_one("#earmark-amounts", Input)
+        assert amounts.value == "2026: 500 000; 2027: 500 000; 2028: 500 000".replace(" 0", NB + "0")
+        amounts.value = "2026: 400 000; 2027: 500 000; 2028: 500 000"
+        await pilot.click("#earmark-save")
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        assert f"= {kr('5 400 000')} til fordeling" in ledger()
+        assert f"2026: 400{NB}000" in str(table.get_row_at(0)[1])
+
+        # Delete the project leader earmark: asked first; "Nei" keeps it, "Slett" removes it.
+        await pilot.press("down")
+        await pilot.click("#btn-earmark-remove")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.click("#confirm-no")
+        await pilot.pause()
+        assert table.row_count == 3
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.click("#confirm-yes")
+        await pilot.pause()
+        assert table.row_count == 2 and "Prosjektleder" not in ledger()
+        assert f"= {kr('7 400 000')} til fordeling" in ledger()
+        await pilot.press("ctrl+z")  # the deletion is undone: the earmark is back
+        await pilot.pause()
+        assert table.row_count == 3 and f"= {kr('5 400 000')} til fordeling" in ledger()
+
+        # A grant change shows formatted amounts in the change log, "søkt beløp" for the default.
+        await pilot.press("1", "g")
+        await pilot.pause()
+        await pilot.press(*"3000000", "enter")
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        log = screen.query_one("#log", DataTable)
+        assert [str(c) for c in log.get_row_at(0)[3:]] == ["søkt beløp", kr("3 000 000")]
+
+        # The years view says how it differs from the pot above.
+        await pilot.press("3")
+        await pilot.pause()
+        years = static_text(screen.query_one("#years", Static))
+        assert "Innvilget beløp er fordelt på år etter søknadens budsjett" in " ".join(years.split())
+        assert YEARS_NOTE.startswith("Innvilget beløp er fordelt på år")

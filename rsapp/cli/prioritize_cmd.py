@@ -1,6 +1,6 @@
 """`rsapp prioriter` / `rsapp prioritize`: the prioritisation screen's actions from the command line.
 
-    rsapp prioriter [--round KEY] vis
+    rsapp prioriter [--round KEY] vis        (--round may also follow the action: vis --round KEY)
     rsapp prioriter flytt ID PLASS
     rsapp prioriter innvilg ID BELØP|søkt
     rsapp prioriter rute ID lokal|regional|begge|ikke_prioritert
@@ -22,19 +22,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "prioriter", aliases=["prioritize"], help="prioritering: vis, flytt, innvilg, rute, avsetninger, logg"
     )
-    p.add_argument(
-        "--round", dest="round_key", help="runde, f.eks. helgeland-2026 (standard: nyeste Helgeland-runde)"
-    )
+    _round_option(p, default=None)
     actions = p.add_subparsers(dest="prio_action", metavar="HANDLING", required=True)
 
     a = actions.add_parser(
         "vis", aliases=["show"], help="potten, avsetningene og den rangerte listen med streken"
     )
+    _round_option(a)
     a.set_defaults(handler=show_cmd)
 
     a = actions.add_parser("flytt", aliases=["move"], help="flytt søknad ID til plass N")
     a.add_argument("application_id", type=int, metavar="ID")
     a.add_argument("position", type=int, metavar="PLASS")
+    _round_option(a)
     a.set_defaults(handler=move_cmd)
 
     a = actions.add_parser(
@@ -42,14 +42,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument("application_id", type=int, metavar="ID")
     a.add_argument("amount", metavar="BELØP")
+    _round_option(a)
     a.set_defaults(handler=grant_cmd)
 
     a = actions.add_parser("rute", aliases=["route"], help="lokal, regional, begge eller ikke_prioritert")
     a.add_argument("application_id", type=int, metavar="ID")
     a.add_argument("route", metavar="RUTE")
+    _round_option(a)
     a.set_defaults(handler=route_cmd)
 
     a = actions.add_parser("fyll", aliases=["fill"], help="fyll potten: det som får plass, flyttes øverst")
+    _round_option(a)
     a.set_defaults(handler=fill_cmd)
 
     a = actions.add_parser("avsetning", aliases=["earmark"], help="avsetninger: liste, ny, endre, slett")
@@ -65,13 +68,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--formal", "--purpose", dest="purpose", help="formål")
     a.add_argument("--sak", "--case", dest="source_case", help="sak (kilde)")
     a.add_argument("--begrunnelse", "--reason", dest="reason", help="begrunnelse")
+    _round_option(a)
     a.set_defaults(handler=earmark_cmd)
 
     a = actions.add_parser("logg", aliases=["log"], help="endringsloggen for runden")
     a.add_argument(
         "--antall", "--limit", dest="limit", type=int, default=50, help="antall linjer (standard 50)"
     )
+    _round_option(a)
     a.set_defaults(handler=log_cmd)
+
+
+def _round_option(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    """``--round`` on ``rsapp prioriter`` and on each action, so it may come before or after the action.
+
+    On the actions it has no default, so that a ``--round`` given before the action is kept.
+    """
+    parser.add_argument(
+        "--round",
+        dest="round_key",
+        default=default,
+        help="runde, f.eks. helgeland-2026 (standard: nyeste Helgeland-runde)",
+    )
 
 
 def _round(session, key: str | None):

@@ -78,6 +78,10 @@ REGIONAL_ROUTES = frozenset({ROUTE_REGIONAL, ROUTE_BOTH})
 NOT_STATED = "ikke oppgitt"
 OPEN = "ikke avklart"
 YES, NO = "Ja", "Nei"
+#: "Innenfor pott" for a row the local pot does not pay (regional or not prioritised).
+NOT_APPLICABLE = "Ikke aktuelt"
+#: Beside the Sum row's Innstilt total on the Prioritering sheet.
+SUM_GRANTED_NOTE = "Innstilt sum: bare rute «Lokal pott» og «Begge», som på arket «Pott»"
 
 HEADER_ROW = 5  # rows 1-3 are the title, row 4 a note, row 5 the column headings
 FIRST_ROW = HEADER_ROW + 1
@@ -704,6 +708,26 @@ def _applied_headers(layout: _Layout) -> list[str]:
     return headers
 
 
+_LOCAL_LABELS = [ROUTE_LABELS[r] for r in ROUTES if r in LOCAL_ROUTES]
+
+
+def _local_granted_formula(layout: _Layout, sheet: str | None = None) -> str:
+    """Innstilt over the whole list for rows the local pot pays (route «Lokal pott» or «Begge»).
+
+    ``sheet``: refer to the Prioritering sheet from another sheet; None on that sheet itself.
+    """
+    first, last = layout.prio_first, layout.prio_last
+    if last < first:
+        return "=0"
+    if sheet is None:
+        granted = f"{layout.col_granted}{first}:{layout.col_granted}{last}"
+        route = f"{layout.col_route}{first}:{layout.col_route}{last}"
+    else:
+        granted = _range(sheet, layout.col_granted, first, last)
+        route = _range(sheet, layout.col_route, first, last)
+    return "=" + "+".join(f'SUMIFS({granted},{route},"{label}")' for label in _LOCAL_LABELS)
+
+
 def _sum_cells(cells: _CellMaker, first_col: int, last_col: int, first: int, last: int) -> list[Any]:
     """A SUM formula per column (``=0`` when the list is empty)."""
     out = []
@@ -788,19 +812,25 @@ def _priority_sheet(ws: Any, data: ExcelData, layout: _Layout) -> None:
                 *_applied_cells(cells, app, layout, row, first_applied, variant),
                 number(app.granted, "money", variant),
                 formula(cumulative, "money", variant),
-                formula(f'=IF({cumulative_col}{row}<={available},"{YES}","{NO}")', "center", variant),
+                formula(f'=IF({cumulative_col}{row}<={available},"{YES}","{NO}")', "center", variant)
+                if app.counts_locally
+                else text(NOT_APPLICABLE, "center", variant),
                 text(ROUTE_LABELS.get(app.route, app.route), "text", variant),
                 text(app.status, "text", variant),
                 text(app.comment, "wrap", variant),
             ]
         )
     last = layout.prio_last
+    # Søkt: every row. Innstilt: only what the local pot pays, as "Innstilt fra lokal pott,
+    # hele listen" on the Pott sheet (a regional row's grant is not local money).
     sum_row = [
         cells.blank("int", "total"),
         text("Sum", "text", "total"),
         *(cells.blank("text", "total") for _ in range(3)),
-        *_sum_cells(cells, first_applied, first_applied + len(applied_headers), FIRST_ROW, last),
-        *(cells.blank("text", "total") for _ in range(ncols - 5 - len(applied_headers) - 1)),
+        *_sum_cells(cells, first_applied, first_applied + len(applied_headers) - 1, FIRST_ROW, last),
+        formula(_local_granted_formula(layout), "money", "total"),
+        *(cells.blank("text", "total") for _ in range(ncols - 5 - len(applied_headers) - 2)),
+        text(SUM_GRANTED_NOTE, "wrap", "total"),
     ]
     append(sum_row)
     if apps:
@@ -893,13 +923,12 @@ def _pot_sheet(ws: Any, data: ExcelData, layout: _Layout) -> None:
         granted = _range(SHEET_PRIORITY, layout.col_granted, first, last)
         within = _range(SHEET_PRIORITY, layout.col_within, first, last)
         route = _range(SHEET_PRIORITY, layout.col_route, first, last)
-        local_labels = [ROUTE_LABELS[r] for r in ROUTES if r in LOCAL_ROUTES]
         within_formula = "=" + "+".join(
-            f'SUMIFS({granted},{within},"{YES}",{route},"{label}")' for label in local_labels
+            f'SUMIFS({granted},{within},"{YES}",{route},"{label}")' for label in _LOCAL_LABELS
         )
-        whole_formula = "=" + "+".join(f'SUMIFS({granted},{route},"{label}")' for label in local_labels)
     else:
-        within_formula = whole_formula = "=0"
+        within_formula = "=0"
+    whole_formula = _local_granted_formula(layout, sheet=SHEET_PRIORITY)
     sources = f"=SUM(C{FIRST_ROW}:C{FIRST_ROW + n - 1})" if n else "=0"
     total = "total"
     sum_row = append(
@@ -1031,7 +1060,7 @@ def _regional_sheet(ws: Any, data: ExcelData, layout: _Layout) -> None:
         within = (
             cells.formula(f"={_ref(SHEET_PRIORITY, f'{layout.col_within}{prio_row}')}", "center")
             if app.counts_locally
-            else cells.text("Ikke aktuelt", "center")
+            else cells.text(NOT_APPLICABLE, "center")
         )
         ws.append(
             [
@@ -1091,17 +1120,40 @@ def _check_target(path: Path, *, force: bool) -> None:
         raise ExportFileExists(path)
 
 
+#: Norwegian reasons for the errno values a save commonly meets (never the English strerror).
+_ERRNO_REASONS = {
+    errno.ENOENT: "mappen finnes ikke (eller ble fjernet underveis)",
+    errno.ENOTDIR: "en del av stien er en fil, ikke en mappe",
+    errno.EISDIR: "det finnes en mappe med det navnet",
+    errno.EEXIST: "det finnes allerede noe med det navnet",
+    errno.EBUSY: "filen er i bruk av et annet program. Lukk den og prøv igjen",
+    errno.ETXTBSY: "filen er i bruk av et annet program. Lukk den og prøv igjen",
+    errno.EROFS: "mappen ligger på et skrivebeskyttet område. Velg en annen mappe",
+    errno.ENOSPC: "disken er full",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.ENAMETOOLONG: "filnavnet eller stien er for lang",
+    errno.EINVAL: "filnavnet er ugyldig",
+    errno.EMFILE: "for mange åpne filer. Lukk noen programmer og prøv igjen",
+    errno.ENFILE: "for mange åpne filer. Lukk noen programmer og prøv igjen",
+    errno.EIO: "lese-/skrivefeil på disken",
+    errno.EXDEV: "den midlertidige filen og målet ligger på ulike disker",
+    errno.ELOOP: "stien har for mange symbolske lenker",
+}
+
+
 def _os_error_message(path: Path, exc: OSError) -> str:
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return (
-            f"Kan ikke skrive {path}: ingen skrivetilgang (eller filen er låst av et annet program). "
-            "Lukk filen eller velg en annen mappe."
+    """A Norwegian message naming the file and why it could not be written."""
+    number = exc.errno
+    if number in (errno.EACCES, errno.EPERM):
+        reason = (
+            "ingen skrivetilgang (eller filen er låst av et annet program). "
+            "Lukk filen eller velg en annen mappe"
         )
-    if exc.errno == errno.EROFS:
-        return f"Kan ikke skrive {path}: mappen ligger på et skrivebeskyttet område. Velg en annen mappe."
-    if exc.errno == errno.ENOSPC:
-        return f"Kan ikke skrive {path}: disken er full."
-    return f"Kan ikke skrive {path}: {exc.strerror or exc}."
+    elif number in _ERRNO_REASONS:
+        reason = _ERRNO_REASONS[number]
+    else:
+        reason = f"systemfeil (errno {number})" if number is not None else "ukjent systemfeil"
+    return f"Kan ikke skrive {path}: {reason}."
 
 
 def write_excel(data: ExcelData, path: Path | str, *, force: bool = False) -> Path:

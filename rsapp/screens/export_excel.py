@@ -8,6 +8,7 @@ palette calls; :func:`excel_export_command` is the palette entry.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -27,12 +28,34 @@ __all__ = [
     "ConfirmOverwriteScreen",
     "ExportExcelScreen",
     "ExportRequest",
+    "default_export_folder",
     "excel_export_command",
     "resolve_export_path",
     "start_excel_export",
 ]
 
 EXPORT_GROUP = "excel-export"
+
+#: The folder of the last successful export, per running app (this session only).
+_last_folder: weakref.WeakKeyDictionary[App, Path] = weakref.WeakKeyDictionary()
+
+
+def default_export_folder(app: App) -> Path:
+    """Where the file dialog starts: the folder last exported to in this app session, else the
+    user's documents folder, else the home folder (never the working directory, which under
+    ``make run`` is the source tree)."""
+    last = _last_folder.get(app)
+    if last is not None and last.is_dir():
+        return last
+    try:
+        from platformdirs import user_documents_dir
+
+        documents = Path(user_documents_dir())
+    except Exception:  # noqa: BLE001 - any trouble finding it: fall back to home
+        documents = None
+    if documents is not None and documents.is_dir():
+        return documents
+    return Path.home()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +203,7 @@ def _run_export(app: App, round_id: int, request: ExportRequest) -> Path | None:
             app.notify, f"Eksporten feilet: {exc}", title="Eksporten feilet", severity="error", timeout=12
         )
         return None
+    _last_folder[app] = path.parent
     app.call_from_thread(
         app.notify, f"Prioriteringslisten er lagret i {path}", title="Excel-eksport", timeout=10
     )
@@ -187,7 +211,7 @@ def _run_export(app: App, round_id: int, request: ExportRequest) -> Path | None:
 
 
 def start_excel_export(app: App, round_id: int, *, directory: Path | None = None) -> None:
-    """Ask for a file name (default in ``directory``, else the working folder) and export there."""
+    """Ask for a file name (default in ``directory``, else :func:`default_export_folder`) and export there."""
     from rsapp.export.excel import default_filename
     from rsapp.portfolio import rounds
 
@@ -196,7 +220,7 @@ def start_excel_export(app: App, round_id: int, *, directory: Path | None = None
     if info is None:
         app.notify(f"Fant ingen runde med id {round_id}.", severity="error")
         return
-    folder = directory if directory is not None else Path.cwd()
+    folder = directory if directory is not None else default_export_folder(app)
     default = folder / default_filename(info.helsefellesskap, info.year, app.today)  # type: ignore[attr-defined]
 
     def chosen(request: ExportRequest | None) -> None:

@@ -30,6 +30,7 @@ from rsapp.allocation import (
     Allocation,
     fill_pot,
     grant_by_year,
+    reallocate_after_move,
 )
 from rsapp.money import format_amount_or_missing, format_kr
 from rsapp.prioritisation import (
@@ -48,6 +49,7 @@ from rsapp.prioritisation import (
     Versions,
     change_log,
     format_earmark_amounts,
+    format_log_value,
     load_earmarks,
     load_view,
 )
@@ -59,6 +61,12 @@ if TYPE_CHECKING:
 __all__ = ["PrioritisationScreen"]
 
 SLOW_UPDATE_SECONDS = 0.15  # years view, warnings and log follow shortly after each change
+
+#: Under the years view: the ledger above counts a multi-year grant in full, this view spreads it.
+YEARS_NOTE = (
+    "Innvilget beløp er fordelt på år etter søknadens budsjett; potten over regner hele beløpet "
+    "mot det som er til fordeling i runden."
+)
 
 
 def _button(label: str, button_id: str, tooltip: str, variant: str = "default") -> Button:
@@ -94,6 +102,13 @@ class PrioritisationScreen(Screen[None]):
             "Rute",
             id="prio-route",
             tooltip="Bytt rute: lokal pott, regional søknad, begge, ikke prioritert",
+        ),
+        Binding(
+            "v",
+            "choose_route",
+            "Velg rute",
+            id="prio-route-choose",
+            tooltip="Velg rute i en liste: lokal pott, regional søknad, begge, ikke prioritert",
         ),
         Binding(
             "m",
@@ -171,6 +186,7 @@ class PrioritisationScreen(Screen[None]):
         self._ledger_key: tuple | None = None
         self._pending_moves = 0
         self._grants_dirty = True
+        self._needs_full = False  # the shown allocation came from reallocate_after_move
 
     @property
     def rsapp(self) -> RsApp:
@@ -194,7 +210,8 @@ class PrioritisationScreen(Screen[None]):
                     yield _button("Nederst", "btn-bottom", "Flytt nederst (b)")
                     yield _button("Til plass …", "btn-move-to", "Flytt til plass N (n)")
                     yield _button("Innvilget …", "btn-grant", "Endre innvilget beløp (g)")
-                    yield _button("Rute", "btn-route", "Bytt rute (r)")
+                    yield _button("Rute", "btn-route", "Bytt til neste rute (r)")
+                    yield _button("Velg rute …", "btn-route-choose", "Velg rute i en liste (v)")
                     yield _button("Vis forslag", "btn-marks", "Merk det som får plass (m)")
                     yield _button("Fyll potten", "btn-fill", "Flytt det som får plass øverst (f)")
                     yield _button("Angre", "btn-undo", "Angre (Ctrl+Z)")
@@ -244,7 +261,7 @@ class PrioritisationScreen(Screen[None]):
         self._recompute(cursor_key=key, full=True)
         self._fill_earmark_table()
 
-    def _recompute(self, *, cursor_key: int | None = None, full: bool = False) -> None:
+    def _recompute(self, *, cursor_key: int | None = None, full: bool = False, schedule: bool = True) -> None:
         view = self.view
         assert view is not None
         try:
@@ -258,6 +275,20 @@ class PrioritisationScreen(Screen[None]):
                 self.view = view = load_view(session, self.round_id)
             self.history.versions = Versions(view.versions, {e.id: e.version for e in view.earmarks})
             allocation = view.allocation()
+        self._needs_full = False
+        self._present(allocation, cursor_key=cursor_key, full=full, schedule=schedule)
+
+    def _present(
+        self,
+        allocation: Allocation,
+        *,
+        cursor_key: int | None = None,
+        full: bool = False,
+        schedule: bool = True,
+    ) -> None:
+        """Show ``allocation`` in the list, ledger and status line; the rest follows shortly after."""
+        view = self.view
+        assert view is not None
         self.allocation = allocation
         ranked = self.query_one(RankedList)
         ranked.set_rows(
@@ -272,7 +303,8 @@ class PrioritisationScreen(Screen[None]):
         )
         self._update_ledger()
         self._update_status()
-        self._schedule_slow()
+        if schedule:
+            self._schedule_slow()
 
     def _default_grant(self, full: bool) -> set[int] | None:
         """Applications whose grant is the applied amount (shown with "="), recomputed only when needed."""
@@ -290,6 +322,23 @@ class PrioritisationScreen(Screen[None]):
 
     def _slow_update(self) -> None:
         self._slow_timer = None
+        if self._needs_full:
+            if self._pending_moves:  # a move is still being saved: come back when it is
+                self._schedule_slow()
+                return
+            # Moves were shown incrementally: recompute the whole allocation once things are quiet.
+            shown = self.allocation
+            self._needs_full = False
+            view = self.view
+            assert view is not None
+            try:
+                full = view.allocation()
+            except ValueError:
+                full = None
+            if full is not None and full == shown:
+                self.allocation = full  # same figures: nothing on screen changes
+            else:  # pragma: no cover - reallocate_after_move is property-tested against allocate()
+                self._recompute(cursor_key=self.query_one(RankedList).cursor_key, schedule=False)
         self._update_summary()
         tabs = self.query_one("#prio-tabs", TabbedContent)
         if tabs.active == "tab-years":
@@ -402,7 +451,8 @@ class PrioritisationScreen(Screen[None]):
                 if amount:
                     per_year.setdefault(year, []).append((f"{row.rank}. {row.name}", amount))
         parts: list = [
-            Text("Per budsjettår: avsetninger og innvilget (over streken) mot årets pott", style="bold")
+            Text("Per budsjettår: avsetninger og innvilget (over streken) mot årets pott", style="bold"),
+            Text(YEARS_NOTE, style="italic"),
         ]
         for summary in years:
             if summary.pot is None:
@@ -457,7 +507,11 @@ class PrioritisationScreen(Screen[None]):
         for entry in entries:
             at = entry.at.astimezone() if entry.at.tzinfo else entry.at
             table.add_row(
-                f"{format_date(at)} {at:%H:%M:%S}", entry.user, entry.summary, entry.old[:40], entry.new[:40]
+                f"{format_date(at)} {at:%H:%M:%S}",
+                entry.user,
+                entry.summary,
+                format_log_value(entry.action, entry.old)[:40],
+                format_log_value(entry.action, entry.new)[:40],
             )
 
     # --- running commands ------------------------------------------------------------------------
@@ -544,7 +598,11 @@ class PrioritisationScreen(Screen[None]):
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            self._apply(Change(ranks={k: lo + i for i, k in enumerate(segment)}), cursor_key=key)
+            assert self.view is not None
+            self.view.apply(Change(ranks={k: lo + i for i, k in enumerate(segment)}))
+            # Only the rows between the old and new place change: no full allocate() per move.
+            self._needs_full = True
+            self._present(reallocate_after_move(allocation, index, position - 1), cursor_key=key)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -643,10 +701,27 @@ class PrioritisationScreen(Screen[None]):
         if row is None:
             return
         new = ROUTES[(ROUTES.index(row.route) + 1) % len(ROUTES)] if row.route in ROUTES else ROUTES[0]
-        if self._run(
-            RouteCommand(row.key, row.route, new, label=f"rute for «{row.name}»"), cursor_key=row.key
-        ):
-            self.notify(f"«{row.name}»: {ROUTE_LABELS[new]}.")
+        self._set_route(row.key, row.name, row.route, new)
+
+    def action_choose_route(self) -> None:
+        from rsapp.screens.prioritisation_dialogs import RouteDialog
+
+        row = self._current_row()
+        if row is None:
+            return
+        key, name, old = row.key, row.name, row.route
+
+        def done(route: str | None) -> None:
+            if route is not None and route != old:
+                self._set_route(key, name, old, route)
+                self.query_one(RankedList).focus()
+
+        self.app.push_screen(RouteDialog(name, old), callback=done)
+
+    def _set_route(self, key: int, name: str, old: str, new: str) -> None:
+        """One route change: one undo step and one change log row."""
+        if self._run(RouteCommand(key, old, new, label=f"rute for «{name}»"), cursor_key=key):
+            self.notify(f"«{name}»: {ROUTE_LABELS[new]}.")
 
     def action_toggle_marks(self) -> None:
         self.show_marks = not self.show_marks
@@ -754,6 +829,8 @@ class PrioritisationScreen(Screen[None]):
             self._fill_log()
         elif pane == "tab-rank":
             self.query_one(RankedList).focus()
+        elif pane == "tab-earmarks":  # arrow keys choose the earmark that w / x act on
+            self.query_one("#earmarks", DataTable).focus()
 
     _BUTTONS = {
         "btn-up": "move_up",
@@ -763,6 +840,7 @@ class PrioritisationScreen(Screen[None]):
         "btn-move-to": "move_to",
         "btn-grant": "edit_grant",
         "btn-route": "cycle_route",
+        "btn-route-choose": "choose_route",
         "btn-marks": "toggle_marks",
         "btn-fill": "fill_pot",
         "btn-undo": "undo",
@@ -799,7 +877,14 @@ class PrioritisationScreen(Screen[None]):
         )
         yield SystemCommand("Prioritering: innvilget beløp", "Endre innvilget beløp", self.action_edit_grant)
         yield SystemCommand(
-            "Prioritering: bytt rute", "Lokal pott, regional, begge, ikke prioritert", self.action_cycle_route
+            "Prioritering: bytt rute",
+            "Til neste: lokal pott, regional, begge, ikke prioritert",
+            self.action_cycle_route,
+        )
+        yield SystemCommand(
+            "Prioritering: velg rute",
+            "Velg lokal pott, regional søknad, begge eller ikke prioritert i en liste",
+            self.action_choose_route,
         )
         yield SystemCommand(
             "Prioritering: vis forslag (fyll potten)", "Merk det som får plass", self.action_toggle_marks

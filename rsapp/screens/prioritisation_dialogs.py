@@ -1,4 +1,4 @@
-"""Small dialogs of the prioritisation screen: grant, "flytt til plass N", earmark, confirm.
+"""Small dialogs of the prioritisation screen: grant, "flytt til plass N", route, earmark, confirm.
 
 Each dialog only collects and checks input and returns a typed value to the screen's
 callback (None when cancelled); the screen makes the change through `rsapp.prioritisation`.
@@ -13,8 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from rsapp.allocation import ROUTE_BOTH, ROUTE_LABELS, ROUTE_LOCAL, ROUTE_NONE, ROUTE_REGIONAL, ROUTES
 from rsapp.money import format_amount_or_missing
 from rsapp.prioritisation import (
     EarmarkData,
@@ -25,7 +27,15 @@ from rsapp.prioritisation import (
     read_amount,
 )
 
-__all__ = ["ConfirmDialog", "EarmarkDialog", "GrantChoice", "GrantDialog", "MoveToDialog"]
+__all__ = ["ConfirmDialog", "EarmarkDialog", "GrantChoice", "GrantDialog", "MoveToDialog", "RouteDialog"]
+
+#: What each route means, shown under its name in the route chooser.
+ROUTE_HELP = {
+    ROUTE_LOCAL: "betales av den lokale potten",
+    ROUTE_REGIONAL: "sendes til Helse Nords regionale ordning, teller ikke i potten",
+    ROUTE_BOTH: "lokal pott og regional søknad; teller i potten",
+    ROUTE_NONE: "verken lokal pott eller regional søknad",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +146,63 @@ class MoveToDialog(_Dialog):
         self.dismiss(position)
 
     @on(Button.Pressed, "#move-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RouteDialog(_Dialog):
+    """Velg rute for one application: the four routes, the current one selected.
+
+    Returns the chosen route code, or None when cancelled or the current route is kept.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Avbryt", id="cancel", tooltip="Lukk uten å endre"),
+        *(
+            Binding(str(number), f"choose('{route}')", ROUTE_LABELS[route], show=False)
+            for number, route in enumerate(ROUTES, start=1)
+        ),
+    ]
+
+    def __init__(self, title: str, current: str) -> None:
+        super().__init__()
+        self.application_title = title
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Rute for «{self.application_title}»", classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(f"{number}  {ROUTE_LABELS[route]} – {ROUTE_HELP[route]}", id=route)
+                    for number, route in enumerate(ROUTES, start=1)
+                ),
+                id="route-options",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Velg", id="route-save", variant="primary")
+                yield Button("Avbryt (Esc)", id="route-cancel")
+
+    def on_mount(self) -> None:
+        options = self.query_one("#route-options", OptionList)
+        if self.current in ROUTES:
+            options.highlighted = ROUTES.index(self.current)
+        options.focus()
+
+    def action_choose(self, route: str) -> None:
+        self.dismiss(None if route == self.current else route)
+
+    @on(OptionList.OptionSelected, "#route-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_choose(event.option.id or self.current)
+
+    @on(Button.Pressed, "#route-save")
+    def _save(self) -> None:
+        options = self.query_one("#route-options", OptionList)
+        if options.highlighted is not None:
+            self.action_choose(ROUTES[options.highlighted])
+
+    @on(Button.Pressed, "#route-cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
 

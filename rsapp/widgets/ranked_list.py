@@ -67,6 +67,13 @@ def columns_for_width(width: int, year: int | None = None) -> list[_Column]:
     return cols + fixed[2:]
 
 
+def _same_keys(a: Collection[int], b: Collection[int]) -> bool:
+    """Whether two collections of keys hold the same keys (a set and a tuple may be equal)."""
+    if not a and not b:
+        return True
+    return len(a) == len(b) and set(a) == set(b)
+
+
 def _fit(text: str, width: int, right: bool) -> str:
     if len(text) > width:
         return text[: max(width - 1, 0)] + "…" if width > 0 else ""
@@ -185,7 +192,21 @@ class RankedList(ScrollView, can_focus=True):
         year: int | None = None,
         cursor_key: int | None = None,
     ) -> None:
-        """Show these rows (rank order). ``cursor_key`` keeps the cursor on that application."""
+        """Show these rows (rank order). ``cursor_key`` keeps the cursor on that application.
+
+        When only some rows changed (a move: the rows between the old and the new place), only
+        their visible lines are repainted; anything else that changes the look repaints all.
+        """
+        old_rows, old_cursor, old_top = self._rows, self.cursor, round(self.scroll_y)
+        repaint_all = (
+            len(rows) != len(old_rows)
+            or cut_index != self._cut
+            or available != self._available
+            or owners is not None
+            or default_grant is not None
+            or (marks is not None and not _same_keys(marks, self._marks))
+            or (year is not None and year != self._year)
+        )
         self._rows = rows
         self._cut = cut_index
         self._available = available
@@ -205,7 +226,18 @@ class RankedList(ScrollView, can_focus=True):
         self.cursor = min(max(self.cursor, 0), max(len(rows) - 1, 0))
         self.virtual_size = Size(self.size.width, self._line_count() + 1)
         self.scroll_to_cursor()
-        self.refresh()
+        top = round(self.scroll_y)
+        if repaint_all or top != old_top:
+            self.refresh()
+            return
+        cursor = self.cursor
+        for line in range(top, min(top + self._visible_rows, self._line_count())):
+            index = self._row_of_line(line)
+            if index is None:
+                continue
+            new, old = rows[index], old_rows[index]
+            if index == cursor or index == old_cursor or (new is not old and new != old):
+                self.refresh_line(line + 1)
 
     def set_marks(self, marks: Collection[int]) -> None:
         self._marks = marks
