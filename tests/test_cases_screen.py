@@ -1,4 +1,7 @@
-"""The meetings screen and the case screen, driven like a user with the Pilot."""
+"""The meetings screen and the case screen, driven like a user with the Pilot (keys and clicks).
+
+Each test starts the app once and walks through a whole task, to keep the file fast.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,22 @@ from datetime import date
 from sqlmodel import Session, select
 
 from rsapp.app import make_app
-from rsapp.models import Case, EarmarkAmount, Meeting
+from rsapp.models import Case, Earmark, EarmarkAmount, Meeting
 from rsapp.saksfremlegg import cases
 from rsapp.screens.case_edit import CaseEditScreen, PointList, RegenerateScreen
-from rsapp.screens.cases import CasesScreen
+from rsapp.screens.cases import (
+    CasesScreen,
+    ConfirmScreen,
+    MeetingFormScreen,
+    NumberScreen,
+    OrientationScreen,
+)
 from tests.conftest import TODAY
+
+
+def _prioritisation_case(engine) -> Case:
+    with Session(engine) as session:
+        return session.exec(select(Case).where(Case.kind == "prioritering")).one()
 
 
 def _points(engine) -> list[str]:
@@ -20,12 +34,35 @@ def _points(engine) -> list[str]:
         return [p.text for p in cases.case_points(session, case.id)]
 
 
-async def _open_prioritisation_case(app, pilot) -> CaseEditScreen:
+def _saksliste(engine) -> list[tuple[str, str]]:
+    with Session(engine) as session:
+        meeting = session.exec(select(Meeting).order_by(Meeting.id)).first()
+        return [(f"{c.number}-{c.year}", c.title) for c in cases.meeting_cases(session, meeting.id)]
+
+
+def _messages(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def _meeting_in_week_43(app, pilot) -> None:
+    """k, then n: the form is prefilled with the round's meeting day; type "uke 43" anyway."""
     await pilot.press("k")
     await pilot.pause()
     assert isinstance(app.screen, CasesScreen)
-    await pilot.press("n")  # the extraordinary meeting in week 43
-    await pilot.press("p")  # the prioritisation case from the figures
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, MeetingFormScreen)
+    await pilot.press(*"uke 43")  # the prefilled date is selected: typing replaces it
+    await pilot.pause()
+    assert "mandag 20.10.2025" in str(app.screen.query_one("#meeting-date-info").content)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(app.screen, CasesScreen)
+
+
+async def _open_prioritisation_case(app, pilot) -> CaseEditScreen:
+    await _meeting_in_week_43(app, pilot)
+    await pilot.press("p", "enter")  # accept the proposed number
     await pilot.pause()
     await pilot.press("tab", "enter")
     await pilot.pause()
@@ -33,101 +70,201 @@ async def _open_prioritisation_case(app, pilot) -> CaseEditScreen:
     return app.screen
 
 
-async def test_create_week_43_meeting_draft_case_edit_point_and_preview(engine) -> None:
+async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -> None:
     app = make_app(engine=engine, today=TODAY)
     async with app.run_test(size=(160, 50)) as pilot:
-        screen = await _open_prioritisation_case(app, pilot)
+        await _meeting_in_week_43(app, pilot)
         with Session(engine) as session:
             meeting = session.exec(select(Meeting)).one()
             assert (meeting.date, meeting.extraordinary) == (date(2025, 10, 20), True)
+        assert _saksliste(engine) == [("1-2025", "Orienteringer fra sekretariatet"), ("2-2025", "Eventuelt")]
+
+        # A second meeting on the same date is warned about in the form; escape leaves it.
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"20.10.2025")
+        await pilot.pause()
+        assert "finnes allerede" in str(app.screen.query_one("#meeting-date-info").content)
+        await pilot.press("escape")
+        await pilot.pause()
+        with Session(engine) as session:
+            assert len(session.exec(select(Meeting)).all()) == 1
+
+        # p asks for the number, prefilled with the next free one; a used number is refused in the dialog.
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NumberScreen)
+        assert dialog.query_one("#case-number").value == "1-2025"
+        await pilot.press(*"2/2025", "enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "2-2025 er allerede brukt av sak «Eventuelt»" in str(dialog.query_one(".form-error").content)
+        await pilot.press("home", "shift+end", *"28/2025", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CasesScreen)
+        assert [number for number, _ in _saksliste(engine)] == ["28-2025", "29-2025", "30-2025"]
+
+        # On the case screen: n goes to the Saksnr field; a duplicate is refused, 23/2025 is written 23-2025.
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CaseEditScreen)
+        await pilot.press("n", *"30/2025", "enter")
+        await pilot.pause()
+        assert any("30-2025 er allerede brukt" in m for m in _messages(app))
+        assert _prioritisation_case(engine).number == 28
+        await pilot.press("home", "shift+end", *"23/2025", "enter")
+        await pilot.pause()
+        assert _prioritisation_case(engine).number == 23
+        assert screen.query_one("#field-number").value == "23-2025"
+        assert "Sak 23-2025" in str(screen.query_one("#case-heading").content)
+        assert "# Sak 23-2025:" in screen.preview_markdown()
+
+        # On Eventuelt, 27/2025 would make the saksliste run backwards (23, 29, 27): refused.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        await pilot.press("n", *"27/2025", "enter")
+        await pilot.pause()
+        assert any("numrene må øke nedover" in m for m in _messages(app))
+        assert [number for number, _ in _saksliste(engine)] == ["23-2025", "29-2025", "30-2025"]
+
+        # Back on the saksliste: an orientation case with title and text goes before the standing cases.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, OrientationScreen)
+        await pilot.press(*"FSU", "tab", *"Status.", "ctrl+s")
+        await pilot.pause()
+        assert _saksliste(engine)[1:] == [
+            ("24-2025", "FSU"),
+            ("29-2025", "Orienteringer fra sekretariatet"),
+            ("30-2025", "Eventuelt"),
+        ]
+        with Session(engine) as session:
+            case = session.exec(select(Case).where(Case.title == "FSU")).one()
+            assert case.saksopplysninger == "Status."
+            assert [p.text for p in cases.case_points(session, case.id)] == [cases.ORIENTATION_POINT]
+
+        # Delete the orientation case: asked first; "n" keeps it, the button then "j" deletes it.
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(_saksliste(engine)) == 4
+        await pilot.click("#btn-delete-case")
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        assert [number for number, _ in _saksliste(engine)] == ["23-2025", "29-2025", "30-2025"]
+
+        # Final: the meeting cannot be deleted any more.
+        await pilot.press("e")
+        await pilot.pause()
+        with Session(engine) as session:
+            assert session.exec(select(Meeting)).one().final
+        await pilot.press("X", "j")
+        await pilot.pause()
+        assert any("endelig og kan ikke slettes" in m for m in _messages(app))
+
+        # Word: the file name tells which cases it holds, and the screen says where it went.
+        screen = app.screen
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(screen.query_one("#cases-status").content)
+        assert status.startswith("Møtedokumentet er lagret i ")
+        assert status.endswith("moete-2025-10-20-sak-23-30-2025.docx")
+
+
+async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> None:
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await _open_prioritisation_case(app, pilot)
         generated = _points(engine)
         assert len(generated) == 5
 
         await pilot.press("down", "e")  # second point, into the text
-        area = screen.query_one("#point-text")
-        assert area.has_focus
-        area.select_all()
-        await pilot.press(*"Kr 2 mill.")
-        await pilot.pause(screen.PREVIEW_DELAY + 0.2)  # the preview follows once typing pauses
-        assert "Kr 2 mill." in screen.query_one("#preview").source
+        assert screen.query_one("#point-text").has_focus
+        await pilot.press("f7", *"Kr 2")  # f7 selects all; typing replaces it
+        await pilot.pause(screen.PREVIEW_DELAY + 0.1)  # the preview follows once typing pauses
+        assert "2. Kr 2\n" in screen.query_one("#preview").source
         await pilot.press("ctrl+s")
         await pilot.pause()
-
         with Session(engine) as session:
-            point = cases.case_points(
-                session, session.exec(select(Case).where(Case.kind == "prioritering")).one().id
-            )[1]
-        assert point.text == "Kr 2 mill."
+            point = cases.case_points(session, _prioritisation_case(engine).id)[1]
+        assert point.text == "Kr 2"
         assert point.generated_text == generated[1]  # kept, so regeneration knows it was edited
 
-        await pilot.press("escape")  # back to the saksliste
-        await pilot.pause()
-        assert isinstance(app.screen, CasesScreen)
-
-
-async def test_points_reorder_by_keys_and_by_drag(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await _open_prioritisation_case(app, pilot)
+        # Reorder: the first point one down with alt+down, then drag the last one to the top.
         before = _points(engine)
-
-        await pilot.press("alt+down")  # first point one down
+        screen.query_one("#points", PointList).focus()
+        await pilot.press("up", "alt+down")
         await pilot.pause()
         assert _points(engine) == [before[1], before[0], *before[2:]]
-        assert screen.preview_markdown().index(before[1]) < screen.preview_markdown().index(before[0])
-
         items = list(screen.query_one("#points", PointList).children)
-        await pilot.mouse_down(items[4])  # drag the last point (the open item) to the top
+        await pilot.mouse_down(items[4])
         await pilot.mouse_up(items[0])
-        await pilot.pause()
+        await pilot.pause(screen.PREVIEW_DELAY + 0.1)
         assert _points(engine) == [before[4], before[1], before[0], before[2], before[3]]
-        assert screen.query_one("#preview").source.index("1. Finansiering av intermediærpost") >= 0
+        assert "1. Finansiering av intermediærpost" in screen.query_one("#preview").source
 
-
-async def test_add_and_delete_a_point_with_keys_and_buttons(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await _open_prioritisation_case(app, pilot)
+        # Add a point of one's own after the selected one, then delete it with the button.
         before = _points(engine)
-        await pilot.press("a")
+        await pilot.press("a", *"Ny", "ctrl+s")
         await pilot.pause()
-        await pilot.press(*"Status.")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert _points(engine) == [before[0], "Status.", *before[1:]]
+        assert _points(engine) == [before[0], "Ny", *before[1:]]
         screen.query_one("#points", PointList).focus()
         await pilot.click("#btn-delete")
         await pilot.pause()
         assert _points(engine) == before
 
-
-async def test_regenerate_shows_the_diff_and_keeps_the_users_edit(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
-    async with app.run_test(size=(160, 50)) as pilot:
-        screen = await _open_prioritisation_case(app, pilot)
-        await pilot.press("e")
-        screen.query_one("#point-text").select_all()
-        await pilot.press(*"Dignio.")
-        await pilot.press("ctrl+s")
+        # Regenerate: the user edits the first point, the figures change, the dialog shows what changes.
+        dignio_index = next(i for i, text in enumerate(_points(engine)) if "Dignio" in text)
+        await pilot.click(list(screen.query_one("#points", PointList).children)[dignio_index])
+        await pilot.pause()
+        assert screen.query_one("#point-text").has_focus  # a click on a point opens it for writing
+        await pilot.press("f7", *"DHO", "ctrl+s")
         await pilot.pause()
         with Session(engine) as session:  # the figures change elsewhere: Dignio costs 600 000 in 2026
-            amount = session.exec(select(EarmarkAmount).where(EarmarkAmount.budget_year == 2026)).first()
+            dignio = session.exec(select(Earmark).where(Earmark.name.startswith("Lisens"))).one()  # type: ignore[attr-defined]
+            amount = session.exec(
+                select(EarmarkAmount).where(
+                    EarmarkAmount.earmark_id == dignio.id, EarmarkAmount.budget_year == 2026
+                )
+            ).one()
             amount.amount = 600_000
             session.add(amount)
             session.commit()
+            dignio_key = f"earmark:{dignio.id}"
 
-        await pilot.press("escape", "enter")  # leave and re-open: the screen reads afresh
-        await pilot.pause()
-        await pilot.press("g")
+        screen.query_one("#points", PointList).focus()
+        await pilot.click("#btn-regenerate")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, RegenerateScreen)
-        keys = {change.key: change for change in dialog.changes}
-        edited = next(k for k, c in keys.items() if c.kind == "redigert")
-        assert edited not in dialog.query_one("#regen-changes").selected  # not ticked by default
-        assert "Dignio." in str(dialog.query_one("#regen-diff").content)
+        changes = {change.key: change for change in dialog.changes}
+        selected = set(dialog.query_one("#regen-changes").selected)
+        assert changes[dignio_key].kind == "redigert" and dignio_key not in selected  # the user's words
+        assert changes["felt:saksopplysninger"].kind == "felt_endret"  # never touched: ticked
+        assert "felt:saksopplysninger" in selected
+        diff = str(dialog.query_one("#regen-diff").content)
+        assert "− DHO" in diff and "+ Kr 600" in diff
+
+        # The saksopplysninger diff shows only the changed lines, not the whole text.
+        index = list(changes).index("felt:saksopplysninger")
+        await pilot.press(*["down"] * index)
+        await pilot.pause()
+        diff = str(dialog.query_one("#regen-diff").content)
+        assert "600" in diff
+        assert "Søknadsfristen til helsefellesskapet" not in diff  # an unchanged paragraph
+
         await pilot.press("g")  # accept what is ticked
         await pilot.pause()
-        assert isinstance(app.screen, CaseEditScreen)
-        texts = _points(engine)
-        assert texts[0] == "Dignio."
+        assert app.screen is screen
+        assert _points(engine)[dignio_index] == "DHO"
+        assert "kr 600" in _prioritisation_case(engine).saksopplysninger.replace("\u00a0", " ")

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import Session, delete, select
 
+from rsapp.models import Case, InnstillingPoint, Meeting
 from rsapp.saksfremlegg import cases
 from rsapp.saksfremlegg.numbering import (
     CaseNumberError,
     CaseRef,
     check_free,
+    close_gap,
     format_case_number,
     increasing_numbers,
     next_free_number,
@@ -51,17 +54,19 @@ def test_format_then_parse_round_trips(number: int, year: int) -> None:
 # --- next free and duplicates -----------------------------------------------------------------
 
 
-def test_next_free_is_one_after_the_highest_and_one_in_a_new_year() -> None:
+def test_next_free_is_the_lowest_unused_above_the_bound() -> None:
     assert next_free_number([]) == 1
-    assert next_free_number([23, 24, 25, 26, 27]) == 28
-    assert next_free_number([1, 5]) == 6  # numbers run through the year; gaps are not refilled
+    assert next_free_number([23, 24, 25, 26, 27], above=27) == 28
+    assert next_free_number([1, 5], above=1) == 2  # a freed number above the bound is used again
+    assert next_free_number([1, 5], above=3) == 4
+    assert next_free_number([23, 24, 25], above=22) == 26
 
 
-@given(st.sets(st.integers(1, 9000), max_size=40))
-def test_next_free_is_never_used_and_above_every_used(used: set[int]) -> None:
-    number = next_free_number(used)
-    assert number not in used
-    assert all(number > n for n in used)
+@given(st.sets(st.integers(1, 9000), max_size=40), st.integers(0, 9000))
+def test_next_free_is_never_used_and_the_lowest_above_the_bound(used: set[int], above: int) -> None:
+    number = next_free_number(used, above)
+    assert number not in used and number > above
+    assert all(n in used for n in range(above + 1, number))
     check_free(number, 2025, used)  # does not raise
 
 
@@ -109,40 +114,68 @@ def test_renumbered_drafts_use_the_same_numbers_increasing_down_the_list(data) -
     assert [result[key] for key in order] == sorted(result.values())  # run down the saksliste
 
 
+def _finals_fit(refs: list[CaseRef], order: list[int]) -> bool:
+    """Whether the drafts' sorted numbers can be dealt around the finals so the list increases."""
+    by_key = {ref.key: ref for ref in refs}
+    pool = sorted(ref.number for ref in refs if not ref.final)
+    finals = [by_key[key] for key in order if by_key[key].final]
+    if [f.number for f in finals] != sorted(f.number for f in finals):
+        return False
+    drafts_before = 0
+    for key in order:
+        ref = by_key[key]
+        if not ref.final:
+            drafts_before += 1
+        elif sum(1 for n in pool if n < ref.number) != drafts_before:
+            return False
+    return True
+
+
 @given(_saksliste(), st.data())
-def test_final_cases_never_change_number(data, more) -> None:
+def test_final_cases_never_change_number_and_are_refused_only_when_out_of_order(data, more) -> None:
     refs, order = data
     finals = more.draw(st.sets(st.sampled_from([ref.key for ref in refs])))
     refs = [CaseRef(ref.key, ref.number, ref.key in finals) for ref in refs]
-    try:
-        result = renumber_drafts(refs, order)
-    except CaseNumberError:
-        return  # a final case was moved out of order: refused
+    if not _finals_fit(refs, order):
+        with pytest.raises(CaseNumberError, match="endelig"):
+            renumber_drafts(refs, order)
+        return
+    result = renumber_drafts(refs, order)
     for ref in refs:
         if ref.final:
             assert result[ref.key] == ref.number
-    assert len(set(result.values())) == len(refs)
+    assert [result[key] for key in order] == sorted(result.values())
+    assert sorted(result.values()) == sorted(ref.number for ref in refs)
 
 
 @given(_saksliste(), st.sets(st.integers(1, 300), max_size=20), st.data())
-def test_increasing_numbers_keeps_typed_and_final_numbers_and_never_reuses_one(data, used, more) -> None:
+def test_increasing_numbers_keeps_the_typed_number_and_never_reuses_one(data, used, more) -> None:
     refs, _ = data
     refs = [ref for ref in refs]
     more.draw(st.randoms()).shuffle(refs)  # a saksliste whose numbers may run backwards
-    fixed = more.draw(st.sets(st.sampled_from([ref.key for ref in refs]), max_size=1))
+    fixed = more.draw(st.sets(st.just(refs[0].key), max_size=1))  # a number typed on the first case
     used = used - {ref.number for ref in refs}
     result = increasing_numbers(refs, used, fixed)
     assert len(set(result.values())) == len(refs)
     assert not set(result.values()) & used
-    previous = 0
+    assert [result[ref.key] for ref in refs] == sorted(result.values())  # runs down the saksliste
     for ref in refs:
         if ref.key in fixed:
             assert result[ref.key] == ref.number
-        else:
-            assert result[ref.key] > previous
-        previous = result[ref.key]
-    if not fixed:
-        assert [result[ref.key] for ref in refs] == sorted(result.values())
+
+
+def test_increasing_numbers_refuses_a_typed_number_below_the_case_before_it() -> None:
+    refs = [CaseRef(1, 28), CaseRef(2, 29), CaseRef(3, 27)]
+    with pytest.raises(CaseNumberError, match="øke nedover"):
+        increasing_numbers(refs, set(), fixed={3})
+    with pytest.raises(CaseNumberError, match="øke nedover"):
+        increasing_numbers([CaseRef(1, 28), CaseRef(2, 20, final=True)], set(), fixed={1})
+
+
+def test_close_gap_moves_the_consecutive_drafts_down_and_stops_at_a_jump() -> None:
+    assert close_gap([CaseRef(2, 30), CaseRef(3, 31)], freed=29) == {2: 29, 3: 30}
+    assert close_gap([CaseRef(2, 28), CaseRef(3, 29)], freed=1) == {}  # 28 was typed: kept
+    assert close_gap([CaseRef(2, 30, final=True), CaseRef(3, 31)], freed=29) == {}
 
 
 # --- against the database: the 09.09.2025 double 24 cannot happen -----------------------------
@@ -217,3 +250,103 @@ def test_typing_the_first_number_of_a_meeting_renumbers_the_standing_cases_after
         ("Orienteringer fra sekretariatet", 29),
         ("Eventuelt", 30),
     ]
+
+
+def test_typing_a_number_that_makes_the_saksliste_run_backwards_is_refused(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
+    cases.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    eventuelt = cases.meeting_cases(session, meeting.id)[-1]
+    with pytest.raises(CaseNumberError, match="29-2025 «Orienteringer fra sekretariatet» står før"):
+        cases.set_case_number(session, eventuelt.id, "27/2025")
+    with pytest.raises(CaseNumberError, match="øke nedover"):
+        cases.add_case(session, meeting.id, title="Ny sak", number="20/2025")  # would stand after 28
+    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [28, 29, 30]
+    assert cases.set_case_number(session, eventuelt.id, "35/2025").number == 35  # above: fine
+
+
+def test_deleting_a_draft_closes_the_gap_and_the_freed_number_is_used_again(session) -> None:
+    meeting = cases.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
+    first = cases.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    middle = cases.add_case(session, meeting.id, title="Ansettelse")
+    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [28, 29, 30, 31]
+    cases.delete_case(session, middle.id)
+    assert [(c.title, c.number) for c in cases.meeting_cases(session, meeting.id)] == [
+        ("Prioritering", 28),
+        ("Orienteringer fra sekretariatet", 29),
+        ("Eventuelt", 30),
+    ]
+    later = cases.create_meeting(session, on=date(2025, 12, 1))
+    assert cases.proposed_number(session, later.id) == 31
+    cases.delete_case(session, cases.meeting_cases(session, meeting.id)[-1].id)  # Eventuelt, 30
+    assert cases.proposed_number(session, later.id) == 30  # the freed 30 is used again
+    assert cases.add_case(session, later.id, title="Desember").number == 30
+    cases.delete_case(session, first.id)  # 29 continues the run from 28: it moves down
+    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [28]
+
+
+def test_a_freed_number_below_a_final_case_is_not_used_again(session) -> None:
+    september = cases.create_meeting(session, on=date(2025, 9, 9))
+    cases.add_case(session, september.id, title="Sak 23", number="23/2025")
+    cases.add_case(session, september.id, title="Sak 24")
+    cases.set_meeting_final(session, september.id)
+    october = cases.create_meeting(session, on=date(2025, 10, 20))
+    assert cases.add_case(session, october.id, title="Første").number == 25
+    assert cases.proposed_number(session, october.id) == 26
+
+
+# --- property: random sequences of the case operations keep the saksliste in order -------------
+
+_OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "add_typed", "standing", "move", "delete", "number", "meeting"]),
+        st.integers(0, 40),
+        st.integers(-3, 3),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+def _state(session: Session) -> list[tuple[int, int, int, int]]:
+    rows = session.exec(select(Case).order_by(Case.meeting_id, Case.position)).all()
+    return [(c.meeting_id, c.id, c.number, c.position) for c in rows]  # type: ignore[misc]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_OPERATIONS)
+def test_random_case_operations_never_double_a_number_and_keep_every_saksliste_ascending(
+    engine, operations
+) -> None:
+    with Session(engine) as session:
+        session.exec(delete(InnstillingPoint))  # type: ignore[call-overload]
+        session.exec(delete(Case))  # type: ignore[call-overload]
+        session.exec(delete(Meeting))  # type: ignore[call-overload]
+        session.commit()
+        meetings = [cases.create_meeting(session, on=date(2025, 10, 20)).id]
+        for operation, value, delta in operations:
+            listed = cases.meeting_cases(session, meetings[value % len(meetings)])
+            meeting_id = meetings[value % len(meetings)]
+            chosen = listed[value % len(listed)] if listed else None
+            before = _state(session)
+            try:
+                if operation == "add":
+                    cases.add_case(session, meeting_id, title=f"Sak {value}")
+                elif operation == "add_typed":
+                    cases.add_case(session, meeting_id, title=f"Sak {value}", number=f"{value + 1}/2025")
+                elif operation == "standing":
+                    cases.add_standing_cases(session, meeting_id)
+                elif operation == "move" and chosen is not None:
+                    cases.move_case(session, chosen.id, delta)
+                elif operation == "delete" and chosen is not None:
+                    cases.delete_case(session, chosen.id)
+                elif operation == "number" and chosen is not None:
+                    cases.set_case_number(session, chosen.id, f"{value + 1}-2025")
+                elif operation == "meeting":
+                    meetings.append(cases.create_meeting(session, on=date(2025, 11, 1 + len(meetings))).id)
+            except CaseNumberError:
+                assert _state(session) == before  # a refused change leaves everything as it was
+            numbers = session.exec(select(Case.number).where(Case.year == 2025)).all()
+            assert len(numbers) == len(set(numbers))
+            for meeting in meetings:
+                saksliste = [c.number for c in cases.meeting_cases(session, meeting)]
+                assert saksliste == sorted(saksliste) and len(set(saksliste)) == len(saksliste)

@@ -90,7 +90,7 @@ def test_prioritisation_case_points_follow_sak_23_in_order(session) -> None:
     texts = [p.text for p in points]
     assert (
         texts[0]
-        == f"{_kr(500_000)} av midlene for 2026 brukes til lisens for digital hjemmeoppfølging (Dignio)."
+        == f"{_kr(500_000)} av midlene for 2026 brukes til innkjøp av lisens for digital hjemmeoppfølging (Dignio)."
     )
     assert texts[1] == (
         f"{_kr(2_000_000)} av midlene for 2025 og 2026 (kr{_kr(1_000_000)[2:]} per år) brukes til "
@@ -123,7 +123,8 @@ def test_saksopplysninger_carry_the_figures_of_the_allocation(session) -> None:
         "satt av kr 2 500 000",
         "- Intermediærpost i Vefsn: beløpet er ikke avklart",
         "Til fordeling på søknader: kr 5 300 000.",
-        "5 søknader med et samlet søknadsbeløp på kr 22 257 500",
+        "Det er kommet inn 5 søknader. For 2026 søkes det om kr 10 657 500, mot kr 5 300 000",
+        "samlet søknadsbeløp over alle år er kr 22 257 500",
         "kr 642 500 står igjen",
     ):
         assert expected in text
@@ -160,6 +161,10 @@ def test_regeneration_updates_untouched_points_and_never_overwrites_edited_ones(
     points = cases.case_points(session, case.id)
     edited = cases.update_point(session, points[0].id, "Kr 500 000 brukes til Dignio-lisens (DHO).")
     own = cases.add_point(session, case.id, "SSU ber sekretariatet følge opp prosjektene.", position=3)
+    my_vurdering = case.vurdering.replace(
+        "[Sekretariatets anbefaling.]", "Sekretariatet anbefaler prioriteringen."
+    )
+    cases.update_case(session, case.id, vurdering=my_vurdering)
     assert drafting.plan_regeneration(session, case.id) == []
 
     # The data change: Dignio costs more in 2026, Interkommunalt gets less.
@@ -179,23 +184,29 @@ def test_regeneration_updates_untouched_points_and_never_overwrites_edited_ones(
     assert not plan[f"earmark:{dignio.id}"].safe
     assert plan[f"application:{team.id}"].kind == drafting.CHANGE_UPDATE
     assert plan["regional"].kind == drafting.CHANGE_UPDATE  # the partly funded team is now forwarded too
-    assert plan["felt:saksopplysninger"].kind == drafting.CHANGE_FIELD
-    old_saksopplysninger = cases.get_case(session, case.id).saksopplysninger
+    assert plan["felt:saksopplysninger"].kind == drafting.CHANGE_FIELD_UPDATE  # never touched: safe
+    assert plan["felt:saksopplysninger"].safe
+    assert plan["felt:vurdering"].kind == drafting.CHANGE_FIELD  # the user wrote in it: needs acceptance
+    assert not plan["felt:vurdering"].safe
 
     applied = drafting.apply_regeneration(session, case.id)
-    assert {c.key for c in applied} == {f"application:{team.id}", "regional"}
+    assert {c.key for c in applied} == {f"application:{team.id}", "regional", "felt:saksopplysninger"}
     texts = _texts(session, case.id)
     assert texts[0] == edited.text  # the user's words stay
     assert texts[2] == own.text  # the user's own point stays where it was
     assert texts[3].startswith(f"{_kr(4_000_000)} av de lokale midlene tildeles «Interkommunalt")
     assert "Det er søkt om kr" in texts[3]
-    assert cases.get_case(session, case.id).saksopplysninger == old_saksopplysninger  # fields need acceptance
+    updated = cases.get_case(session, case.id)
+    assert "kr" + _kr(600_000)[2:] in updated.saksopplysninger  # the untouched field follows the figures
+    assert updated.generated_fields["saksopplysninger"] == updated.saksopplysninger
+    assert updated.vurdering == my_vurdering  # the edited one does not
 
-    # Accepting the edited point's change, and the text field, is the user's explicit choice.
-    drafting.apply_regeneration(session, case.id, accept={f"earmark:{dignio.id}", "felt:saksopplysninger"})
+    # Accepting the edited point's change, and the edited field, is the user's explicit choice.
+    drafting.apply_regeneration(session, case.id, accept={f"earmark:{dignio.id}", "felt:vurdering"})
     assert _texts(session, case.id)[0].startswith(f"{_kr(600_000)} av midlene for 2026")
-    assert "kr" + _kr(600_000)[2:] in cases.get_case(session, case.id).saksopplysninger
+    assert "[Sekretariatets anbefaling.]" in cases.get_case(session, case.id).vurdering
     assert own.text in _texts(session, case.id)
+    assert drafting.plan_regeneration(session, case.id) == []
 
 
 def test_regeneration_adds_new_points_in_place_and_removes_untouched_stale_ones(session) -> None:
@@ -232,6 +243,60 @@ def test_an_edited_point_whose_source_is_gone_is_kept_unless_accepted(session) -
     assert "Intermediærposten i Vefsn behandles i egen sak i november." in _texts(session, case.id)
     drafting.apply_regeneration(session, case.id, accept={f"open:{vefsn.id}"})
     assert "Intermediærposten i Vefsn behandles i egen sak i november." not in _texts(session, case.id)
+
+
+def test_a_generated_point_the_user_deleted_comes_back_only_when_accepted(session) -> None:
+    _, case = _prioritisation(session)
+    regional = next(p for p in cases.case_points(session, case.id) if p.source_key == "regional")
+    cases.delete_point(session, regional.id)
+    assert cases.get_case(session, case.id).dropped_sources == ["regional"]
+
+    plan = {c.key: c for c in drafting.plan_regeneration(session, case.id)}
+    assert plan["regional"].kind == drafting.CHANGE_RESTORE and not plan["regional"].safe
+    drafting.apply_regeneration(session, case.id)  # the safe changes only
+    assert not any(p.source_key == "regional" for p in cases.case_points(session, case.id))
+
+    drafting.apply_regeneration(session, case.id, accept={"regional"})
+    keys = [p.source_key.split(":")[0] for p in cases.case_points(session, case.id)]
+    assert keys == ["earmark", "earmark", "application", "regional", "open"]  # back in its place
+    assert cases.get_case(session, case.id).dropped_sources == []
+
+
+def test_the_diff_shows_only_the_changed_lines() -> None:
+    old = "Første avsnitt.\n\nTil fordeling: kr 5 300 000.\n\nSiste avsnitt."
+    new = "Første avsnitt.\n\nTil fordeling: kr 5 200 000.\n\nSiste avsnitt.\n\nNytt avsnitt."
+    assert drafting.line_diff(old, new) == [
+        ("-", "Til fordeling: kr 5 300 000."),
+        ("+", "Til fordeling: kr 5 200 000."),
+        ("+", "Nytt avsnitt."),
+    ]
+    assert drafting.line_diff("Samme.", "Samme.") == []
+
+
+def test_applications_neither_funded_nor_forwarded_get_a_point_that_they_are_not_prioritised(
+    session,
+) -> None:
+    observasjon = _application(session, "Forprosjekt: Observasjonspost")
+    observasjon.route = "ikke_prioritert"
+    rehab = _application(session, "Forprosjekt - tverretatlig")
+    rehab.route = "lokal"  # below the cut line: the local pot does not reach it
+    session.add_all([observasjon, rehab])
+    session.commit()
+    draft = drafting.draft_prioritisation(session, _round(session).id)
+    keys = [p.source_key.split(":")[0] for p in draft.points]
+    assert keys == ["earmark", "earmark", "application", "regional", "ikke_prioritert", "open"]
+    point = next(p for p in draft.points if p.source_key == "ikke_prioritert")
+    assert (
+        point.text.splitlines()
+        == [  # in priority order
+            "Følgende søknader prioriteres ikke, verken til lokale midler eller til den regionale ordningen:",
+            f"- {observasjon.name} (søkt kr{_kr(3_600_000)[2:]})",
+            f"- {rehab.name} (søkt kr{_kr(4_000_000)[2:]})",
+        ]
+    )
+    regional = next(p for p in draft.points if p.source_key == "regional").text
+    assert observasjon.name not in regional and rehab.name not in regional
+    assert "2 søknader prioriteres ikke." in draft.saksopplysninger
 
 
 def test_only_the_prioritisation_case_can_be_regenerated(session) -> None:
@@ -288,11 +353,14 @@ def test_docx_has_header_table_numbered_points_and_amounts(session) -> None:
         "Sak 28-2025: Rekrutterings- og samhandlingstilskudd 2026 – prioritering av lokale midler og søknader til regional ordning"
         in paragraphs
     )
-    numbered = [p for p in paragraphs if p[:1].isdigit() and ".\t" in p[:4]]
-    expected = [f"{i}.\t{text}" for i, text in enumerate(_texts(session, case.id), start=1)]
-    assert numbered == expected
-    assert numbered[0].startswith(f"1.\t{_kr(500_000)} av midlene for 2026")
-    assert "2.\tRedigert: & <ikke> XML-trøbbel" in numbered
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert numbered == _texts(session, case.id)  # Word numbers them 1, 2, … in this order
+    assert numbered[0].startswith(f"{_kr(500_000)} av midlene for 2026 brukes til innkjøp av lisens")
+    assert "Redigert: & <ikke> XML-trøbbel" in numbered
+    widths = [column.width for column in document.tables[0].columns]
+    assert widths[0] < widths[1] and widths[2] == max(widths)  # Saksnr narrow, Utvalg wide
+    footer = document.sections[0].footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     assert any(p.startswith("Vedlegg 1: Prioriteringsliste") for p in paragraphs)
     assert "Til fordeling på søknader: kr" + _kr(5_300_000)[2:] + "." in paragraphs
 
@@ -308,6 +376,8 @@ def test_meeting_document_has_innkalling_saksliste_and_every_case(session) -> No
     saksliste = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
     assert [row[0] for row in saksliste] == ["Saksnr", "28-2025", "29-2025", "30-2025"]
     assert [row[1] for row in saksliste[2:]] == ["Orienteringer fra sekretariatet", "Eventuelt"]
+    saksliste_widths = [column.width for column in document.tables[0].columns]
+    assert saksliste_widths[1] == max(saksliste_widths) and saksliste_widths[0] == min(saksliste_widths)
     headings = [p for p in paragraphs if p.startswith("Sak ")]
     assert headings == [
         f"Sak 28-2025: {case.title}",
@@ -320,6 +390,35 @@ def test_meeting_document_has_innkalling_saksliste_and_every_case(session) -> No
         < markdown.index("# Sak 28-2025")
         < markdown.index("# Sak 30-2025: Eventuelt")
     )
+
+
+def test_each_case_in_the_meeting_document_numbers_its_points_from_1(session) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    meeting, case = _prioritisation(session)
+    orientation = cases.add_orientation_case(session, meeting.id, "Orientering fra FSU")
+    document = Document(io.BytesIO(render_meeting(session, meeting.id, "docx")))
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    assert [p.text for p in numbered] == _texts(session, case.id) + _texts(session, orientation.id)
+    num_ids = [p._p.pPr.numPr.numId.val for p in numbered]
+    first, second = num_ids[0], num_ids[-1]
+    assert set(num_ids[:-1]) == {first} and first != second  # one list per case
+    numbering = document.part.numbering_part.element
+    for num_id in (first, second):
+        override = numbering.num_having_numId(num_id).find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        assert override is not None and override.get(qn("w:val")) == "1"
+
+
+def test_two_meetings_on_one_date_get_different_file_names(session) -> None:
+    from rsapp.saksfremlegg.render import meeting_file_name
+
+    first, _ = _prioritisation(session, standing=True)
+    second = _meeting(session)
+    assert meeting_file_name(session, first.id, "docx") == "moete-2025-10-20-sak-28-30-2025.docx"
+    assert meeting_file_name(session, second.id, "pdf") == f"moete-2025-10-20-id{second.id}.pdf"
+    cases.add_case(session, second.id, title="Ekstra")
+    assert meeting_file_name(session, second.id, "md") == "moete-2025-10-20-sak-31-2025.md"
 
 
 def test_html_is_autoescaped(session) -> None:
@@ -342,6 +441,26 @@ def test_user_template_folder_overrides_the_builtin_one(session, tmp_path: Path)
     meeting_md = render_meeting(session, meeting.id, "md", templates_dir=tmp_path)
     assert "## Saksliste" in meeting_md and "EGEN MAL: Sak 1-2025: Eget oppsett" in meeting_md
     assert "EGEN MAL" not in render_case(session, case.id, "md")
+
+
+def test_templates_dir_from_the_environment_overrides_and_an_edit_is_picked_up(
+    session, tmp_path: Path, monkeypatch
+) -> None:
+    meeting = _meeting(session)
+    case = cases.add_case(session, meeting.id, title="Miljø")
+    folder = tmp_path / "maler" / "saksfremlegg"  # a saksfremlegg/ inside the named folder is used
+    folder.mkdir(parents=True)
+    template = folder / "beslutningssak.md.j2"
+    template.write_text("FØRSTE {{ case.number }}\n", encoding="utf-8")
+    monkeypatch.setenv("RSAPP_TEMPLATES_DIR", str(tmp_path / "maler"))
+    assert render_case(session, case.id, "md") == "FØRSTE 1-2025\n"
+    assert Renderer().env is Renderer().env  # compiled once, shared by every Renderer over the folder
+    template.write_text("ANDRE {{ case.number }}\n", encoding="utf-8")
+    stat = template.stat()
+    os.utime(template, (stat.st_atime + 5, stat.st_mtime + 5))  # a later edit, even within one second
+    assert render_case(session, case.id, "md") == "ANDRE 1-2025\n"
+    monkeypatch.delenv("RSAPP_TEMPLATES_DIR")
+    assert render_case(session, case.id, "md").startswith("*Saksfremlegg")  # the built-in one again
 
 
 @pytest.mark.parametrize(
@@ -389,9 +508,12 @@ def test_pdf_from_libreoffice_contains_the_same_text(session, tmp_path: Path) ->
     flat = " ".join(text.split())
     assert "Sak 28-2025: Rekrutterings- og samhandlingstilskudd 2026" in flat
     assert (
-        "1. Kr 500 000 av midlene for 2026 brukes til lisens for digital hjemmeoppfølging (Dignio)." in flat
+        "1. Kr 500 000 av midlene for 2026 brukes til innkjøp av lisens for digital hjemmeoppfølging (Dignio)."
+        in flat
     )
     assert "20.10.2025" in flat and "Kr 4 657 500" in flat
+    assert "2. Kr 2 000 000 av midlene" in flat  # Word's own numbering, rendered by LibreOffice
+    assert flat.endswith("Side 2 av 2")  # page numbers in the footer
 
 
 def test_pdf_without_libreoffice_is_a_clear_norwegian_message(monkeypatch) -> None:
@@ -400,3 +522,30 @@ def test_pdf_without_libreoffice_is_a_clear_norwegian_message(monkeypatch) -> No
     monkeypatch.setattr(render, "find_soffice", lambda: None)
     with pytest.raises(render.PdfUnavailableError, match="LibreOffice"):
         render.convert_docx_to_pdf(b"PK")
+
+
+# --- the CLI --------------------------------------------------------------------------------
+
+
+def test_cli_meeting_in_week_43_final_and_delete(sqlite_url: str, capsys) -> None:
+    from rsapp.cli import cli
+
+    def run(*args: str) -> tuple[int, str]:
+        code = cli(["--db", sqlite_url, "sak", *args])
+        captured = capsys.readouterr()
+        return code, captured.out + captured.err
+
+    code, out = run("meeting", "new", "--date", "uke 43", "--extraordinary", "--standing")
+    assert code == 0 and "Ekstraordinært møte i Strategisk samarbeidsutvalg 20.10.2025" in out
+    code, out = run("meeting", "new", "--date", "20.10.2025")
+    assert code == 0 and "Merk: møte 1 er også 20.10.2025" in out
+    assert run("new", "--meeting", "1", "--prioritering", "--number", "28/2025")[0] == 0
+    code, out = run("delete", "29-2025")
+    assert code == 0 and "Slettet Sak 29-2025: Orienteringer fra sekretariatet." in out
+    code, out = run("list", "--meeting", "1")
+    assert "29-2025  Eventuelt" in out  # the gap is closed
+    assert run("meeting", "final", "1")[0] == 0
+    code, out = run("delete", "28-2025")
+    assert code == 1 and "er endelig og kan ikke slettes" in out
+    code, out = run("meeting", "delete", "2")
+    assert code == 0 and "Slettet Møte i Strategisk samarbeidsutvalg 20.10.2025" in out

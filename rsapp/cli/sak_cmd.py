@@ -1,11 +1,14 @@
 """`rsapp sak …`: meetings, cases and their documents without the TUI.
 
-    rsapp sak meeting new --date 20.10.2025 --extraordinary [--round helgeland-2026] [--standing]
+    rsapp sak meeting new --date 20.10.2025|"uke 43" --extraordinary [--round helgeland-2026] [--standing]
     rsapp sak meeting list
+    rsapp sak meeting final ID [--undo]
+    rsapp sak meeting delete ID
     rsapp sak new --meeting ID --round helgeland-2026 --prioritering [--number 28/2025]
     rsapp sak new --meeting ID --title "…" [--orientering] | --standing
     rsapp sak list [--meeting ID]
     rsapp sak number SAK 28/2025
+    rsapp sak delete SAK
     rsapp sak regenerate SAK [--apply] [--accept KEY …]
     rsapp sak render SAK --format md|html|docx|pdf -o FILE [--templates DIR]
     rsapp sak render --meeting ID --format docx -o innkalling.docx
@@ -32,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     meeting_commands = meeting.add_subparsers(dest="meeting_command", metavar="KOMMANDO")
     p = meeting_commands.add_parser("new", aliases=["ny"], help="opprett et møte")
     p.add_argument(
-        "--date", help="møtedato dd.mm.åååå (standard: mandag i rundens møteuke, f.eks. 20.10.2025)"
+        "--date",
+        help="møtedato dd.mm.åååå eller «uke 43» (standard: mandag i rundens møteuke, f.eks. 20.10.2025)",
     )
     p.add_argument(
         "--round", dest="round_key", help="runden møtet gjelder (gir helsefellesskap og standard dato)"
@@ -46,6 +50,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=meeting_new)
     p = meeting_commands.add_parser("list", aliases=["liste"], help="vis møtene")
     p.set_defaults(handler=meeting_list)
+    p = meeting_commands.add_parser(
+        "final", aliases=["endelig"], help="sett møtet endelig (sakene beholder numrene sine)"
+    )
+    p.add_argument("meeting_id", metavar="ID", type=int, help="møtets id (se rsapp sak meeting list)")
+    p.add_argument("--undo", action="store_true", help="sett møtet tilbake til utkast")
+    p.set_defaults(handler=meeting_final)
+    p = meeting_commands.add_parser(
+        "delete", aliases=["slett"], help="slett et møte som er utkast, med sakene"
+    )
+    p.add_argument("meeting_id", metavar="ID", type=int, help="møtets id (se rsapp sak meeting list)")
+    p.set_defaults(handler=meeting_delete)
 
     p = commands.add_parser("new", aliases=["ny"], help="legg en sak til et møte")
     p.add_argument("--meeting", type=int, required=True, help="møtets id (se rsapp sak meeting list)")
@@ -72,6 +87,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("case", metavar="SAK", help="saksnummer (28-2025) eller id")
     p.add_argument("number", metavar="NYTT", help="nytt saksnummer, f.eks. 28/2025")
     p.set_defaults(handler=case_number)
+
+    p = commands.add_parser("delete", aliases=["slett"], help="slett en sak som er utkast")
+    p.add_argument("case", metavar="SAK", help="saksnummer (28-2025) eller id")
+    p.set_defaults(handler=case_delete)
 
     p = commands.add_parser(
         "regenerate", aliases=["oppdater"], help="lag prioriteringssaken på nytt fra dataene"
@@ -131,13 +150,29 @@ def _round(session, key: str | None):
 
 
 def meeting_new(args: argparse.Namespace) -> int:
-    from rsapp.dates import format_date, parse_date
-    from rsapp.saksfremlegg.cases import DEFAULT_UTVALG, create_meeting, default_meeting_date, meeting_title
+    from datetime import date
+
+    from rsapp.dates import format_date
+    from rsapp.saksfremlegg.cases import (
+        DEFAULT_UTVALG,
+        create_meeting,
+        default_meeting_date,
+        meeting_title,
+        meetings_on,
+        parse_meeting_date,
+    )
 
     with _session(args) as session:
         try:
-            round_ = _round(session, args.round_key) if (args.round_key or not args.date) else None
-            on = parse_date(args.date) if args.date else default_meeting_date(round_)
+            week = bool(args.date) and args.date.strip().lower().startswith(("uke", "veke"))
+            wants_round = args.round_key or not args.date or week
+            round_ = _round(session, args.round_key) if wants_round else None
+            if args.date:
+                year = default_meeting_date(round_).year if round_ else date.today().year
+                on = parse_meeting_date(args.date, year)
+            else:
+                on = default_meeting_date(round_)
+            others = meetings_on(session, on)
             meeting = create_meeting(
                 session,
                 on=on,
@@ -150,6 +185,34 @@ def meeting_new(args: argparse.Namespace) -> int:
         except _errors() as exc:
             raise CliError(str(exc)) from exc
         print(f"Opprettet møte {meeting.id}: {meeting_title(meeting)} ({format_date(meeting.date)})")
+        for other in others:
+            print(f"Merk: møte {other.id} er også {format_date(other.date)} ({meeting_title(other)}).")
+    return 0
+
+
+def meeting_final(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import meeting_title, set_meeting_final
+
+    with _session(args) as session:
+        try:
+            meeting = set_meeting_final(session, args.meeting_id, not args.undo)
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+        state = "endelig" if meeting.final else "utkast"
+        print(f"{meeting_title(meeting)} er nå {state}.")
+    return 0
+
+
+def meeting_delete(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import delete_meeting, get_meeting, meeting_title
+
+    with _session(args) as session:
+        try:
+            title = meeting_title(get_meeting(session, args.meeting_id))
+            delete_meeting(session, args.meeting_id)
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+        print(f"Slettet {title} med sakene.")
     return 0
 
 
@@ -260,6 +323,20 @@ def case_number(args: argparse.Namespace) -> int:
     return 0
 
 
+def case_delete(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.cases import case_label, delete_case, find_case
+
+    with _session(args) as session:
+        try:
+            case = find_case(session, args.case)
+            label = case_label(case)
+            delete_case(session, case.id)  # type: ignore[arg-type]
+        except _errors() as exc:
+            raise CliError(str(exc)) from exc
+        print(f"Slettet {label}.")
+    return 0
+
+
 def case_regenerate(args: argparse.Namespace) -> int:
     from rsapp.saksfremlegg.cases import find_case
     from rsapp.saksfremlegg.drafting import apply_regeneration, plan_regeneration
@@ -274,10 +351,8 @@ def case_regenerate(args: argparse.Namespace) -> int:
             for change in changes:
                 mark = "trygg" if change.safe else "må godtas"
                 print(f"[{change.key}] {change.label} ({mark})")
-                if change.old:
-                    print("  - " + change.old.replace("\n", "\n    "))
-                if change.new:
-                    print("  + " + change.new.replace("\n", "\n    "))
+                for sign, line in change.diff():
+                    print(f"  {sign} {line}")
             if args.apply:
                 applied = apply_regeneration(session, case.id, args.accept)  # type: ignore[arg-type]
                 print(f"Gjorde {len(applied)} av {len(changes)} endringer.")

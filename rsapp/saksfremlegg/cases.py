@@ -2,9 +2,20 @@
 
 Every public function here is one transaction: it commits on success and rolls back on
 any error, so a screen or the CLI never leaves half a change behind. Numbers follow
-:mod:`rsapp.saksfremlegg.numbering`: the next free number in the year unless one is given,
-never a number used twice in a year, and drafts renumbered when the saksliste is reordered
-(refused once the meeting is final). Errors carry Norwegian messages.
+:mod:`rsapp.saksfremlegg.numbering`:
+
+* a new case without a number gets the lowest free number above the case before it in the
+  saksliste (and above every final number and every earlier meeting's cases in the year);
+  the drafts after it move up so the saksliste runs in order (:func:`proposed_number` tells
+  the number beforehand);
+* a typed number must be free in the year and keep the saksliste ascending: a number not
+  above the cases before it is refused; drafts after it that would run backwards get new
+  numbers;
+* drafts are renumbered when the saksliste is reordered (refused once the meeting is final);
+* deleting a draft closes the gap: the consecutive drafts after it move down one.
+
+Deleting a generated innstilling point records its source in ``Case.dropped_sources`` so
+that regeneration asks before bringing it back. Errors carry Norwegian messages.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
 
 from rsapp.models import Case, InnstillingPoint, Meeting, Round
@@ -22,6 +34,7 @@ from rsapp.saksfremlegg.numbering import (
     CaseNumberError,
     CaseRef,
     check_free,
+    close_gap,
     format_case_number,
     increasing_numbers,
     next_free_number,
@@ -59,6 +72,9 @@ __all__ = [
     "list_meetings",
     "meeting_cases",
     "meeting_title",
+    "meetings_on",
+    "parse_meeting_date",
+    "proposed_number",
     "move_case",
     "move_point",
     "reorder_cases",
@@ -190,6 +206,38 @@ def _used_numbers(session: Session, year: int) -> dict[int, str]:
     }
 
 
+def meetings_on(session: Session, on: date, *, utvalg: str | None = None) -> list[Meeting]:
+    """Meetings already held on ``on`` (of ``utvalg`` when given), to warn before adding another."""
+    query = select(Meeting).where(Meeting.date == on)
+    if utvalg is not None:
+        query = query.where(Meeting.utvalg == utvalg)
+    return list(session.exec(query.order_by(Meeting.id)))
+
+
+def parse_meeting_date(text: str, year: int) -> date:
+    """A meeting date as the secretariat writes it: "20.10.2025", "20.10.25" or "uke 43".
+
+    A week without a year ("uke 43") is Monday of that week in ``year``; "uke 43/2026" names
+    its year. Raises :class:`CaseError` with a Norwegian message.
+    """
+    from rsapp.dates import DateError, parse_date, parse_week
+
+    text = (text or "").strip()
+    if not text:
+        raise CaseError("Skriv møtedatoen som dd.mm.åååå (f.eks. 20.10.2025) eller som «uke 43».")
+    if text.lower().startswith(("uke", "veke")):
+        monday = parse_week(text, year)
+        if monday is None:
+            raise CaseError(f"Kan ikke lese uka i «{text}»: skriv f.eks. «uke 43» (uke 1–53).")
+        return monday
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise CaseError(
+            f"Kan ikke lese møtedatoen «{text}»: skriv den som dd.mm.åååå (f.eks. 20.10.2025) eller «uke 43»."
+        ) from exc
+
+
 def default_meeting_date(round_: Round) -> date:
     """The round's meeting date, else Monday of its meeting week (43) in the deadline's year.
 
@@ -298,6 +346,41 @@ def _write_positions_and_numbers(session: Session, cases: list[Case], numbers: d
     session.flush()
 
 
+def _lower_bound(session: Session, meeting: Meeting, before: Sequence[Case]) -> int:
+    """The number a new case must be above: the cases before it in the saksliste, every final
+    case in the year, and every case of the year's earlier meetings."""
+    year = meeting.date.year
+    bound = max((case.number for case in before), default=0)
+    rows = session.exec(
+        select(Case.number, Case.final, Meeting.date, Meeting.id)
+        .join(Meeting, Meeting.id == Case.meeting_id, isouter=True)  # type: ignore[arg-type]
+        .where(Case.year == year)
+    ).all()
+    here = (meeting.date, meeting.id or 0)
+    for number, final, on, meeting_id in rows:
+        earlier = on is not None and (on, meeting_id or 0) < here
+        if final or earlier:
+            bound = max(bound, number)
+    return bound
+
+
+def _auto_number(session: Session, meeting: Meeting, cases: list[Case], index: int) -> tuple[int, int]:
+    """For a case inserted at ``index`` without a number: (a free number to insert it with,
+    the number it ends up with once the meeting's drafts are renumbered in order)."""
+    used = _used_numbers(session, meeting.date.year)
+    candidate = next_free_number(used, _lower_bound(session, meeting, cases[:index]))
+    pool = sorted([*(c.number for c in cases if not c.final), candidate])
+    drafts_before = sum(1 for c in cases[:index] if not c.final)
+    return candidate, pool[drafts_before]
+
+
+def proposed_number(session: Session, meeting_id: int, kind: str = KIND_OTHER) -> int:
+    """The number a new case of ``kind`` would get on this meeting if none is typed."""
+    meeting = get_meeting(session, meeting_id)
+    cases = meeting_cases(session, meeting_id)
+    return _auto_number(session, meeting, cases, _insert_position(cases, kind))[1]
+
+
 def _renumber(session: Session, cases: list[Case]) -> None:
     refs = [CaseRef(case.id, case.number, case.final) for case in cases]  # type: ignore[arg-type]
     numbers = renumber_drafts(refs, [case.id for case in cases])  # type: ignore[misc]
@@ -327,7 +410,6 @@ def _new_case(
     if meeting.final:
         raise CaseError(f"{meeting_title(meeting)} er endelig; nye saker kan ikke legges til.")
     year = meeting.date.year
-    used = _used_numbers(session, year)
     explicit = number is not None
     if isinstance(number, str):
         number, number_year = parse_case_number(number)
@@ -336,10 +418,14 @@ def _new_case(
                 f"Saksnummer {format_case_number(number, number_year)} hører til {number_year}, "
                 f"men møtet er i {year}."
             )
-    if number is None:
-        number = next_free_number(used)
-    check_free(number, year, used, title_of=used)
     cases = meeting_cases(session, meeting.id)  # type: ignore[arg-type]
+    index = _insert_position(cases, kind)
+    if number is None:
+        number = _auto_number(session, meeting, cases, index)[0]
+    else:
+        used = _used_numbers(session, year)
+        check_free(number, year, used, title_of=used)
+        _check_order(cases[:index], number, year)
     case = Case(
         meeting_id=meeting.id,
         round_id=round_id,
@@ -354,7 +440,7 @@ def _new_case(
     )
     session.add(case)
     session.flush()
-    cases.insert(_insert_position(cases, kind), case)
+    cases.insert(index, case)
     if explicit:
         _after_typed_number(session, cases, case)
     else:
@@ -362,8 +448,31 @@ def _new_case(
     return case
 
 
+def _check_order(before: Sequence[Case], number: int, year: int) -> None:
+    """Refuse a typed ``number`` that is not above every case before it in the saksliste."""
+    higher = [case for case in before if case.number >= number]
+    if higher:
+        last = max(higher, key=lambda case: case.number)
+        label = format_case_number(number, year)
+        raise CaseNumberError(
+            f"Saksnummer {label} passer ikke her: sak {format_case_number(last.number, year)} «{last.title}» "
+            f"står før i sakslisten, og numrene må øke nedover. Velg et nummer over {last.number}, "
+            "eller flytt saken først."
+        )
+
+
 def _after_typed_number(session: Session, cases: list[Case], typed: Case) -> None:
-    """Keep the typed number; drafts after it that would run backwards get new numbers."""
+    """Keep the typed number; drafts after it that would run backwards get new numbers.
+
+    A final case after it with a lower number makes the change impossible (refused)."""
+    index = next(i for i, c in enumerate(cases) if c.id == typed.id)
+    for case in cases[index + 1 :]:
+        if case.final and case.number <= typed.number:
+            raise CaseNumberError(
+                f"Saksnummer {format_case_number(typed.number, typed.year)} passer ikke her: sak "
+                f"{format_case_number(case.number, case.year)} «{case.title}» er endelig og står etter i "
+                "sakslisten, og numrene må øke nedover."
+            )
     refs = [CaseRef(c.id, c.number, c.final) for c in cases]  # type: ignore[arg-type]
     used = _used_numbers(session, typed.year)
     numbers = increasing_numbers(refs, used, fixed={typed.id})  # type: ignore[arg-type]
@@ -499,6 +608,10 @@ def set_case_number(session: Session, case_id: int, text: str | int) -> Case:
         if number != case.number:
             used = _used_numbers(session, year)
             check_free(number, year, used, title_of=used)
+            if case.meeting_id is not None:
+                listed = meeting_cases(session, case.meeting_id)
+                index = next(i for i, c in enumerate(listed) if c.id == case.id)
+                _check_order(listed[:index], number, year)
             case.number = number
             session.add(case)
             session.flush()
@@ -535,24 +648,36 @@ def move_case(session: Session, case_id: int, delta: int) -> list[Case]:
 
 
 def _delete_case_rows(session: Session, case: Case) -> None:
-    for point in case_points(session, case.id):  # type: ignore[arg-type]
-        session.delete(point)
+    """The points first (one statement), then the case: never a case row with points left."""
+    from sqlalchemy import delete
+
+    session.exec(delete(InnstillingPoint).where(InnstillingPoint.case_id == case.id))  # type: ignore[call-overload]
     session.delete(case)
     session.flush()
 
 
 def delete_case(session: Session, case_id: int) -> None:
-    """Delete a draft case and its points; the numbers of the others stay (no renumbering)."""
+    """Delete a draft case and its points, closing the gap in the meeting's numbers.
+
+    The drafts right after it whose numbers run on from it move down one (28, 29, 30 with
+    29 deleted gives 28, 29); a jump the user typed stops the run.
+    """
     with _transaction(session):
         case = get_case(session, case_id)
         if case.final:
             raise CaseError(f"{case_label(case)} er endelig og kan ikke slettes.")
         meeting_id = case.meeting_id
+        if meeting_id is None:
+            _delete_case_rows(session, case)
+            return
+        listed = meeting_cases(session, meeting_id)
+        index = next(i for i, c in enumerate(listed) if c.id == case.id)
+        freed = case.number
         _delete_case_rows(session, case)
-        if meeting_id is not None:
-            for position, item in enumerate(meeting_cases(session, meeting_id), start=1):
-                item.position = position
-                session.add(item)
+        rest = listed[:index] + listed[index + 1 :]
+        refs = [CaseRef(c.id, c.number, c.final) for c in listed[index + 1 :]]  # type: ignore[arg-type]
+        moved = close_gap(refs, freed)
+        _write_positions_and_numbers(session, rest, {c.id: moved.get(c.id, c.number) for c in rest})  # type: ignore[misc]
 
 
 # --- innstilling points -----------------------------------------------------------------------
@@ -610,10 +735,15 @@ def update_point(session: Session, point_id: int, text: str) -> InnstillingPoint
 
 
 def delete_point(session: Session, point_id: int) -> None:
+    """Delete a point; a generated one is remembered, so regeneration asks before restoring it."""
     with _transaction(session):
         point = _get_point(session, point_id)
-        _editable_case(session, point.case_id)
+        case = _editable_case(session, point.case_id)
         case_id = point.case_id
+        if point.source_key and point.source_key not in case.dropped_sources:
+            case.dropped_sources = [*case.dropped_sources, point.source_key]
+            flag_modified(case, "dropped_sources")
+            session.add(case)
         session.delete(point)
         session.flush()
         _write_point_positions(session, case_points(session, case_id))

@@ -4,33 +4,45 @@
 :func:`rsapp.portfolio.round_allocation` (every amount comes from there):
 
 * innstilling points, in this order: one per counted earmark ("Kr 500 000 av midlene for
-  2026 brukes til …"), one per application paid from the local pot (above the cut line,
-  with a grant) with its amount and years (:func:`rsapp.allocation.grant_by_year`), one
-  listing the applications forwarded to the regional scheme in priority order, and one per
-  open earmark ("… behandles i egen sak");
+  2026 brukes til …"; "innkjøp av …" when the earmark's name or purpose says it is a
+  purchase, such as a licence), one per application paid from the local pot (above the cut
+  line, with a grant) with its amount and years (:func:`rsapp.allocation.grant_by_year`),
+  one listing the applications forwarded to the regional scheme in priority order, one
+  listing the applications that are not prioritised, and one per open earmark ("…
+  behandles i egen sak");
 * saksopplysninger from the figures (deadlines, pots, earmarks, applications, what is
-  applied for against what is available), a vurdering skeleton and the attachments.
+  applied for in the round's year and in all, against what is available), a vurdering
+  skeleton and the attachments.
 
 Forwarded to the regional scheme are applications routed "regional", and those routed
 "begge" that the local pot does not cover in full (below the line, a partial grant, or no
-amount stated). Applications routed "ikke_prioritert" or "lokal" are not forwarded.
+amount stated). Not prioritised are those neither funded locally nor forwarded: routed
+"ikke_prioritert", or "lokal" below the cut line or without a grant.
 
-Each generated point keeps its ``source_key`` and ``generated_text``. A point whose text
-differs from its generated text was edited by the user: :func:`apply_regeneration` never
-changes or deletes such a point unless that very change is accepted, and never touches
-points the user added (no source key). Case text fields are only replaced when accepted.
+Regeneration compares with baselines, never silently overwriting the user's words:
+
+* each generated point keeps its ``source_key`` and ``generated_text``; a point whose text
+  differs from it was edited, and is only changed or deleted when that change is accepted;
+* ``Case.generated_fields`` holds each text field as last generated; a field still equal
+  to it is updated by default, a field the user edited only when accepted;
+* ``Case.dropped_sources`` lists generated points the user deleted; bringing one back
+  needs acceptance;
+* points the user added (no source key) are never touched.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session
 
 from rsapp.allocation import LOCAL_ROUTES, ROUTE_BOTH, ROUTE_REGIONAL, Allocation, Row, grant_by_year
 from rsapp.dates import format_date
-from rsapp.models import Case, Helsefellesskap, InnstillingPoint, Round
+from rsapp.models import Case, Earmark, Helsefellesskap, InnstillingPoint, Round
 from rsapp.money import format_kr_prefix
 from rsapp.saksfremlegg.cases import (
     KIND_PRIORITISATION,
@@ -48,7 +60,9 @@ __all__ = [
     "CHANGE_EDITED",
     "CHANGE_EDITED_REMOVED",
     "CHANGE_FIELD",
+    "CHANGE_FIELD_UPDATE",
     "CHANGE_REMOVE",
+    "CHANGE_RESTORE",
     "CHANGE_UPDATE",
     "Draft",
     "DraftPoint",
@@ -57,6 +71,7 @@ __all__ = [
     "create_prioritisation_case",
     "draft_prioritisation",
     "kr",
+    "line_diff",
     "plan_regeneration",
 ]
 
@@ -65,16 +80,21 @@ CHANGE_UPDATE = "endret"  # an unedited point whose data changed
 CHANGE_REMOVE = "fjernet"  # an unedited point the data no longer calls for
 CHANGE_EDITED = "redigert"  # a point the user edited whose data changed (needs acceptance)
 CHANGE_EDITED_REMOVED = "redigert_fjernet"  # an edited point the data no longer calls for
-CHANGE_FIELD = "felt"  # a case text field that differs from the draft (needs acceptance)
-SAFE_CHANGES = frozenset({CHANGE_ADD, CHANGE_UPDATE, CHANGE_REMOVE})
+CHANGE_RESTORE = "gjenopprett"  # a point the user deleted that the data still calls for (needs acceptance)
+CHANGE_FIELD_UPDATE = "felt_endret"  # a text field the user has not touched whose data changed
+CHANGE_FIELD = "felt"  # a text field the user edited (or of unknown origin) whose data changed
+SAFE_CHANGES = frozenset({CHANGE_ADD, CHANGE_UPDATE, CHANGE_REMOVE, CHANGE_FIELD_UPDATE})
 CHANGE_LABELS = {
     CHANGE_ADD: "Nytt punkt",
     CHANGE_UPDATE: "Endret punkt",
     CHANGE_REMOVE: "Punkt fjernes",
     CHANGE_EDITED: "Redigert punkt – nye tall",
     CHANGE_EDITED_REMOVED: "Redigert punkt – ikke lenger i dataene",
-    CHANGE_FIELD: "Tekstfelt",
+    CHANGE_RESTORE: "Punkt du slettet – tilbake fra tallene",
+    CHANGE_FIELD_UPDATE: "Tekstfelt – nye tall",
+    CHANGE_FIELD: "Redigert tekstfelt – nye tall",
 }
+FIELD_CHANGES = frozenset({CHANGE_FIELD, CHANGE_FIELD_UPDATE})
 FIELD_LABELS = {
     "title": "Tittel",
     "saksopplysninger": "Saksopplysninger",
@@ -121,9 +141,31 @@ class PointChange:
 
     @property
     def label(self) -> str:
-        if self.kind == CHANGE_FIELD:
+        if self.kind in FIELD_CHANGES:
             return f"{CHANGE_LABELS[self.kind]}: {FIELD_LABELS[self.key.split(':', 1)[1]]}"
         return CHANGE_LABELS[self.kind]
+
+    def diff(self) -> list[tuple[str, str]]:
+        """Only the lines that change: ("-", old line) and ("+", new line); see :func:`line_diff`."""
+        return line_diff(self.old, self.new)
+
+
+def line_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The changed lines between two texts, in order: ("-", line) removed, ("+", line) added.
+
+    Unchanged lines are left out; blank lines are ignored, so a paragraph that only moved
+    between blank lines does not show. Each block of changes lists its removed lines first.
+    """
+    before = [line for line in old.splitlines() if line.strip()]
+    after = [line for line in new.splitlines() if line.strip()]
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        out.extend(("-", line) for line in before[i1:i2])
+        out.extend(("+", line) for line in after[j1:j2])
+    return out
 
 
 # --- wording helpers ------------------------------------------------------------------------
@@ -177,6 +219,19 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+# An earmark for something bought ("Lisens for …", "Utstyr til …") reads "brukes til innkjøp av …".
+_PURCHASE_NAME = re.compile(r"(lisens|lisenser|programvare|utstyr|abonnement|avtale|system)\b", re.IGNORECASE)
+_PURCHASE_PURPOSE = re.compile(r"\b(innkjøp|kjøp|kjøpe|lisens|lisenser|abonnement)\b", re.IGNORECASE)
+
+
+def _earmark_use(name: str, purpose: str) -> str:
+    """What the earmark's money "brukes til": "innkjøp av lisens for …" for a purchase, else the name."""
+    use = _lower_first(name.strip())
+    if _PURCHASE_NAME.match(name.strip()) or _PURCHASE_PURPOSE.search(purpose or ""):
+        return f"innkjøp av {use}"
+    return use
+
+
 # --- the draft ------------------------------------------------------------------------------
 
 
@@ -193,6 +248,10 @@ def _funded_locally(row: Row) -> bool:
     return row.route in LOCAL_ROUTES and row.within_pot and row.granted > 0
 
 
+def _not_prioritised(row: Row) -> bool:
+    return not _funded_locally(row) and not _forwarded(row)
+
+
 def draft_prioritisation(session: Session, round_id: int) -> Draft:
     """The prioritisation case for a round, from its allocation (see the module docstring)."""
     from rsapp.portfolio import allocation_inputs, round_allocation
@@ -207,6 +266,10 @@ def draft_prioritisation(session: Session, round_id: int) -> Draft:
     inputs = {app.key: app for app in app_inputs}
     year = allocation.round_year
     ledger = allocation.ledger
+    purposes = {
+        earmark.key: (getattr(session.get(Earmark, earmark.key), "purpose", "") or "")
+        for earmark, _ in ledger.earmark_lines
+    }
 
     points: list[DraftPoint] = []
     for earmark, amount in ledger.earmark_lines:
@@ -225,7 +288,7 @@ def draft_prioritisation(session: Session, round_id: int) -> Draft:
         points.append(
             DraftPoint(
                 f"earmark:{earmark.key}",
-                f"{lead} brukes til {_lower_first(earmark.name)}.",
+                f"{lead} brukes til {_earmark_use(earmark.name, purposes[earmark.key])}.",
                 earmark_id=earmark.key,
                 amount=amount,
             )
@@ -260,6 +323,17 @@ def draft_prioritisation(session: Session, round_id: int) -> Draft:
                 "regional",
                 "Følgende søknader oversendes Tildelingsutvalget for rekrutterings- og samhandlingstilskudd "
                 f"i Helse Nord{when}, i prioritert rekkefølge:\n" + "\n".join(lines),
+            )
+        )
+
+    not_prioritised = [row for row in allocation.rows if _not_prioritised(row)]
+    if not_prioritised:
+        lines = [f"- {row.name} ({_applied_text(row.applied_total)})" for row in not_prioritised]
+        points.append(
+            DraftPoint(
+                "ikke_prioritert",
+                "Følgende søknader prioriteres ikke, verken til lokale midler eller til den regionale "
+                "ordningen:\n" + "\n".join(lines),
             )
         )
 
@@ -324,10 +398,12 @@ def _saksopplysninger(round_: Round, hf_name: str, allocation: Allocation, forwa
 
     rows = allocation.rows
     applied = sum(row.applied_total or 0 for row in rows)
+    applied_year = sum(row.applied_year or 0 for row in rows)
     missing = sum(1 for row in rows if row.applied_total is None)
     text = (
-        f"Det er kommet inn {_count(len(rows), 'søknad', 'søknader')} med et samlet søknadsbeløp på "
-        f"{kr(applied)}, mot {kr(ledger.available)} til fordeling lokalt."
+        f"Det er kommet inn {_count(len(rows), 'søknad', 'søknader')}. For {allocation.round_year} søkes det om "
+        f"{kr(applied_year)}, mot {kr(ledger.available)} til fordeling lokalt; samlet søknadsbeløp over alle "
+        f"år er {kr(applied)}."
     )
     if missing:
         text += f" {_count(missing, 'søknad', 'søknader')} har ikke oppgitt søknadsbeløp."
@@ -345,6 +421,9 @@ def _saksopplysninger(round_: Round, hf_name: str, allocation: Allocation, forwa
     )
     if forwarded:
         summary += f" {_count(len(forwarded), 'søknad', 'søknader')} oversendes den regionale ordningen."
+    not_prioritised = sum(1 for row in rows if _not_prioritised(row))
+    if not_prioritised:
+        summary += f" {_count(not_prioritised, 'søknad', 'søknader')} prioriteres ikke."
     paragraphs.append(summary)
 
     notes = [
@@ -365,12 +444,14 @@ def _saksopplysninger(round_: Round, hf_name: str, allocation: Allocation, forwa
 def _vurdering(allocation: Allocation) -> str:
     ledger = allocation.ledger
     applied = sum(row.applied_total or 0 for row in allocation.rows)
+    applied_year = sum(row.applied_year or 0 for row in allocation.rows)
     paragraphs = ["[Sekretariatets vurdering av søknadene opp mot kravene og kriteriene i utlysningen.]"]
-    if applied > ledger.available:
+    if max(applied, applied_year) > ledger.available:
         paragraphs.append(
-            f"Samlet søknadsbeløp ({kr(applied)}) er større enn det som er til fordeling lokalt "
-            f"({kr(ledger.available)}). SSU må derfor prioritere mellom søknadene, og vurdere i hvilken grad "
-            "nye prosjekter skal prioriteres foran videreføring av eksisterende satsninger."
+            f"Søknadene gjelder {kr(applied_year)} for {allocation.round_year} og {kr(applied)} samlet over alle år, "
+            f"mer enn de {kr(ledger.available)} som er til fordeling lokalt. SSU må derfor prioritere mellom "
+            "søknadene, og vurdere i hvilken grad nye prosjekter skal prioriteres foran videreføring av "
+            "eksisterende satsninger."
         )
     paragraphs += [
         f"Finansiering av {_lower_first(earmark.name)} krever særskilt vurdering og behandles i egen sak."
@@ -401,6 +482,8 @@ def create_prioritisation_case(
             vurdering=draft.vurdering,
             attachments=draft.attachments,
         )
+        case.generated_fields = draft.fields()
+        session.add(case)
         for position, point in enumerate(draft.points, start=1):
             session.add(_point_row(case.id, position, point))  # type: ignore[arg-type]
     session.refresh(case)
@@ -430,10 +513,13 @@ def _plan(case: Case, points: list[InnstillingPoint], draft: Draft) -> list[Poin
     changes: list[PointChange] = []
     existing = {point.source_key: point for point in points if point.source_key}
     fresh = {point.source_key: point for point in draft.points}
+    dropped = set(case.dropped_sources or ())
+    baselines = case.generated_fields or {}
     for new in draft.points:
         point = existing.get(new.source_key)
         if point is None:
-            changes.append(PointChange(new.source_key, CHANGE_ADD, "", new.text))
+            kind = CHANGE_RESTORE if new.source_key in dropped else CHANGE_ADD
+            changes.append(PointChange(new.source_key, kind, "", new.text))
         elif new.text != point.generated_text:
             edited = point.text != point.generated_text
             if point.text != new.text:
@@ -445,8 +531,12 @@ def _plan(case: Case, points: list[InnstillingPoint], draft: Draft) -> list[Poin
             kind = CHANGE_EDITED_REMOVED if edited else CHANGE_REMOVE
             changes.append(PointChange(point.source_key, kind, point.text, "", point.id))
     for name, value in draft.fields().items():
-        if getattr(case, name) != value:
-            changes.append(PointChange(f"felt:{name}", CHANGE_FIELD, getattr(case, name), value))
+        current = getattr(case, name)
+        baseline = baselines.get(name)
+        if current == value or baseline == value:
+            continue  # nothing new from the data (the user's own words stand, as for points)
+        kind = CHANGE_FIELD_UPDATE if current == baseline else CHANGE_FIELD
+        changes.append(PointChange(f"felt:{name}", kind, current, value))
     return changes
 
 
@@ -454,7 +544,10 @@ def plan_regeneration(session: Session, case_id: int) -> list[PointChange]:
     """What regenerating the case from today's data would change, point by point.
 
     Points appear in the draft's order, then removals, then text fields. A point whose
-    generated text is unchanged is not listed, edited or not.
+    generated text is unchanged is not listed, edited or not; likewise a text field whose
+    generated baseline is unchanged. Safe changes (``safe``) are
+    new points, points and fields the user has not touched, and stale untouched points;
+    everything that would overwrite or bring back what the user did needs acceptance.
     """
     case = _editable_case(session, case_id)
     return _plan(case, case_points(session, case_id), _draft_for_case(session, case))
@@ -484,12 +577,21 @@ def apply_regeneration(
             if new is not None and point.text == new.text != point.generated_text:
                 point.generated_text = new.text
                 session.add(point)
+        # Likewise a field: its baseline becomes the fresh text when the two agree.
+        baselines = dict(case.generated_fields or {})
+        for name, value in draft.fields().items():
+            if getattr(case, name) == value:
+                baselines[name] = value
 
         ordered = list(points)
+        dropped = list(case.dropped_sources or ())
         for change in chosen:
-            if change.kind == CHANGE_FIELD:
-                setattr(case, change.key.split(":", 1)[1], change.new)
-                session.add(case)
+            if change.kind in FIELD_CHANGES:
+                name = change.key.split(":", 1)[1]
+                setattr(case, name, change.new)
+                baselines[name] = change.new
+            elif change.kind == CHANGE_RESTORE:
+                dropped.remove(change.key)
             elif change.kind in (CHANGE_REMOVE, CHANGE_EDITED_REMOVED):
                 point = next(p for p in ordered if p.id == change.point_id)
                 ordered.remove(point)
@@ -519,6 +621,13 @@ def apply_regeneration(
                 at = min(later) if later else len(ordered)
             ordered.insert(at, new_point)
             session.add(new_point)
+        if baselines != case.generated_fields:
+            case.generated_fields = baselines
+            flag_modified(case, "generated_fields")
+        if dropped != case.dropped_sources:
+            case.dropped_sources = dropped
+            flag_modified(case, "dropped_sources")
+        session.add(case)
         session.flush()
         for position, point in enumerate(ordered, start=1):
             point.position = position

@@ -5,14 +5,18 @@ Cases are numbered through the year ("23-2025", "24-2025", …). This module is 
 
 * input may be written ``24-2025``, ``24/2025``, ``Sak 24/2025`` or ``24 - 2025``; it is
   always written ``24-2025``;
-* the next number in a year is one more than the highest used that year (numbers run
-  through the year, so a gap left by a deleted case is not filled by a later case);
+* the next free number is the lowest unused number above a lower bound (the case before
+  it in the saksliste, earlier meetings, every final case in the year), so a number freed
+  by deleting a draft is used again when it is above every final number in the year;
 * a number already used in the year is refused (:class:`CaseNumberError`) — the meeting of
   09.09.2025 with two different cases numbered 24 cannot happen;
 * when the saksliste of a meeting is reordered, draft cases take the meeting's draft
   numbers in their new order; final cases keep theirs;
 * when the user gives a case a number, the drafts after it that would then run backwards
-  get new numbers after it (:func:`increasing_numbers`).
+  get new numbers after it (:func:`increasing_numbers`); a number that would make the
+  saksliste run backwards against a case before it, or a final case after it, is refused;
+* when a draft is deleted, the consecutive drafts after it move down one number, closing
+  the gap (:func:`close_gap`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ __all__ = [
     "CaseRef",
     "MAX_NUMBER",
     "check_free",
+    "close_gap",
     "format_case_number",
     "next_free_number",
     "parse_case_number",
@@ -80,14 +85,21 @@ def parse_case_number(text: str) -> tuple[int, int]:
     return number, year
 
 
-def next_free_number(used: Iterable[int]) -> int:
-    """One more than the highest number used in the year; 1 in a year without cases."""
-    highest = max((n for n in used), default=0)
-    if highest >= MAX_NUMBER:
+def next_free_number(used: Iterable[int], above: int = 0) -> int:
+    """The lowest number above ``above`` that is not used in the year; 1 in a year without cases.
+
+    ``above`` is the lower bound the caller knows (the case before it in the saksliste, the
+    highest final number in the year): freed numbers above it are used again.
+    """
+    taken = set(used)
+    number = max(above, 0) + 1
+    while number in taken:
+        number += 1
+    if number > MAX_NUMBER:
         raise CaseNumberError(
-            f"Året har allerede sak nummer {highest}; høyere saksnummer enn {MAX_NUMBER} brukes ikke."
+            f"Det er ikke noe ledig saksnummer over {above}; høyere saksnummer enn {MAX_NUMBER} brukes ikke."
         )
-    return highest + 1
+    return number
 
 
 def check_free(
@@ -143,22 +155,44 @@ def increasing_numbers(
     """Numbers for a saksliste (in order) such that drafts run upwards after a typed number.
 
     Final cases and the keys in ``fixed`` (a number the user just typed) keep their numbers.
-    A draft whose number is not above the one before it gets the next number that is free
-    in the year (``used_in_year`` plus this saksliste), in saksliste order. Drafts already
-    in order keep their numbers.
+    A draft whose number is not above the one before it gets the lowest number above that
+    one that is free in the year (not in ``used_in_year`` nor this saksliste). Drafts already
+    in order keep their numbers. Raises :class:`CaseNumberError` when a final or fixed case
+    would stand after a higher number (the saksliste would run backwards).
     """
     taken = set(used_in_year) | {case.number for case in cases}
-    next_new = max(taken, default=0) + 1
     previous = 0
     result: dict[int, int] = {}
     for case in cases:
-        if case.final or case.key in fixed or case.number > previous:
+        if case.final or case.key in fixed:
+            if case.number <= previous:
+                raise CaseNumberError(
+                    f"Saksnummer {case.number} kan ikke stå etter nummer {previous} i sakslisten; "
+                    "numrene må øke nedover."
+                )
+            number = case.number
+        elif case.number > previous:
             number = case.number
         else:
-            number = next_new
-            next_new += 1
-        if number > MAX_NUMBER:
-            raise CaseNumberError(f"Saksnummeret ville blitt {number}; høyere enn {MAX_NUMBER} brukes ikke.")
+            number = next_free_number(taken, previous)
+            taken.add(number)
         result[case.key] = number
         previous = number
+    return result
+
+
+def close_gap(after: Sequence[CaseRef], freed: int) -> dict[int, int]:
+    """New numbers for the cases ``after`` a deleted case numbered ``freed`` (saksliste order).
+
+    The drafts right after the gap whose numbers run on from it (``freed + 1``, ``+ 2`` …)
+    each move down one; the first case that does not continue the run (a final case, or a
+    number the user chose with a jump) stops it. Returns only the keys that change.
+    """
+    result: dict[int, int] = {}
+    expected = freed
+    for case in after:
+        if case.final or case.number != expected + 1:
+            break
+        result[case.key] = expected
+        expected = case.number
     return result

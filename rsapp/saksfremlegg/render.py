@@ -11,8 +11,11 @@ Templates come from the user's folder first (``--templates DIR``, else ``RSAPP_T
 else ``<datamappe>/templates`` when it exists), then from the built-in
 ``templates/saksfremlegg/``: a file with the same name overrides the built-in one. All
 rendering goes through :class:`jinja2.sandbox.SandboxedEnvironment` with ``StrictUndefined``;
-HTML (and the .docx XML) is autoescaped. A template error becomes a :class:`RenderError`
-naming the file and line. PDF is made by converting the .docx with LibreOffice
+HTML (and the .docx XML) is autoescaped. One environment is kept per template folder
+list (compiled templates are reused; a template file changed on disk is reloaded). A
+template error becomes a :class:`RenderError` naming the file and line. In the .docx,
+paragraphs in Word's "List Number" style (the innstilling points) restart at 1 in each
+case. PDF is made by converting the .docx with LibreOffice
 (``soffice --headless --convert-to pdf``) with a private profile per run.
 
 The context handed to templates is plain dicts (see :func:`case_context` and
@@ -27,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +59,7 @@ __all__ = [
     "convert_docx_to_pdf",
     "find_soffice",
     "meeting_context",
+    "meeting_file_name",
     "render_case",
     "render_meeting",
     "user_templates_dir",
@@ -286,28 +291,97 @@ def _template_location(exc: BaseException, folders: list[Path]) -> tuple[str, in
     return "?", None
 
 
+_ENVIRONMENTS: dict[tuple[str, ...], Environment] = {}
+_DOCX_ENVIRONMENT: list[Environment] = []
+_ENV_LOCK = threading.Lock()
+
+
+def _html_name(name: str | None) -> bool:
+    return bool(name) and name.endswith((".html.j2", ".html"))  # type: ignore[union-attr]
+
+
+def _environment(folders: list[Path]) -> Environment:
+    """The sandboxed environment for these template folders, made once and then reused.
+
+    Jinja keeps the compiled templates in it and reloads a template whose file changed.
+    """
+    key = tuple(str(folder.resolve()) for folder in folders)
+    with _ENV_LOCK:
+        env = _ENVIRONMENTS.get(key)
+        if env is None:
+            from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+            from jinja2.sandbox import SandboxedEnvironment
+
+            env = SandboxedEnvironment(
+                loader=ChoiceLoader([FileSystemLoader(folder) for folder in key]),
+                autoescape=_html_name,
+                undefined=StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+                auto_reload=True,
+            )
+            env.filters["mdcell"] = _md_cell
+            env.filters["indent_lines"] = _indent_lines
+            _ENVIRONMENTS[key] = env
+        return env
+
+
+def _docx_environment() -> Environment:
+    """The sandboxed, autoescaping environment docxtpl renders the Word template's XML with."""
+    with _ENV_LOCK:
+        if not _DOCX_ENVIRONMENT:
+            from jinja2 import StrictUndefined
+            from jinja2.sandbox import SandboxedEnvironment
+
+            _DOCX_ENVIRONMENT.append(SandboxedEnvironment(autoescape=True, undefined=StrictUndefined))
+        return _DOCX_ENVIRONMENT[0]
+
+
+def _restart_numbered_lists(document: Any) -> None:
+    """Give each run of "List Number" paragraphs its own numbering that starts at 1.
+
+    Word's list style shares one numbering through the document, so without this the
+    second case's innstilling would continue from the first case's last point.
+    """
+    from docx.oxml.ns import qn
+
+    try:
+        style = document.styles["List Number"]
+    except KeyError:
+        return
+    style_num = style.element.pPr.numPr if style.element.pPr is not None else None
+    if style_num is None or style_num.numId is None:
+        return
+    numbering = document.part.numbering_part.element
+    abstract_id = numbering.num_having_numId(style_num.numId.val).abstractNumId.val
+    style_id = style.style_id
+    current: int | None = None
+    for child in document.element.body.iterchildren():
+        p_style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if child.tag == qn("w:p") else None
+        if p_style is None or p_style.get(qn("w:val")) != style_id:
+            current = None
+            continue
+        if current is None:
+            num = numbering.add_num(abstract_id)
+            num.add_lvlOverride(ilvl=0).add_startOverride(1)
+            current = num.numId
+        num_pr = child.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = current
+
+
 class Renderer:
     """Templates from the user's folder over the built-in ones, in one sandboxed environment.
 
-    Keep one Renderer around (the preview does) to reuse the compiled templates.
+    Creating a Renderer is cheap: the environment (and its compiled templates) is shared by
+    every Renderer over the same folders.
     """
 
     def __init__(self, templates_dir: str | Path | None = None) -> None:
-        from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
-
         user = user_templates_dir(templates_dir)
         self.folders: list[Path] = [*([user] if user else []), builtin_case_templates_dir()]
-        self.env: Environment = SandboxedEnvironment(
-            loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in self.folders]),
-            autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".html")),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["mdcell"] = _md_cell
-        self.env.filters["indent_lines"] = _indent_lines
+        self.env: Environment = _environment(self.folders)
 
     def find(self, name: str) -> Path:
         """The file that provides template ``name`` (the user's if present)."""
@@ -343,14 +417,13 @@ class Renderer:
         import io
 
         from docxtpl import DocxTemplate
-        from jinja2 import StrictUndefined, TemplateError
-        from jinja2.sandbox import SandboxedEnvironment
+        from jinja2 import TemplateError
 
         path = self.find(DOCX_TEMPLATE)
-        env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
         try:
             template = DocxTemplate(str(path))
-            template.render(context, jinja_env=env)
+            template.render(context, jinja_env=_docx_environment())
+            _restart_numbered_lists(template.docx)
         except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
             near = " / ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
             line = getattr(exc, "lineno", None)
@@ -378,6 +451,22 @@ class Renderer:
             return self.render_text(f"{MEETING_TEMPLATE}.{fmt}.j2", context)
         docx = self.render_docx(context)
         return docx if fmt == "docx" else convert_docx_to_pdf(docx)
+
+
+def meeting_file_name(session: Session, meeting_id: int, fmt: str) -> str:
+    """A file name that tells two meetings on one date apart.
+
+    "moete-2025-10-20-sak-28-30-2025.docx" (the case numbers it holds), or with no cases
+    "moete-2025-10-20-id7.docx".
+    """
+    meeting = get_meeting(session, meeting_id)
+    numbers = sorted(case.number for case in meeting_cases(session, meeting_id))
+    stem = f"moete-{meeting.date.isoformat()}"
+    if not numbers:
+        return f"{stem}-id{meeting.id}.{fmt}"
+    year = meeting.date.year
+    span = f"{numbers[0]}" if numbers[0] == numbers[-1] else f"{numbers[0]}-{numbers[-1]}"
+    return f"{stem}-sak-{span}-{year}.{fmt}"
 
 
 def _check_format(fmt: str) -> None:

@@ -1,9 +1,12 @@
-"""One case: the innstilling points (add, edit, delete, reorder by keys and by dragging), the
-text fields, a live Markdown preview, and "Lag på nytt fra tallene" with a point-by-point diff.
+"""One case: its number, the innstilling points (add, edit, delete, reorder by keys and by
+dragging), the text fields, a live Markdown preview, and "Lag på nytt fra tallene" with a
+point-by-point diff (changed lines only, − old / + new).
 
-Edits are kept in memory while typing (the preview follows every keystroke) and saved with
-ctrl+s, before any structural change (add, delete, move, regenerate) and when leaving.
-All changes go through `rsapp.saksfremlegg.cases` / `.drafting`; nothing here does SQL.
+Edits are kept in memory while typing and saved with ctrl+s, before any structural change
+(add, delete, move, regenerate) and when leaving. The preview follows once typing or
+reloading pauses (it is rebuilt at most once per pause). The case number is typed in the
+"Saksnr" field ("24/2025" or "24-2025") and set with Enter. All changes go through
+`rsapp.saksfremlegg.cases` / `.drafting`; nothing here does SQL.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from textual.widgets.selection_list import Selection
 
 from rsapp.dates import format_date
 from rsapp.saksfremlegg import cases as case_logic
-from rsapp.saksfremlegg.numbering import CaseNumberError
+from rsapp.saksfremlegg.numbering import CaseNumberError, format_case_number
 from rsapp.vocab import CASE_TYPE_LABELS
 
 if TYPE_CHECKING:
@@ -147,12 +150,12 @@ class RegenerateScreen(ModalScreen[set[str] | None]):
 
     def _show(self, change: PointChange) -> None:
         text = Text()
-        if change.old:
-            text.append("Nå:\n", style="bold")
-            text.append(change.old + "\n", style="red")
-        if change.new:
-            text.append("Fra tallene:\n", style="bold")
-            text.append(change.new, style="green")
+        text.append(f"{change.label} – bare linjene som endres (− nå / + fra tallene):\n", style="bold")
+        for sign, line in change.diff():
+            if sign == "-":
+                text.append(f"− {line}\n", style="red")
+            else:
+                text.append(f"+ {line}\n", style="green")
         self.query_one("#regen-diff", Static).update(text)
 
     @on(SelectionList.SelectionHighlighted)
@@ -198,6 +201,9 @@ class CaseEditScreen(Screen[None]):
             id="case-regenerate",
             tooltip="Sammenlign med tallene og velg endringer",
         ),
+        Binding(
+            "n", "edit_number", "Saksnr", id="case-number", tooltip="Skriv et annet saksnummer (24/2025)"
+        ),
         Binding("ctrl+s", "save", "Lagre", id="case-save", tooltip="Lagre punktet og tekstfeltene"),
         Binding("escape", "back", "Tilbake", id="case-back", tooltip="Lagre og gå tilbake til sakslisten"),
     ]
@@ -211,6 +217,7 @@ class CaseEditScreen(Screen[None]):
         self._dirty_fields: set[str] = set()
         self._renderer = None
         self._preview_timer: Timer | None = None
+        self._preview_source: str | None = None
 
     @property
     def rsapp(self) -> RsApp:
@@ -218,7 +225,13 @@ class CaseEditScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(id="case-heading")
+        with Horizontal(id="case-top"):
+            yield Static(id="case-heading")
+            yield Label("Saksnr (n):", id="number-label")
+            yield Input(
+                id="field-number", placeholder="24/2025", tooltip="Skriv f.eks. 24/2025 og trykk Enter"
+            )
+            yield Button("Sett nr.", id="btn-number", tooltip="Bruk saksnummeret i feltet")
         with Horizontal(id="case-body"):
             with Vertical(id="case-editor"):
                 yield Label("Innstilling (dra et punkt med musen, eller alt+↑/↓)", classes="title")
@@ -254,11 +267,11 @@ class CaseEditScreen(Screen[None]):
         except RenderError as exc:
             self.notify(str(exc), severity="error")
         await self._load(select_index=0)
-        with self.rsapp.session() as session:
-            case = case_logic.get_case(session, self.case_id)
+        case = self._case
         self.query_one("#field-title", Input).value = case.title
         for name in FIELDS:
             self.query_one(f"#field-{name}", TextArea).text = getattr(case, name)
+        self._show_number()
         self.query_one("#points", PointList).focus()
 
     # --- loading and the preview ---------------------------------------------------------------
@@ -281,7 +294,10 @@ class CaseEditScreen(Screen[None]):
         await self._fill_list()
         self._show_current()
         self._heading()
-        self._update_preview()
+        self._schedule_preview()
+
+    def _show_number(self) -> None:
+        self.query_one("#field-number", Input).value = format_case_number(self._case.number, self._case.year)
 
     def _heading(self) -> None:
         case = self._case
@@ -326,12 +342,26 @@ class CaseEditScreen(Screen[None]):
         except RenderError as exc:
             return f"**Feil i malen:** {exc}"
 
+    def _refresh_labels(self) -> None:
+        """Point labels in the list that no longer match their (edited) text."""
+        items = list(self.query_one("#points", PointList).children)
+        for number, (item, point) in enumerate(zip(items, self._points, strict=False), start=1):
+            label = _point_label(number, point)
+            shown = item.query_one(Label)
+            if str(shown.content) != label.plain:
+                shown.update(label)
+
     def _update_preview(self) -> None:
         self._preview_timer = None
-        self.query_one("#preview", Markdown).update(self.preview_markdown())
+        self._refresh_labels()
+        markdown = self.preview_markdown()
+        preview = self.query_one("#preview", Markdown)
+        if markdown != self._preview_source:
+            self._preview_source = markdown
+            preview.update(markdown)
 
     def _schedule_preview(self) -> None:
-        """Update the preview once typing pauses (the Markdown widget is slow to rebuild)."""
+        """Update the preview once typing or reloading pauses (the Markdown widget is slow to rebuild)."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self._preview_timer = self.set_timer(self.PREVIEW_DELAY, self._update_preview)
@@ -356,10 +386,7 @@ class CaseEditScreen(Screen[None]):
             return
         point.text = event.text_area.text
         self._dirty_points.add(point.id)  # type: ignore[arg-type]
-        items = list(self.query_one("#points", PointList).children)
-        if self._current < len(items):
-            items[self._current].query_one(Label).update(_point_label(self._current + 1, point))
-        self._schedule_preview()
+        self._schedule_preview()  # the list label follows with the preview, not on every keystroke
 
     @on(TextArea.Changed, "#field-saksopplysninger, #field-vurdering, #field-attachments")
     def _field_changed(self, event: TextArea.Changed) -> None:
@@ -402,6 +429,37 @@ class CaseEditScreen(Screen[None]):
     def action_save(self) -> None:
         if self._save():
             self.notify("Lagret.")
+
+    def action_edit_number(self) -> None:
+        field = self.query_one("#field-number", Input)
+        field.focus()
+        field.select_all()
+
+    @on(Input.Submitted, "#field-number")
+    def _number_submitted(self) -> None:
+        self.action_set_number()
+
+    def action_set_number(self) -> None:
+        """Give the case the number in the Saksnr field; a used or out-of-order number is refused."""
+        typed = self.query_one("#field-number", Input).value.strip()
+        before = format_case_number(self._case.number, self._case.year)
+        if typed == before:
+            return
+        if not self._save():
+            return
+        with self.rsapp.session() as session:
+            try:
+                self._case = case_logic.set_case_number(session, self.case_id, typed)
+            except _ERRORS as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                self.query_one("#field-number", Input).focus()
+                return
+        self._show_number()
+        self._heading()
+        self._schedule_preview()
+        after = format_case_number(self._case.number, self._case.year)
+        self.notify(f"Saken har nå nummer {after} (var {before}).")
+        self.query_one("#points", PointList).focus()
 
     def action_edit_point(self) -> None:
         if self.current_point() is not None:
@@ -507,6 +565,7 @@ class CaseEditScreen(Screen[None]):
             "btn-down": lambda: self.action_move_point(1),
             "btn-regenerate": self.action_regenerate,
             "btn-save": self.action_save,
+            "btn-number": self.action_set_number,
         }
         action = actions.get(event.button.id or "")
         if action is not None:
@@ -532,3 +591,8 @@ class CaseEditScreen(Screen[None]):
             "Sak: lag på nytt fra tallene", "Vis endringene punkt for punkt", self.action_regenerate
         )
         yield SystemCommand("Sak: lagre", "Lagre punktet og tekstfeltene", self.action_save)
+        yield SystemCommand(
+            "Sak: endre saksnummer",
+            "Skriv f.eks. 24/2025 i Saksnr-feltet og trykk Enter",
+            self.action_edit_number,
+        )

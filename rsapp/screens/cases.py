@@ -1,23 +1,41 @@
 """Møter og saker: the meetings, each meeting's saksliste, and the way into a case.
 
 The screen only presents and calls `rsapp.saksfremlegg` (cases, drafting, render). From here
-the secretariat creates the extraordinary SSU meeting in week 43 of the round's deadline
-year, drafts the prioritisation case from the round's data, adds the standing cases,
-reorders the saksliste (drafts are renumbered), opens a case and makes Word/PDF documents.
+the secretariat creates a meeting (a form: date as dd.mm.åååå or "uke 43", ordinary or
+extraordinary, place), drafts the prioritisation case from the round's data with the case
+number it should have, adds orientation and standing cases, reorders the saksliste (drafts
+are renumbered), deletes cases and meetings (after confirming), marks a meeting final,
+opens a case and makes Word/PDF documents.
+
+The dialogs take a ``submit`` callback that does the change and returns an error message
+(or None); a refused input keeps the dialog open with the message under the field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+    TextArea,
+)
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
@@ -28,7 +46,9 @@ from rsapp.vocab import CASE_TYPE_LABELS
 if TYPE_CHECKING:
     from rsapp.app import RsApp
 
-__all__ = ["CasesScreen"]
+__all__ = ["CasesScreen", "ConfirmScreen", "MeetingFormScreen", "NumberScreen", "OrientationScreen"]
+
+Submit = Callable[[dict[str, Any]], str | None]
 
 
 def documents_dir() -> Path:
@@ -38,6 +58,191 @@ def documents_dir() -> Path:
     folder = user_data_dir() / "dokumenter"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class _FormScreen(ModalScreen[bool]):
+    """A small modal form: ``submit(values)`` returns an error to show, or None to close."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Lagre", id="form-submit", tooltip="Lagre og lukk"),
+        Binding("escape", "cancel", "Avbryt", id="form-cancel", tooltip="Lukk uten å endre noe"),
+    ]
+
+    def __init__(self, submit: Submit) -> None:
+        super().__init__()
+        self._submit = submit
+
+    def values(self) -> dict[str, Any]:  # pragma: no cover - every form overrides it
+        raise NotImplementedError
+
+    def _buttons(self, ok: str) -> ComposeResult:
+        with Horizontal(classes="form-buttons"):
+            yield Button(ok, id="form-ok", variant="primary")
+            yield Button("Avbryt (esc)", id="form-no")
+
+    def show_error(self, text: str) -> None:
+        self.query_one(".form-error", Static).update(text)
+
+    def action_submit(self) -> None:
+        error = self._submit(self.values())
+        if error:
+            self.show_error(f"⚠ {error}")
+        else:
+            self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#form-ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#form-no")
+    def _no(self) -> None:
+        self.action_cancel()
+
+
+class MeetingFormScreen(_FormScreen):
+    """Nytt møte: date (dd.mm.åååå or "uke 43"), ordinary or extraordinary, place, standing cases."""
+
+    def __init__(self, submit: Submit, *, default_date: date, week_year: int, app_session) -> None:
+        super().__init__(submit)
+        self.default_date = default_date
+        self.week_year = week_year
+        self._session = app_session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog", id="meeting-form"):
+            yield Label("Nytt møte", classes="title")
+            yield Label("Møtedato (dd.mm.åååå eller «uke 43»)")
+            yield Input(format_date(self.default_date), id="meeting-date")
+            yield Static(id="meeting-date-info", classes="form-info")
+            with RadioSet(id="meeting-kind"):
+                yield RadioButton("Ordinært møte", id="meeting-ordinary")
+                yield RadioButton("Ekstraordinært møte", id="meeting-extraordinary", value=True)
+            yield Label("Sted")
+            yield Input(placeholder="f.eks. Teams eller Mosjøen", id="meeting-place")
+            yield Checkbox(
+                "Legg til faste saker (Orienteringer fra sekretariatet, Eventuelt)",
+                True,
+                id="meeting-standing",
+            )
+            yield Static(classes="form-error")
+            yield from self._buttons("Opprett (ctrl+s)")
+
+    def on_mount(self) -> None:
+        self.query_one("#meeting-date", Input).focus()
+        self._describe(self.query_one("#meeting-date", Input).value)
+
+    def _describe(self, text: str) -> None:
+        info = self.query_one("#meeting-date-info", Static)
+        try:
+            on = case_logic.parse_meeting_date(text, self.week_year)
+        except case_logic.CaseError as exc:
+            info.update(str(exc))
+            return
+        line = f"{('mandag', 'tirsdag', 'onsdag', 'torsdag', 'fredag', 'lørdag', 'søndag')[on.weekday()]} {format_date(on)}"
+        with self._session() as session:
+            others = case_logic.meetings_on(session, on)
+        if others:
+            line += f" · ⚠ det finnes allerede {case_logic.meeting_title(others[0]).lower()}"
+        info.update(line)
+
+    @on(Input.Changed, "#meeting-date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        self._describe(event.value)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "date": self.query_one("#meeting-date", Input).value,
+            "extraordinary": self.query_one("#meeting-extraordinary", RadioButton).value,
+            "place": self.query_one("#meeting-place", Input).value,
+            "standing": self.query_one("#meeting-standing", Checkbox).value,
+        }
+
+
+class NumberScreen(_FormScreen):
+    """A case number to use ("28/2025" or "28-2025"), prefilled with the next free one."""
+
+    def __init__(self, submit: Submit, *, title: str, proposed: str) -> None:
+        super().__init__(submit)
+        self.heading = title
+        self.proposed = proposed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog", id="number-form"):
+            yield Label(self.heading, classes="title")
+            yield Label("Saksnummer (f.eks. 28/2025 eller 28-2025; forslaget er neste ledige)")
+            yield Input(self.proposed, id="case-number")
+            yield Static(classes="form-error")
+            yield from self._buttons("Lag saken (ctrl+s)")
+
+    def on_mount(self) -> None:
+        self.query_one("#case-number", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        return {"number": self.query_one("#case-number", Input).value.strip()}
+
+
+class OrientationScreen(_FormScreen):
+    """En orienteringssak: title and the text of the saksopplysninger."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog", id="orientation-form"):
+            yield Label("Ny orienteringssak", classes="title")
+            yield Label("Tittel")
+            yield Input(placeholder="f.eks. Orientering om status fra FSU", id="orientation-title")
+            yield Label("Saksopplysninger")
+            yield TextArea(id="orientation-text", soft_wrap=True)
+            yield Static(classes="form-error")
+            yield from self._buttons("Legg til (ctrl+s)")
+
+    def on_mount(self) -> None:
+        self.query_one("#orientation-title", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "title": self.query_one("#orientation-title", Input).value,
+            "text": self.query_one("#orientation-text", TextArea).text,
+        }
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ja/nei before something that cannot be undone."""
+
+    BINDINGS = [
+        Binding("j", "answer(True)", "Ja", id="confirm-yes", tooltip="Ja, gjør det"),
+        Binding("n,escape", "answer(False)", "Nei", id="confirm-no", tooltip="Nei, avbryt"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form-dialog", id="confirm-dialog"):
+            yield Static(self.question, id="confirm-question")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Ja (j)", id="confirm-ok", variant="error")
+                yield Button("Nei (n)", id="confirm-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-cancel", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed, "#confirm-ok")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def _no(self) -> None:
+        self.dismiss(False)
 
 
 class CasesScreen(Screen[None]):
@@ -50,14 +255,17 @@ class CasesScreen(Screen[None]):
             "new_meeting",
             "Nytt møte",
             id="cases-new-meeting",
-            tooltip="Ekstraordinært møte i møteuka (uke 43)",
+            tooltip="Dato (dd.mm.åååå eller «uke 43»), ordinært/ekstraordinært, sted",
         ),
         Binding(
             "p",
             "draft_prioritisation",
             "Prioriteringssak",
             id="cases-draft",
-            tooltip="Lag prioriteringssaken fra tallene",
+            tooltip="Lag prioriteringssaken fra tallene, med saksnummer",
+        ),
+        Binding(
+            "o", "orientation_case", "Orienteringssak", id="cases-orientation", tooltip="Tittel og tekst"
         ),
         Binding(
             "f",
@@ -65,6 +273,15 @@ class CasesScreen(Screen[None]):
             "Faste saker",
             id="cases-standing",
             tooltip="Orienteringer fra sekretariatet og Eventuelt",
+        ),
+        Binding("x", "delete_case", "Slett sak", id="cases-delete-case", tooltip="Slett valgt sak (utkast)"),
+        Binding("X", "delete_meeting", "Slett møte", id="cases-delete-meeting", tooltip="Slett valgt møte"),
+        Binding(
+            "e",
+            "toggle_final",
+            "Endelig",
+            id="cases-final",
+            tooltip="Sett møtet endelig (eller tilbake til utkast)",
         ),
         Binding("enter", "open_case", "Åpne sak", id="cases-open", tooltip="Rediger innstilling og tekst"),
         Binding(
@@ -101,17 +318,22 @@ class CasesScreen(Screen[None]):
             with Vertical(id="saksliste-pane"):
                 yield Label("Saksliste", classes="title", id="saksliste-title")
                 yield DataTable(id="saksliste", cursor_type="row", zebra_stripes=True)
-        with Horizontal(id="cases-buttons"):
-            yield Button(
-                "Nytt møte uke 43 (n)", id="btn-new-meeting", tooltip="Ekstraordinært møte i møteuka"
-            )
-            yield Button("Prioriteringssak (p)", id="btn-draft", variant="primary")
-            yield Button("Faste saker (f)", id="btn-standing")
-            yield Button("Åpne sak (↵)", id="btn-open")
-            yield Button("Opp (alt+↑)", id="btn-up")
-            yield Button("Ned (alt+↓)", id="btn-down")
+        with Horizontal(classes="cases-buttons"):
+            yield Label("Møte:", classes="button-group")
+            yield Button("Nytt (n)", id="btn-new-meeting", tooltip="Nytt møte: dato, type og sted")
+            yield Button("Endelig (e)", id="btn-final", tooltip="Sett møtet endelig eller tilbake til utkast")
+            yield Button("Slett (X)", id="btn-delete-meeting", variant="error", tooltip="Slett møtet")
             yield Button("Word (w)", id="btn-docx")
             yield Button("PDF (d)", id="btn-pdf")
+        with Horizontal(classes="cases-buttons"):
+            yield Label("Sak:", classes="button-group")
+            yield Button("Prioriteringssak (p)", id="btn-draft", variant="primary")
+            yield Button("Orientering (o)", id="btn-orientation")
+            yield Button("Faste saker (f)", id="btn-standing")
+            yield Button("Åpne (↵)", id="btn-open")
+            yield Button("Opp (alt+↑)", id="btn-up")
+            yield Button("Ned (alt+↓)", id="btn-down")
+            yield Button("Slett (x)", id="btn-delete-case", variant="error")
         yield Static(id="cases-status")
         yield Footer()
 
@@ -236,34 +458,59 @@ class CasesScreen(Screen[None]):
         self.notify(str(exc), severity="error", timeout=8)
         self._status(f"⚠ {exc}")
 
-    def action_new_meeting(self) -> None:
+    def _round_defaults(self) -> tuple[date, int | None]:
+        """The round's meeting day (Monday of its meeting week) and its helsefellesskap."""
         from rsapp.models import Round
 
-        if self.round_id is None:
-            self.notify("Velg en runde i porteføljen først.", severity="warning")
-            return
-        with self.rsapp.session() as session:
-            round_ = session.get(Round, self.round_id)
-            try:
-                meeting = case_logic.create_meeting(
-                    session,
-                    on=case_logic.default_meeting_date(round_),  # type: ignore[arg-type]
-                    extraordinary=True,
-                    helsefellesskap_id=round_.helsefellesskap_id,  # type: ignore[union-attr]
+        round_ = None
+        if self.round_id is not None:
+            with self.rsapp.session() as session:
+                round_ = session.get(Round, self.round_id)
+        if round_ is None:
+            return self.rsapp.today, None
+        return case_logic.default_meeting_date(round_), round_.helsefellesskap_id
+
+    def action_new_meeting(self) -> None:
+        default, helsefellesskap_id = self._round_defaults()
+
+        def submit(values: dict[str, Any]) -> str | None:
+            with self.rsapp.session() as session:
+                try:
+                    on = case_logic.parse_meeting_date(values["date"], default.year)
+                    others = case_logic.meetings_on(session, on)
+                    meeting = case_logic.create_meeting(
+                        session,
+                        on=on,
+                        extraordinary=values["extraordinary"],
+                        place=values["place"],
+                        helsefellesskap_id=helsefellesskap_id,
+                        standing_cases=values["standing"],
+                    )
+                except (case_logic.CaseError, CaseNumberError, ValueError) as exc:
+                    return str(exc)
+                label = case_logic.meeting_title(meeting)
+            self.reload(select_meeting=meeting.id)
+            if others:
+                self.notify(
+                    f"Opprettet {label}. Merk: det finnes allerede et møte {format_date(on)}.",
+                    severity="warning",
+                    timeout=8,
                 )
-            except (case_logic.CaseError, ValueError) as exc:
-                self._fail(exc)
-                return
-            label = case_logic.meeting_title(meeting)
-        self.reload(select_meeting=meeting.id)
-        self.notify(f"Opprettet {label}.")
-        self._status(f"Opprettet {label}. Trykk p for å lage prioriteringssaken.")
+            else:
+                self.notify(f"Opprettet {label}.")
+            self._status(f"Opprettet {label}. Trykk p for å lage prioriteringssaken.")
+            return None
+
+        self.app.push_screen(
+            MeetingFormScreen(
+                submit, default_date=default, week_year=default.year, app_session=self.rsapp.session
+            )
+        )
 
     def action_draft_prioritisation(self) -> None:
         from sqlmodel import select
 
         from rsapp.models import Case
-        from rsapp.saksfremlegg.drafting import create_prioritisation_case
 
         if self.meeting_id is None:
             self.notify("Opprett eller velg et møte først (n).", severity="warning")
@@ -271,12 +518,13 @@ class CasesScreen(Screen[None]):
         if self.round_id is None:
             self.notify("Ingen runde å lage prioriteringssak for.", severity="warning")
             return
+        meeting_id, round_id = self.meeting_id, self.round_id
         with self.rsapp.session() as session:
             existing = session.exec(
                 select(Case).where(
-                    Case.meeting_id == self.meeting_id,
-                    Case.round_id == self.round_id,
-                    Case.kind == "prioritering",
+                    Case.meeting_id == meeting_id,
+                    Case.round_id == round_id,
+                    Case.kind == case_logic.KIND_PRIORITISATION,
                 )
             ).first()
             if existing is not None:
@@ -284,14 +532,53 @@ class CasesScreen(Screen[None]):
                 self._open(existing.id)  # type: ignore[arg-type]
                 return
             try:
-                case = create_prioritisation_case(session, self.meeting_id, self.round_id)
-            except (case_logic.CaseError, CaseNumberError, ValueError) as exc:
+                meeting = case_logic.get_meeting(session, meeting_id)
+                proposed = format_case_number(
+                    case_logic.proposed_number(session, meeting_id, case_logic.KIND_PRIORITISATION),
+                    meeting.date.year,
+                )
+            except (case_logic.CaseError, CaseNumberError) as exc:
                 self._fail(exc)
                 return
-            label = case_logic.case_label(case)
-        self.reload(select_case=case.id)
-        self.notify(f"Laget {label}.")
-        self._status(f"Laget {label} fra rundens tall. Enter åpner saken.")
+
+        def submit(values: dict[str, Any]) -> str | None:
+            from rsapp.saksfremlegg.drafting import create_prioritisation_case
+
+            typed = values["number"]
+            number = None if typed in ("", proposed) else typed
+            with self.rsapp.session() as session:
+                try:
+                    case = create_prioritisation_case(session, meeting_id, round_id, number=number)
+                except (case_logic.CaseError, CaseNumberError, ValueError) as exc:
+                    return str(exc)
+                label = case_logic.case_label(case)
+            self.reload(select_case=case.id)
+            self.notify(f"Laget {label}.")
+            self._status(f"Laget {label} fra rundens tall. Enter åpner saken.")
+            return None
+
+        self.app.push_screen(NumberScreen(submit, title="Ny prioriteringssak", proposed=proposed))
+
+    def action_orientation_case(self) -> None:
+        if self.meeting_id is None:
+            self.notify("Opprett eller velg et møte først (n).", severity="warning")
+            return
+        meeting_id = self.meeting_id
+
+        def submit(values: dict[str, Any]) -> str | None:
+            with self.rsapp.session() as session:
+                try:
+                    case = case_logic.add_orientation_case(session, meeting_id, values["title"])
+                    if values["text"].strip():
+                        case = case_logic.update_case(session, case.id, saksopplysninger=values["text"])  # type: ignore[arg-type]
+                except (case_logic.CaseError, CaseNumberError) as exc:
+                    return str(exc)
+                label = case_logic.case_label(case)
+            self.reload(select_case=case.id)
+            self.notify(f"La til {label}.")
+            return None
+
+        self.app.push_screen(OrientationScreen(submit))
 
     def action_standing_cases(self) -> None:
         if self.meeting_id is None:
@@ -307,6 +594,76 @@ class CasesScreen(Screen[None]):
         self.notify(
             "La til " + ", ".join(c.title for c in added) if added else "Møtet har allerede de faste sakene."
         )
+
+    def action_delete_case(self) -> None:
+        case_id = self.selected_case_id()
+        if case_id is None:
+            self.notify("Ingen sak valgt.", severity="warning")
+            return
+        with self.rsapp.session() as session:
+            label = case_logic.case_label(case_logic.get_case(session, case_id))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            with self.rsapp.session() as session:
+                try:
+                    case_logic.delete_case(session, case_id)
+                except (case_logic.CaseError, CaseNumberError) as exc:
+                    self._fail(exc)
+                    return
+            self.reload()
+            self.notify(f"Slettet {label}.")
+            self._status(f"Slettet {label}. Sakene etter den har rykket opp ett nummer.")
+
+        self.app.push_screen(
+            ConfirmScreen(f"Slette {label}?\nInnstillingen og tekstene slettes også."), callback=answered
+        )
+
+    def action_delete_meeting(self) -> None:
+        meeting_id = self.meeting_id
+        if meeting_id is None:
+            self.notify("Ingen møte valgt.", severity="warning")
+            return
+        with self.rsapp.session() as session:
+            title = case_logic.meeting_title(case_logic.get_meeting(session, meeting_id))
+            count = len(case_logic.meeting_cases(session, meeting_id))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            with self.rsapp.session() as session:
+                try:
+                    case_logic.delete_meeting(session, meeting_id)
+                except (case_logic.CaseError, CaseNumberError) as exc:
+                    self._fail(exc)
+                    return
+            self.meeting_id = None
+            self.reload()
+            self.notify(f"Slettet {title}.")
+
+        saker = "1 sak" if count == 1 else f"{count} saker"
+        self.app.push_screen(
+            ConfirmScreen(f"Slette {title}?\nMøtet har {saker}, som slettes med det."), callback=answered
+        )
+
+    def action_toggle_final(self) -> None:
+        if self.meeting_id is None:
+            self.notify("Ingen møte valgt.", severity="warning")
+            return
+        with self.rsapp.session() as session:
+            try:
+                meeting = case_logic.get_meeting(session, self.meeting_id)
+                meeting = case_logic.set_meeting_final(session, self.meeting_id, not meeting.final)
+            except (case_logic.CaseError, CaseNumberError) as exc:
+                self._fail(exc)
+                return
+            title = case_logic.meeting_title(meeting)
+        self.reload()
+        if meeting.final:
+            self.notify(f"{title} er endelig: sakene beholder numrene sine og kan ikke endres.")
+        else:
+            self.notify(f"{title} er tilbake til utkast.")
 
     def action_open_case(self) -> None:
         case_id = self.selected_case_id()
@@ -352,12 +709,11 @@ class CasesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="render", description="Lager møtedokument")
     def _render_meeting(self, meeting_id: int, fmt: str) -> Path:
-        from rsapp.saksfremlegg.render import render_meeting
+        from rsapp.saksfremlegg.render import meeting_file_name, render_meeting
 
         with self.rsapp.session() as session:
-            meeting = case_logic.get_meeting(session, meeting_id)
             content = render_meeting(session, meeting_id, fmt)
-            target = documents_dir() / f"moete-{meeting.date.isoformat()}.{fmt}"
+            target = documents_dir() / meeting_file_name(session, meeting_id, fmt)
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         return target
 
@@ -367,8 +723,8 @@ class CasesScreen(Screen[None]):
             return
         self.query_one("#cases-body").loading = False
         if event.state == WorkerState.SUCCESS:
-            self.notify(f"Skrev {event.worker.result}", timeout=8)
-            self._status(f"Skrev {event.worker.result}")
+            self.notify(f"Møtedokumentet er lagret i {event.worker.result}", timeout=12)
+            self._status(f"Møtedokumentet er lagret i {event.worker.result}")
         else:
             self._fail(event.worker.error)  # type: ignore[arg-type]
 
@@ -376,8 +732,12 @@ class CasesScreen(Screen[None]):
     def _button(self, event: Button.Pressed) -> None:
         actions = {
             "btn-new-meeting": self.action_new_meeting,
+            "btn-final": self.action_toggle_final,
+            "btn-delete-meeting": self.action_delete_meeting,
             "btn-draft": self.action_draft_prioritisation,
+            "btn-orientation": self.action_orientation_case,
             "btn-standing": self.action_standing_cases,
+            "btn-delete-case": self.action_delete_case,
             "btn-open": self.action_open_case,
             "btn-up": lambda: self.action_move_case(-1),
             "btn-down": lambda: self.action_move_case(1),
@@ -390,13 +750,25 @@ class CasesScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
-            "Møte: nytt ekstraordinært møte i uke 43", "Møtet der SSU prioriterer", self.action_new_meeting
+            "Møte: nytt møte",
+            "Dato (dd.mm.åååå eller «uke 43»), ordinært/ekstraordinært, sted",
+            self.action_new_meeting,
+        )
+        yield SystemCommand(
+            "Møte: sett endelig",
+            "Sakene beholder numrene sine (igjen: tilbake til utkast)",
+            self.action_toggle_final,
+        )
+        yield SystemCommand(
+            "Møte: slett", "Slett valgt møte med sakene (spør først)", self.action_delete_meeting
         )
         yield SystemCommand(
             "Sak: ny prioriteringssak",
-            "Lag saksfremlegget fra rundens tall",
+            "Lag saksfremlegget fra rundens tall, med saksnummer",
             self.action_draft_prioritisation,
         )
+        yield SystemCommand("Sak: ny orienteringssak", "Tittel og tekst", self.action_orientation_case)
+        yield SystemCommand("Sak: slett", "Slett valgt sak (spør først)", self.action_delete_case)
         yield SystemCommand(
             "Sak: legg til faste saker",
             "Orienteringer fra sekretariatet og Eventuelt",
