@@ -242,3 +242,48 @@ def test_password_protected_pdf(written: dict[str, list[Path]], tmp_path: Path) 
     writer.write(str(tmp_path / "låst.pdf"))
     with pytest.raises(ImportFailure, match=r"^låst\.pdf: PDF-en er passordbeskyttet"):
         read_document(tmp_path / "låst.pdf")
+
+
+def test_word_budget_table_with_a_year_column_and_paragraph_numbers(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("Navn på prosjekt/pilot", level=2)
+    doc.add_paragraph("Årshjul")
+    doc.add_heading("Budsjett for gjennomføring av prosjekt/pilot", level=2)
+    doc.add_paragraph("Vi søker om:")
+    _table(
+        doc,
+        [["År", "Formål", "Beløp"], ["2026", "Prosjektleder", "kr 900 000"], ["2027", "Drift", "kr 100 000"]],
+    )
+    path = tmp_path / "år.docx"
+    doc.save(str(path))
+    app = only(path)
+    assert [(b.budget_year, b.purpose, b.amount, b.needs_confirmation) for b in app.budget_lines] == [
+        (2026, "Prosjektleder", 900_000, False),
+        (2027, "Drift", 100_000, False),
+    ]
+    # a Word file's numbers count paragraphs and table rows: they are called "avsnitt"
+    assert app.fields["name"].where() == "avsnitt 1–2"
+    assert app.where().startswith("avsnitt 1–")
+
+
+def test_merged_word_table_cells_are_read_once_per_row(tmp_path: Path) -> None:
+    from docx import Document
+
+    from rsapp.importer.readers import read_document as read
+
+    doc = Document()
+    table = doc.add_table(rows=3, cols=3)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"r{r}c{c}"
+    table.cell(0, 0).merge(table.cell(0, 1))  # across: one cell
+    table.cell(1, 2).merge(table.cell(2, 2))  # down: the text belongs to both rows
+    doc.save(str(tmp_path / "flett.docx"))
+    rows = [line.cells for line in read(tmp_path / "flett.docx").lines if line.cells]
+    assert rows == [
+        ("r0c0 r0c1", "r0c2"),
+        ("r1c0", "r1c1", "r1c2 r2c2"),
+        ("r2c0", "r2c1", "r1c2 r2c2"),
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,127 @@ def test_arbitrary_text_raises_nothing_but_import_failure(parts: list[str]) -> N
         return
     for app in parsed.applications:
         assert all(b.amount is None or b.amount >= 0 for b in app.budget_lines)
+
+
+def md(text: str, name: str = "søknad.md") -> ParsedApplication:
+    from rsapp.importer.readers import read_bytes
+
+    [app] = parse_document(read_bytes(name, text.encode("utf-8"))).applications
+    return app
+
+
+def test_year_column_in_a_markdown_budget_table() -> None:
+    app = md(
+        "# Navn på prosjekt/pilot\nTest\n\n## Budsjett for gjennomføring av prosjekt/pilot\n\n"
+        "| År | Formål | Beløp |\n|---|---|---|\n"
+        "| 2026 | Prosjektleder | kr 900 000 |\n| 2027 | Prosjektleder | kr 950 000 |\n"
+        "| Sum | | kr 1 850 000 |\n"
+    )
+    assert [(b.budget_year, b.purpose, b.amount, b.needs_confirmation) for b in app.budget_lines] == [
+        (2026, "Prosjektleder", 900_000, False),
+        (2027, "Prosjektleder", 950_000, False),
+    ]
+
+
+def test_year_cell_beside_the_amount_without_a_year_heading() -> None:
+    app = md(
+        "# Navn på prosjekt/pilot\nTest\n\n## Budsjett for gjennomføring av prosjekt/pilot\n\n"
+        "| Prosjektleder | 2026 | 900 000 |\n| Reiser | 2027 | 50 000 |\n"
+    )
+    assert [(b.budget_year, b.purpose, b.amount) for b in app.budget_lines] == [
+        (2026, "Prosjektleder", 900_000),
+        (2027, "Reiser", 50_000),
+    ]
+
+
+def test_a_year_inferred_from_a_period_over_two_years_is_flagged() -> None:
+    app = parse_text(
+        "Navn på prosjekt/pilot: X\nBudsjett for gjennomføring av prosjekt/pilot:\n"
+        "Vi søker 500 000 kr for perioden Q3 2025 – Q3 2026\n"
+    ).applications[0]
+    [line] = app.budget_lines
+    assert (line.budget_year, line.amount, line.needs_confirmation) == (2025, 500_000, True)
+    assert line.note == "året er antatt ut fra perioden «Q3 2025 – Q3 2026»"
+    assert "1 beløp må bekreftes" in app.notices[-1]
+
+
+def test_a_period_within_one_year_gives_the_year_without_a_flag() -> None:
+    [line] = (
+        parse_text(
+            "Navn på prosjekt/pilot: X\nBudsjett for gjennomføring av prosjekt/pilot:\n"
+            "Vi søker 500 000 kr for perioden mars 2026 – desember 2026\n"
+        )
+        .applications[0]
+        .budget_lines
+    )
+    assert (line.budget_year, line.needs_confirmation) == (2026, False)
+
+
+def test_yearly_amount_with_project_years_off_the_calendar_is_flagged() -> None:
+    app = parse_text(
+        "Navn på prosjekt/pilot: X\nKort beskrivelse av prosjektet/piloten\n"
+        "Prosjektperiode: Q3 2025 – Q2 2027.\n"
+        "Budsjett for gjennomføring av prosjekt/pilot:\n2 millioner per år over 2 år\n"
+    ).applications[0]
+    assert [(b.budget_year, b.amount, b.needs_confirmation) for b in app.budget_lines] == [
+        (2025, 2_000_000, True),
+        (2026, 2_000_000, True),
+    ]
+    assert "følger ikke kalenderårene" in app.budget_lines[0].note
+
+
+@pytest.mark.parametrize(
+    ("field", "sentence", "period"),
+    [
+        ("Kort beskrivelse av prosjektet/piloten", "Prosjektperiode: Q3 2025 – Q3 2026. Mer tekst.",
+         ("Q3 2025 – Q3 2026", date(2025, 7, 1), date(2026, 9, 30))),
+        ("Prosjektplan, inkludert evalueringspunkter", "Periode: 3. kvartal 2025",
+         ("3. kvartal 2025", date(2025, 7, 1), date(2025, 9, 30))),
+        ("Kort beskrivelse av prosjektet/piloten", "Tiltaket går fra april 2025 til mars 2028 i Rana.",
+         ("april 2025 til mars 2028", date(2025, 4, 1), date(2028, 3, 31))),
+    ],
+)  # fmt: skip
+def test_period_named_in_the_description_or_plan(field: str, sentence: str, period: tuple) -> None:
+    app = parse_text(
+        f"Navn på prosjekt/pilot: X\nDato for signert avtale: 28.02.2025\n{field}\nTekst.\n{sentence}\n"
+    ).applications[0]
+    assert (app.period_text, app.period_start, app.period_end) == period
+
+
+def test_history_in_the_description_is_not_the_period() -> None:
+    app = parse_text(
+        "Navn på prosjekt/pilot: X\nDato for signert avtale: 28.02.2025\n"
+        "Kort beskrivelse av prosjektet/piloten\n"
+        "Et EU-prosjekt ble gjennomført fra februar 2016 til januar 2019 med gode resultater.\n"
+    ).applications[0]
+    assert (app.period_text, app.period_start) == ("", None)
+
+
+def test_markdown_heading_split_over_two_lines() -> None:
+    app = md(
+        "# Navn på prosjekt/pilot\nTest\n\n### Kort beskrivelse av\n### prosjektet/piloten\n"
+        "Vi prøver ut noe nytt.\n\n### Hvilken nytte forventes av\n### prosjektet/piloten?\nMindre venting.\n"
+    )
+    assert app.text("description") == "Vi prøver ut noe nytt."
+    assert app.text("benefit") == "Mindre venting."
+    assert app.fields["description"].where() == "linje 4–6"
+    assert "other_text" not in app.fields
+
+
+def test_confirming_a_budget_line() -> None:
+    from rsapp.importer.fields import confirm_budget_edit
+
+    app = parse_text(
+        "Navn på prosjekt/pilot: X\nBudsjett for gjennomføring av prosjekt/pilot:\nLønn: kr. 7-800.000,-\n"
+    ).applications[0]
+    [line] = app.budget_lines
+    line.confirm(pick="høy")
+    assert (line.amount, line.amount_high, line.needs_confirmation) == (800_000, None, False)
+    assert app.unconfirmed == [] and app.notices == []
+    confirm_budget_edit(line, "2026", "750 000")
+    assert (line.budget_year, line.amount) == (2026, 750_000)
+    with pytest.raises(ValueError, match="Kan ikke lese året «26»"):
+        confirm_budget_edit(line, "26", "750 000")
+    with pytest.raises(ValueError, match="Kan ikke lese beløpet «mye»"):
+        confirm_budget_edit(line, "2026", "mye")
+    assert (line.budget_year, line.amount) == (2026, 750_000)  # a failed edit changes nothing

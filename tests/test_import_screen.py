@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from rsapp.app import make_app
 from rsapp.models import Application, BudgetLine, ImportedDocument
 from rsapp.screens.import_review import ImportReviewScreen
 from rsapp.screens.import_screen import ImportScreen
 from tests.conftest import SEEDS, TODAY
+from tests.screen_text import static_text
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +34,7 @@ def inbox(tmp_path: Path) -> Path:
     text = text.replace("Prosjekteiere:  ", "Prosjekteiere: Harstad kommune", 1)
     (folder / "alis.txt").write_text(text, encoding="utf-8")
     (folder / "tom.md").write_text("")
+    (folder / "notat.xyz").write_text("ikke et skjema")
     return folder
 
 
@@ -56,7 +58,7 @@ async def _read_folder(app, pilot, folder: Path) -> ImportScreen:
     assert isinstance(screen, ImportScreen)
     await pilot.click("#import-path")
     await pilot.press(*folder.name, "enter")  # relative to the working folder, as a user would type
-    assert [p.name for p in screen.paths] == ["alis.txt", "bunke.txt", "tom.md"]
+    assert [p.name for p in screen.paths] == ["alis.txt", "bunke.txt", "notat.xyz", "tom.md"]
     await pilot.press("f5")
     await _wait_until_read(pilot, screen)
     return screen
@@ -73,12 +75,30 @@ async def test_read_folder_review_edit_and_accept(engine: Engine, tmp_path: Path
         assert rows["alis.txt"][2] == "lest" and "1 ny" in rows["alis.txt"][3]
         assert rows["bunke.txt"][1] == "5" and "ny" not in rows["bunke.txt"][3].replace("ny versjon", "")
         assert rows["tom.md"][2] == "feil" and "tom.md: filen er tom" in rows["tom.md"][3]
+        # a file of a kind rsapp cannot read is listed, not left out
+        assert rows["notat.xyz"][2] == "feil" and "notat.xyz: ukjent filtype (.xyz)" in rows["notat.xyz"][3]
         assert count(engine, Application) == apps_before  # reading writes nothing
 
         await pilot.press("f6")
         review = app.screen
         assert isinstance(review, ImportReviewScreen)
         assert review.plans[0][1].parsed.text("name") == "ALIS-rotasjon i Harstad"
+        # "Ny versjon" is shown whole, within the visible part of the list
+        apps = review.query_one("#review-apps", DataTable)
+        actions = [apps.get_row_at(i)[1] for i in range(apps.row_count)]
+        assert actions == ["Ny", "Uendret", "Ny versjon", "Uendret", "Uendret", "Ny versjon"]
+        columns = list(apps.columns.values())
+        assert columns[1].label.plain == "Handling"
+        assert sum(c.get_render_width(apps) for c in columns[:2]) <= apps.size.width
+        # a new version shows the text around its first real difference
+        apps.move_cursor(row=2)
+        await pilot.pause()
+        assert (
+            "Endret Øvrig tekst: «Kommune: Vefsn Kommune Grane Kommune støtter søknaden…» → "
+            "«Vedlegg: Signert avtale fra involverte parter…»"
+        ) in static_text(review.query_one("#review-heading", Static))
+        apps.move_cursor(row=0)
+        await pilot.pause()
         fields = review.query_one("#review-fields", DataTable)
         # the missing agreement date is highlighted in red
         agreement_row = fields.get_row_index("agreement_text")
@@ -142,3 +162,68 @@ async def test_leaving_an_application_out(engine: Engine, tmp_path: Path) -> Non
         await pilot.pause()
     assert count(engine, Application) == before
     assert count(engine, ImportedDocument) == 0
+
+
+def _one_file(tmp_path: Path, name: str, budget: str) -> Path:
+    folder = tmp_path / "innboks"
+    folder.mkdir()
+    (folder / name).write_text(
+        "Navn på prosjekt/pilot: Beløpstest\nProsjekteiere: Rana kommune\n"
+        f"Budsjett for gjennomføring av prosjekt/pilot:\n{budget}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+async def _review_one(app, pilot, path: str) -> ImportReviewScreen:
+    await pilot.press("i")
+    await pilot.click("#import-path")
+    await pilot.press(*path, "enter")
+    await pilot.click("#import-read-button")
+    await _wait_until_read(pilot, app.screen)
+    await pilot.press("f6")
+    review = app.screen
+    assert isinstance(review, ImportReviewScreen)
+    return review
+
+
+async def test_confirming_a_flagged_amount_with_its_year(engine: Engine, tmp_path: Path) -> None:
+    _one_file(tmp_path, "lonn.txt", "Lønn: 1,2 millioner kroner per år")  # per year, no years
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(170, 50)) as pilot:
+        review = await _review_one(app, pilot, "innboks/lonn.txt")
+        line = review.plans[0][1].parsed.budget_lines[0]
+        assert line.needs_confirmation
+        await pilot.press("b")  # the first line to confirm, amount in focus
+        assert review.query_one("#review-budget-amount").value == "1200000"
+        await pilot.click("#review-budget-year")
+        await pilot.press(*"2026")
+        await pilot.press("enter")
+        assert (line.budget_year, line.amount, line.needs_confirmation) == (2026, 1_200_000, False)
+        budget = review.query_one("#review-budget", DataTable)
+        assert budget.get_row_at(0)[0] == "2026" and budget.get_row_at(0)[3].plain == "bekreftet"
+        await pilot.click("#review-accept-button")
+        await pilot.pause()
+    with Session(engine) as session:
+        saved = session.exec(select(Application).where(Application.name == "Beløpstest")).one()
+        lines = session.exec(select(BudgetLine).where(BudgetLine.application_id == saved.id)).all()
+        assert [(b.budget_year, b.amount, b.needs_confirmation) for b in lines] == [(2026, 1_200_000, False)]
+
+
+async def test_picking_the_high_end_of_a_range(engine: Engine, tmp_path: Path) -> None:
+    _one_file(tmp_path, "spenn.txt", "Lønn: kr. 7-800.000,-")
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(170, 50)) as pilot:
+        review = await _review_one(app, pilot, "innboks/spenn.txt")
+        await pilot.click("#review-budget-button")
+        await pilot.click("#review-budget-high")
+        assert review.query_one("#review-budget-amount").value == "800000"
+        await pilot.click("#review-budget-confirm")
+        line = review.plans[0][1].parsed.budget_lines[0]
+        assert (line.amount, line.amount_high, line.needs_confirmation) == (800_000, None, False)
+        await pilot.press("b")
+        await pilot.press("ctrl+shift+a", *"mye", "enter")  # not an amount: said so, nothing changed
+        assert review.query_one("#review-budget-amount").value == "mye"
+        assert line.amount == 800_000
+        assert review.budget_line == 0  # the editor stays open to correct it
+        assert any("Kan ikke lese beløpet «mye»" in str(n.message) for n in app._notifications)

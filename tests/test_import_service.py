@@ -11,7 +11,14 @@ from sqlmodel import Session, func, select
 
 from rsapp.cli import cli
 from rsapp.importer.fields import BudgetDraft
-from rsapp.importer.service import accept_preview, import_paths, preview_path
+from rsapp.importer.service import (
+    APPLICATION_COLUMNS,
+    accept_preview,
+    diff_fragments,
+    import_paths,
+    preview_path,
+    same_text,
+)
 from rsapp.models import (
     Application,
     ApplicationMunicipality,
@@ -133,16 +140,81 @@ def test_new_version_is_offered_as_an_update_with_a_diff(engine: Engine, tmp_pat
         assert amounts == [1_500_000]
 
 
+def field_sources(engine: Engine, app_id: int) -> dict[str, FieldSource]:
+    with Session(engine) as session:
+        rows = session.exec(select(FieldSource).where(FieldSource.application_id == app_id)).all()
+        return {row.field: row for row in rows}
+
+
+def assert_every_field_has_a_source(engine: Engine, app_id: int, document: str) -> None:
+    sources = field_sources(engine, app_id)
+    with Session(engine) as session:
+        app = session.get(Application, app_id)
+        filled = [key for key in APPLICATION_COLUMNS if (getattr(app, key) or "").strip()]
+        assert app.content_hash and app.source_document.startswith(document)
+    assert filled, "an application with no text at all"
+    for key in filled:
+        assert key in sources, f"{app.name or app.working_title}: {key} has no source"
+        assert sources[key].document == document and sources[key].line_start is not None
+
+
 def test_bundle_into_seeded_database_updates_rather_than_duplicates(any_engine: Engine) -> None:
+    """The bundle against its own hand-made copies in the built-in data.
+
+    Text that differs only in spacing, in words a PDF line break split («eksem pel»), or in
+    the table separators of the hand copy is the same text: three applications are unchanged.
+    Two hand copies keep text the importer reads differently: 02 keeps the municipality
+    lines and 05 keeps the cover letter in «øvrig tekst», where the importer puts the
+    municipalities in their own field and sets the cover letter aside. Those two are offered
+    as new versions, with exactly that change.
+    """
     engine = any_engine  # SQLite and PostgreSQL
     before = counts(engine)
     preview = preview_path(engine, BUNDLE)
-    assert len(preview.applications) == 5
-    assert {p.action for p in preview.applications} <= {"oppdatering", "uendret"}
+    actions = [(p.existing_id, p.action, [c.key for c in p.changes]) for p in preview.applications]
+    with Session(engine) as session:
+        ids = [session.exec(select(Application.id).where(Application.name == p.parsed.text("name"))).one()
+               for p in preview.applications]  # fmt: skip
+    assert actions == [
+        (ids[0], "uendret", []),
+        (ids[1], "oppdatering", ["other_text"]),
+        (ids[2], "uendret", []),
+        (ids[3], "uendret", []),
+        (ids[4], "oppdatering", ["other_text"]),
+    ]
     assert {p.round_key for p in preview.applications} == {"helgeland-2026"}
-    result = accept_preview(engine, preview)
-    assert result.status in ("oppdatert", "uendret") and not result.created
-    assert counts(engine)["Application"] == before["Application"]
+    result = accept_preview(engine, preview, user="test")
+    assert result.status == "oppdatert" and result.created == [] and result.updated == [ids[1], ids[4]]
+    assert result.message == f"{BUNDLE.name}: 2 oppdaterte, 3 uendret"
+    after = counts(engine)
+    assert after["Application"] == before["Application"]
+    assert after["ChangeLog"] == before["ChangeLog"] + 2  # one entry per new version
+    with Session(engine) as session:
+        versions = [session.get(Application, i).version for i in ids]
+    assert versions == [1, 2, 1, 1, 2]
+    for app_id in ids:
+        assert_every_field_has_a_source(engine, app_id, BUNDLE.name)
+    assert preview_path(engine, BUNDLE).already_imported  # and the file is now known
+
+
+def test_unchanged_applications_still_get_their_sources(engine: Engine) -> None:
+    """Importing the seeds into the seeded database: every application of those files can be
+    traced to its lines, also the ones found unchanged (which keep their text and version)."""
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(FieldSource)).one() == 0
+    results = import_paths(engine, [SINGLE, BUNDLE])
+    assert [r.status for r in results] == ["uendret", "oppdatert"]
+    with Session(engine) as session:
+        apps = session.exec(select(Application).order_by(Application.id)).all()
+        by_document = {
+            a.id: a.source_document.split(",")[0] for a in apps if a.source_document and a.content_hash
+        }
+    assert sorted(by_document.values()) == [SINGLE.name] + [BUNDLE.name] * 5
+    for app_id, document in by_document.items():
+        assert_every_field_has_a_source(engine, app_id, document)
+    nameless = next(i for i, d in by_document.items() if d == SINGLE.name)
+    assert field_sources(engine, nameless)["involvement"].line_start == 137
+    assert field_sources(engine, nameless)["budget_line"].line_start == 100
 
 
 def test_seed_000_matches_the_built_in_nameless_application(engine: Engine) -> None:
@@ -182,8 +254,10 @@ def test_bad_inputs_each_get_a_clear_message_and_the_others_still_import(
     (folder / "full.docx").unlink()
     with open(folder / "stor.txt", "wb") as fh:  # sparse: 50 MB without writing them
         fh.truncate(50 * 1024 * 1024)
-    unknown = tmp_path / "søknad.xlsx"
-    unknown.write_bytes(b"PK\x03\x04")
+    (folder / "regneark.xlsx").write_bytes(b"PK\x03\x04")  # in the folder: listed, not left out
+    (folder / ".skjult.txt").write_text("hidden files are no input")
+    unknown = tmp_path / "søknad.xyz"
+    unknown.write_bytes(b"abc")
     before = counts(engine)
     results = {r.filename: r for r in import_paths(engine, [folder, unknown])}
     assert results["alis.txt"].status == "importert"
@@ -193,8 +267,11 @@ def test_bad_inputs_each_get_a_clear_message_and_the_others_still_import(
         "søppel.pdf": "PDF-filen er skadet",
         "avkortet.docx": "Word-filen er skadet eller ufullstendig",
         "stor.txt": "filen er for stor (50,0 MB); grensen er 20,0 MB",
-        "søknad.xlsx": "ukjent filtype .xlsx",
+        "regneark.xlsx": "ukjent filtype (.xlsx)",
+        "søknad.xyz": "ukjent filtype (.xyz)",
     }
+    assert ".skjult.txt" not in results
+    assert set(results) == set(expected) | {"alis.txt"}
     for name, problem in expected.items():
         assert results[name].status == "feil"
         assert results[name].message.startswith(f"{name}: ")
@@ -272,3 +349,94 @@ def test_cli_reports_failures_and_continues(
     captured = capsys.readouterr()
     assert "Feil: tom.md: filen er tom" in captured.err
     assert "alis.txt: 1 ny" in captured.out
+
+
+def test_spacing_and_table_separators_are_no_new_version() -> None:
+    assert same_text("For eksem\n\npel bruk av | brukerreiser", "for eksempel bruk av brukerreiser")
+    assert same_text(
+        "Kostnadspost | Fase 1 (Utredning), Prosjektår 1", "Kostnadspost Fase 1 (Utredning) Prosjektår 1"
+    )
+    assert not same_text("Vi søker til to stillinger", "Vi søker til tre stillinger")
+
+
+def test_diff_shows_the_first_differing_fragment() -> None:
+    old = "Innledning som er lik. " * 8 + "Vi ansetter to sykepleiere i Rana. Slutten er lik."
+    new = "Innledning  som er lik. " * 8 + "Vi ansetter tre sykepleiere i Rana. Slutten er lik."
+    before, after = diff_fragments(old, new)
+    assert before == "…som er lik. Vi ansetter to sykepleiere i Rana. Slutten er lik."
+    assert after == "…som er lik. Vi ansetter tre sykepleiere i Rana. Slutten er lik."
+    assert diff_fragments("", "Ny tekst") == ("", "Ny tekst")
+
+
+def test_cli_shows_what_changed_in_a_new_version(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = named_alis(tmp_path)
+    assert cli(["--db", sqlite_url, "import", str(first), "--yes"]) == 0
+    capsys.readouterr()
+    text = first.read_text(encoding="utf-8")
+    # re-wrapped (spacing only) everywhere, and one real change deep in the description
+    rewrapped = text.replace(" \n", "  \n").replace(
+        "samarbeid lokalt på UNN Harstad", "samarbeid lokalt på UNN Narvik"
+    )
+    (tmp_path / "v2").mkdir()
+    second = tmp_path / "v2" / "alis.txt"
+    second.write_text(rewrapped, encoding="utf-8")
+    assert cli(["--db", sqlite_url, "import", str(second), "--yes"]) == 0
+    out = capsys.readouterr().out
+    changed = [line.strip() for line in out.splitlines() if line.strip().startswith("Endret")]
+    assert changed == [
+        "Endret Kort beskrivelse av prosjektet/piloten: "
+        "«…et samarbeid lokalt på UNN Harstad hvor vi sammen med føde/gyn og kirurgisk…» → "
+        "«…et samarbeid lokalt på UNN Narvik hvor vi sammen med føde/gyn og kirurgisk…»"
+    ]
+    assert "alis.txt: 1 oppdatert" in out
+
+
+def test_cli_lists_unknown_files_in_a_folder(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "innboks"
+    folder.mkdir()
+    named_alis(folder)
+    (folder / "budsjett.xyz").write_text("ikke en søknad")
+    assert cli(["--db", sqlite_url, "import", str(folder), "--yes"]) == 1  # a file failed
+    captured = capsys.readouterr()
+    assert "Feil: budsjett.xyz: ukjent filtype (.xyz)" in captured.err
+    result_rows = captured.out.split("Resultat:")[1].splitlines()
+    assert any(row.split()[:3] == ["budsjett.xyz", "feil", "budsjett.xyz:"] for row in result_rows)
+    assert any(row.split()[:2] == ["alis.txt", "importert"] for row in result_rows)
+
+
+def test_cli_flagged_amounts_stay_flagged_and_are_listed(
+    sqlite_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = named_alis(tmp_path)  # "1,2 millioner kroner per år": per year, no years given
+    assert cli(["--db", sqlite_url, "import", str(path), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "⚠ 1 beløp er lagret som «må bekreftes»:" in out
+    assert "--confirm-amounts" in out
+    with Session(engine) as session:
+        app = session.exec(select(Application).where(Application.name == "ALIS-rotasjon i Harstad")).one()
+        line = session.exec(select(BudgetLine).where(BudgetLine.application_id == app.id)).one()
+        assert (line.amount, line.needs_confirmation) == (1_200_000, True)
+
+
+def test_cli_confirm_amounts_accepts_them_as_shown(
+    sqlite_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spenn.txt"
+    path.write_text(
+        "Navn på prosjekt/pilot: Spennet\nProsjekteiere: Rana kommune\n"
+        "Budsjett for gjennomføring av prosjekt/pilot:\nLønn: kr. 7-800.000,-\n",
+        encoding="utf-8",
+    )
+    assert cli(["--db", sqlite_url, "import", str(path), "--yes", "--confirm-amounts"]) == 0
+    out = capsys.readouterr().out
+    assert "700\u00a0000 kr – 800\u00a0000 kr" in out  # shown as a range before saving
+    assert "1 beløp bekreftet slik de vises (--confirm-amounts)." in out
+    assert "må bekreftes»:" not in out
+    with Session(engine) as session:
+        app = session.exec(select(Application).where(Application.name == "Spennet")).one()
+        line = session.exec(select(BudgetLine).where(BudgetLine.application_id == app.id)).one()
+        assert (line.amount, line.amount_high, line.needs_confirmation) == (700_000, None, False)

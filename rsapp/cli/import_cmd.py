@@ -2,7 +2,8 @@
 
 Each file is shown as a table of the fields read (missing required fields marked), with its
 budget lines and what was set aside; then the user accepts or discards it (``--yes`` accepts
-without asking; without a terminal ``--yes`` is required).
+without asking; without a terminal ``--yes`` is required). Amounts flagged for confirmation
+are saved flagged and listed at the end, unless ``--confirm-amounts`` accepts them as shown.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from rsapp.cli.common import CliError, open_engine, print_table
 
 if TYPE_CHECKING:
+    from rsapp.importer.fields import BudgetDraft
     from rsapp.importer.service import ApplicationPlan, FilePreview
 
 VALUE_WIDTH = 72
@@ -36,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="runde å importere til (standard: etter kommunene)",
     )
     p.add_argument("--yes", "-y", action="store_true", help="godta alt uten å spørre (kreves uten terminal)")
+    p.add_argument(
+        "--confirm-amounts",
+        action="store_true",
+        help="godta beløp som må bekreftes slik de vises (et spenn med laveste beløp); "
+        "uten dette lagres de som «må bekreftes» og listes til slutt",
+    )
     p.set_defaults(handler=import_cmd)
 
 
@@ -44,11 +52,18 @@ def _short(text: str, width: int = VALUE_WIDTH) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def _amount(low: int | None, high: int | None) -> str:
+    from rsapp.money import format_amount_or_missing, format_kr
+
+    if high is not None and low is not None and high != low:
+        return f"{format_kr(low)} – {format_kr(high)}"
+    return format_amount_or_missing(low)
+
+
 def _print_plan(plan: ApplicationPlan) -> None:
     from rsapp.dates import format_date
     from rsapp.importer.fields import TEXT_FIELDS
     from rsapp.importer.headings import REQUIRED_FIELDS, SHORT_LABELS
-    from rsapp.money import format_amount_or_missing
 
     parsed = plan.parsed
     action = {
@@ -88,7 +103,7 @@ def _print_plan(plan: ApplicationPlan) -> None:
             [
                 [
                     str(b.budget_year or ""),
-                    format_amount_or_missing(b.amount),
+                    _amount(b.amount, b.amount_high),
                     _short(b.purpose, 40),
                     f"«{_short(b.source_phrase, 40)}»",
                     f"⚠ {b.note}" if b.needs_confirmation else "",
@@ -104,8 +119,8 @@ def _print_plan(plan: ApplicationPlan) -> None:
         count = sum(1 for row in parsed.table_rows if row.table == table) - 1
         print(f"  Tabell «{table}»: {count} rader")
     for change in plan.changes:
-        print(f"  Endret: {change.label}: «{_short(change.old, 30)}» → «{_short(change.new, 30)}»")
-    for warning in parsed.warnings:
+        print(f"  Endret {change.describe()}")
+    for warning in parsed.notices:
         print(f"  ⚠ {warning}")
 
 
@@ -157,6 +172,7 @@ def import_cmd(args: argparse.Namespace) -> int:
             "fant ingen filer å importere (.docx, .pdf, .txt eller .md) i " + ", ".join(args.paths)
         )
     results = []
+    unconfirmed: list[tuple[str, ApplicationPlan, BudgetDraft]] = []
     for path in paths:
         preview = preview_path(engine, path, args.round_key)
         if preview.error is not None:
@@ -171,7 +187,22 @@ def import_cmd(args: argparse.Namespace) -> int:
         if not args.yes and not _ask(f"Godta {preview.filename}?"):
             result = discard_preview(preview)
         else:
+            # the budget lines this import would save (an unchanged application keeps its own)
+            flagged = [
+                (plan, b)
+                for plan in preview.applications
+                if plan.accept and plan.action != "uendret"
+                for b in plan.parsed.unconfirmed
+            ]
+            if args.confirm_amounts:
+                for _, line in flagged:
+                    line.confirm(pick="lav" if line.amount_high is not None else None)
             result = accept_preview(engine, preview)
+            if result.status in ("importert", "oppdatert") and flagged:
+                if args.confirm_amounts:
+                    print(f"  {len(flagged)} beløp bekreftet slik de vises (--confirm-amounts).")
+                else:
+                    unconfirmed.extend((preview.filename, plan, b) for plan, b in flagged)
         if result.status == "feil":
             print(f"Feil: {result.message}", file=sys.stderr)
         else:
@@ -182,4 +213,22 @@ def import_cmd(args: argparse.Namespace) -> int:
     print_table(
         ["Fil", "Status", "Melding"], [[r.filename, r.status, _short(r.message, 90)] for r in results]
     )
+    if unconfirmed:
+        print()
+        print(f"⚠ {len(unconfirmed)} beløp er lagret som «må bekreftes»:")
+        print_table(
+            ["Fil", "Søknad", "År", "Beløp", "Hvorfor"],
+            [
+                [
+                    filename,
+                    _short(plan.parsed.title, 40),
+                    str(b.budget_year or ""),
+                    _amount(b.amount, b.amount_high),
+                    b.note,
+                ]
+                for filename, plan, b in unconfirmed
+            ],
+            right={3},
+        )
+        print("Bekreft dem i appen, eller importer med --confirm-amounts for å godta dem slik de vises.")
     return 1 if any(r.status == "feil" for r in results) else 0

@@ -27,6 +27,7 @@ from rsapp.money import ParsedAmount, find_amounts, parse_amount
 __all__ = [
     "FieldValue",
     "BudgetDraft",
+    "confirm_budget_edit",
     "TableRowDraft",
     "ParsedApplication",
     "ParsedDocument",
@@ -84,6 +85,7 @@ class FieldValue:
     page_start: int | None = None
     page_end: int | None = None
     source: str = ""  # the lines as they stand in the document
+    unit: str = "linje"  # "avsnitt" in a Word file, whose numbers count paragraphs and table rows
 
     @property
     def label(self) -> str:
@@ -93,9 +95,9 @@ class FieldValue:
         if self.line_start is None:
             return ""
         text = (
-            f"linje {self.line_start}"
+            f"{self.unit} {self.line_start}"
             if self.line_start == self.line_end
-            else f"linje {self.line_start}–{self.line_end}"
+            else f"{self.unit} {self.line_start}–{self.line_end}"
         )
         if self.page_start is not None:
             text += (
@@ -119,6 +121,44 @@ class BudgetDraft:
     line: int | None = None
     page: int | None = None
     note: str = ""  # why it needs confirmation (Norwegian)
+
+    def confirm(self, *, amount: int | None = None, year: int | None = None, pick: str | None = None) -> None:
+        """The user confirms this line: as shown, or with the amount, the year, or for a range
+        the low ("lav") or high ("høy") end. The flag is cleared and the note says so."""
+        if pick is not None:
+            if pick not in ("lav", "høy"):
+                raise ValueError(f"ukjent valg {pick!r}")
+            if pick == "høy" and self.amount_high is not None:
+                self.amount = self.amount_high
+        if amount is not None:
+            if amount < 0:
+                raise ValueError("beløpet kan ikke være negativt")
+            self.amount = amount
+        if pick is not None or amount is not None:
+            self.amount_high = None
+        if year is not None:
+            self.budget_year = year
+        self.needs_confirmation = False
+        self.note = "bekreftet"
+
+
+def confirm_budget_edit(line: BudgetDraft, year_text: str, amount_text: str) -> None:
+    """Confirm a budget line from what the user typed (the review screen's year and amount).
+
+    An empty year leaves the line without a year; the amount is read by :func:`rsapp.money.parse_amount`.
+    Raises ``ValueError`` with a Norwegian message naming what could not be read.
+    """
+    year_text = year_text.strip()
+    year: int | None = None
+    if year_text:
+        if not re.fullmatch(r"(?:19|20|21)\d{2}", year_text):
+            raise ValueError(f"Kan ikke lese året «{year_text}»: skriv fire sifre, f.eks. 2026")
+        year = int(year_text)
+    parsed = parse_amount(amount_text)  # AmountError is a ValueError with a Norwegian message
+    if parsed.is_range or parsed.per_year or parsed.low < 0:
+        raise ValueError(f"Skriv ett beløp i hele kroner, ikke «{amount_text.strip()}»")
+    line.confirm(amount=parsed.low)
+    line.budget_year = year
 
 
 @dataclass(slots=True)
@@ -148,6 +188,7 @@ class ParsedApplication:
     page_start: int | None = None
     page_end: int | None = None
     warnings: list[str] = field(default_factory=list)
+    unit: str = "linje"  # what the line numbers count: "linje", or "avsnitt" in a Word file
 
     def text(self, key: str) -> str:
         value = self.fields.get(key)
@@ -158,11 +199,25 @@ class ParsedApplication:
         if key in self.fields:
             self.fields[key].text = text
         else:
-            self.fields[key] = FieldValue(key, text)
+            self.fields[key] = FieldValue(key, text, unit=self.unit)
         if key == "agreement_text":
             self.agreement_date = find_date(text)
         if key == "municipalities":
             self.municipalities, self.unknown_municipalities = _municipalities(text, known_municipalities())
+
+    @property
+    def unconfirmed(self) -> list[BudgetDraft]:
+        """Budget lines still flagged for the user to confirm."""
+        return [b for b in self.budget_lines if b.needs_confirmation]
+
+    @property
+    def notices(self) -> list[str]:
+        """What the user should look at: the parser's warnings and amounts still to confirm."""
+        out = list(self.warnings)
+        n = len(self.unconfirmed)
+        if n:
+            out.append(f"{n} beløp må bekreftes (omtrentlig, spenn, «per år» eller antatt år).")
+        return out
 
     @property
     def title(self) -> str:
@@ -182,7 +237,7 @@ class ParsedApplication:
     def where(self) -> str:
         if self.line_start is None:
             return ""
-        text = f"linje {self.line_start}–{self.line_end}"
+        text = f"{self.unit} {self.line_start}–{self.line_end}"
         if self.page_start is not None:
             text += f", side {self.page_start}–{self.page_end}"
         return text
@@ -481,6 +536,7 @@ _SUB_QUESTION_OTHER = re.compile(r"hvilke\s+ressurser\s+bidrar|finansieringsplan
 _SUB_QUESTION_APPLIED = re.compile(r"hvor\s+mye\s+søkes\s+det\s+om", re.IGNORECASE)
 _TOTAL_ROW = re.compile(r"^[\W_]*(?:total(?:t|en)?|sum|samlet|til\s+sammen|i\s+alt)\b", re.IGNORECASE)
 _YEAR_CELL = re.compile(r"^\s*(?:år\s*)?((?:19|20|21)\d{2})\s*$", re.IGNORECASE)
+_YEAR_HEADING = re.compile(r"^\s*(?:år|budsjettår|kalenderår|year)\s*:?\s*$", re.IGNORECASE)
 _PERIOD_RANGE = re.compile(
     r"(?:Q[1-4]|[1-4]\.\s*kvartal|[^\W\d_]+)\s*\d{4}\s*[–—-]\s*(?:Q[1-4]|[1-4]\.\s*kvartal|[^\W\d_]+)\s*\d{4}",
     re.IGNORECASE,
@@ -498,9 +554,12 @@ def _lines_from_amount(
     purpose: str,
     line: Line,
     budget_year: int | None,
+    year_note: str,
     start_year: int | None,
-    assumed: bool,
+    start_note: str,
 ) -> list[BudgetDraft]:
+    """Budget lines for one amount. ``year_note`` / ``start_note`` say why the year or the first
+    year of a yearly amount is inferred rather than written; an inferred year is flagged."""
     phrase = parsed.text.strip().rstrip(".,;")
     notes: list[str] = []
     needs = parsed.needs_confirmation
@@ -529,8 +588,8 @@ def _lines_from_amount(
                     amount, None, None, purpose, phrase, True, line.number, line.page, "; ".join(notes)
                 )
             ]
-        if assumed:
-            notes.append(f"startår {start_year} er antatt")
+        if start_note:
+            notes.append(start_note)
             needs = True
         return [
             BudgetDraft(
@@ -538,6 +597,9 @@ def _lines_from_amount(
             )
             for k in range(parsed.years)
         ]
+    if budget_year is not None and year_note:
+        notes.append(year_note)
+        needs = True
     high = parsed.high if parsed.is_range else None
     return [
         BudgetDraft(
@@ -586,11 +648,29 @@ def _purpose(text: str, found: list[tuple[int, int, ParsedAmount]], start: int, 
     return before if len(before) >= 3 else ""
 
 
+def _cell_amount(cell: str) -> ParsedAmount | None:
+    found = find_amounts(cell)
+    if found:
+        return found[0][2]
+    if _BARE_AMOUNT.match(cell):
+        try:
+            return parse_amount(cell)
+        except ValueError:
+            return None
+    return None  # "Fase 1 (…)" in a header is no amount
+
+
 def _budget(
-    items: list[tuple[Line, str]], start_year: int | None, assumed_start: bool
+    items: list[tuple[Line, str]], start_year: int | None, start_note: str
 ) -> tuple[list[BudgetDraft], tuple[str, date, date] | None]:
     """Budget lines from the "how much is applied for" part of the budget field, and the
-    budget's own period when it names one ("Prosjektår 1: Q3 2025 – Q3 2026")."""
+    budget's own period when it names one ("Prosjektår 1: Q3 2025 – Q3 2026").
+
+    A table's year comes from a cell that is only a year (a column headed "År", or a year
+    beside an amount in the row) or from a header row of years; otherwise a budget period
+    within one calendar year gives the year, and a period over several years gives its first
+    year flagged for confirmation.
+    """
     applied: list[tuple[Line, str]] = []
     for line, text in items:
         if line.cells is None and _SUB_QUESTION_OTHER.search(text):
@@ -607,42 +687,54 @@ def _budget(
             period = (m.group(0), p.start, p.end)
             break
     single_year = period[1].year if period and (period[2] - period[1]).days <= 460 else None
+    single_note = ""
+    if period and single_year is not None and period[1].year != period[2].year:
+        single_note = f"året er antatt ut fra perioden «{' '.join(period[0].split())}»"
 
     drafts: list[BudgetDraft] = []
     stated_total: int | None = None
     year_columns: dict[int, int] = {}
+    year_column: int | None = None  # the column headed "År"
     previous: str = ""
     for line, text in _logical_lines(applied):
         if line.cells is not None:
             cells = list(line.cells)
-            years = {i: int(m.group(1)) for i, c in enumerate(cells) if i and (m := _YEAR_CELL.match(c))}
-            if years:
-                year_columns = years
+            if not cells or not any(c.strip() for c in cells):
                 continue
-            if not cells or not any(c.strip() for c in cells[1:]):
+            year_cells = {i: int(m.group(1)) for i, c in enumerate(cells) if (m := _YEAR_CELL.match(c))}
+            amounts = {
+                i: parsed
+                for i, c in enumerate(cells)
+                if i not in year_cells and c.strip() and (parsed := _cell_amount(c)) is not None
+            }
+            if not amounts:
+                headed = [i for i, c in enumerate(cells) if _YEAR_HEADING.match(c)]
+                if headed:
+                    year_column = headed[0]
+                elif any(i for i in year_cells):
+                    year_columns = {i: y for i, y in year_cells.items() if i}
                 continue
-            purpose = cells[0].strip(_PURPOSE_TRIM)
-            for i, cell in enumerate(cells[1:], start=1):
-                if not cell.strip():
-                    continue
-                found_in_cell = find_amounts(cell)
-                if found_in_cell:
-                    parsed = found_in_cell[0][2]
-                elif _BARE_AMOUNT.match(cell):
-                    try:
-                        parsed = parse_amount(cell)
-                    except ValueError:
-                        continue
-                else:
-                    continue  # "Fase 1 (…)" in a header is no amount
-                if _TOTAL_ROW.match(cells[0]):
+            row_year = year_cells.get(year_column) if year_column is not None else None
+            if row_year is None and year_cells:
+                row_year = next(iter(year_cells.values()))
+            labels = [
+                c for i, c in enumerate(cells) if i not in year_cells and i not in amounts and c.strip()
+            ]
+            purpose = (labels[0] if labels else "").strip(_PURPOSE_TRIM)
+            is_total = any(_TOTAL_ROW.match(c) for c in labels[:1])
+            for i, parsed in amounts.items():
+                if is_total:
                     stated_total = (stated_total or 0) + parsed.low
                     continue
                 if _is_total_phrase(parsed):
                     continue
-                drafts += _lines_from_amount(
-                    parsed, purpose, line, year_columns.get(i, single_year), start_year, assumed_start
-                )
+                if row_year is not None:
+                    year, note = row_year, ""
+                elif i in year_columns:
+                    year, note = year_columns[i], ""
+                else:
+                    year, note = single_year, single_note
+                drafts += _lines_from_amount(parsed, purpose, line, year, note, start_year, start_note)
             continue
         found = find_amounts(text)
         if not found:
@@ -655,7 +747,9 @@ def _budget(
         for s, e, parsed in real:
             purpose = _purpose(text, found, s, e) or previous.strip(_PURPOSE_TRIM)
             purpose = re.sub(r"^(?:vi\s+)?søker\s+om\s*", "", purpose, flags=re.IGNORECASE)
-            drafts += _lines_from_amount(parsed, purpose[:300], line, single_year, start_year, assumed_start)
+            drafts += _lines_from_amount(
+                parsed, purpose[:300], line, single_year, single_note, start_year, start_note
+            )
         previous = ""
     if stated_total is not None and drafts:
         total = sum(d.amount or 0 for d in drafts)
@@ -694,6 +788,36 @@ def _plan_period(text: str) -> tuple[str, date, date] | None:
     if first[1] >= last[2]:
         return None
     return f"{first[0]} – {last[0]}", first[1], last[2]
+
+
+_WHEN = r"(?:Q[1-4]|[1-4]\.\s*kvartal|[^\W\d_]+)\s*(?:19|20|21)\d{2}"
+_LABELLED_PERIOD = re.compile(
+    r"(?<![^\W\d_])(?:prosjekt|tids)?periode(?:n)?\s*:\s*(?P<when>[^\n]{4,80})", re.IGNORECASE
+)
+_FROM_TO = re.compile(rf"(?<![^\W\d_])fra\s+(?P<when>{_WHEN}\s+(?:til|–|—|-)\s+{_WHEN})", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[;)(]|\.\s+(?=[A-ZÆØÅ])|\.\s*$")
+
+
+def _text_period(text: str, reference_year: int | None) -> tuple[str, date, date] | None:
+    """A period named in running text: "Prosjektperiode: Q3 2025 – Q3 2026", "Periode: 3. kvartal
+    2025", "… fra april 2025 til mars 2028". A period that ended before the year of the signed
+    agreement is history ("ble gjennomført fra februar 2016 til januar 2019"), not the project's."""
+    flat = " ".join(text.split())
+    candidates: list[str] = []
+    for m in _LABELLED_PERIOD.finditer(flat):
+        when = m.group("when")
+        cut = _SENTENCE_END.search(when)
+        candidates.append(when[: cut.start()] if cut else when)
+    candidates += [m.group("when") for m in _FROM_TO.finditer(flat)]
+    for when in candidates:
+        when = when.strip(" .,:;")
+        p = parse_period(when)
+        if p is None or p.start is None or p.end is None or p.start > p.end:
+            continue
+        if reference_year is not None and p.end.year < reference_year:
+            continue
+        return when, p.start, p.end
+    return None
 
 
 # --------------------------------------------------------------------------- the parser
@@ -849,26 +973,33 @@ def parse_lines(
     plan = _plan_period(plan_field.source if plan_field else "")
     budget_items = _strip_instructions(buckets.get("budget_text", []))
     start_year: int | None = None
-    assumed = False
-    # A first pass finds the budget's own period; the plan's period and the agreement date
-    # are fallbacks for the first year of a yearly amount.
-    _, budget_period = _budget(budget_items, None, False)
+    start_note = ""
+    # A first pass finds the budget's own period; the plan's schedule, a period named in the
+    # description or the plan, and the agreement date are fallbacks for the first year of a
+    # yearly amount.
+    _, budget_period = _budget(budget_items, None, "")
     chosen = budget_period or plan
+    if chosen is None:
+        reference = app.agreement_date.year if app.agreement_date else None
+        chosen = _text_period(app.text("description"), reference) or _text_period(
+            app.text("project_plan"), reference
+        )
     if chosen is not None:
         app.period_text, app.period_start, app.period_end = chosen[0], chosen[1], chosen[2]
         start_year = chosen[1].year
+        if chosen[1].month != 1:
+            start_note = f"prosjektårene i perioden «{chosen[0]}» følger ikke kalenderårene"
     else:
         duration = _DURATION.search(app.text("description")) or _DURATION.search(app.text("project_plan"))
         if duration:
             app.period_text = duration.group(0)
         if app.agreement_date is not None:
-            start_year, assumed = app.agreement_date.year, True
-    app.budget_lines, _ = _budget(budget_items, start_year, assumed)
+            start_year = app.agreement_date.year
+            start_note = f"startår {start_year} er antatt"
+    app.budget_lines, _ = _budget(budget_items, start_year, start_note)
     if app.unknown_municipalities:
         names = ", ".join(app.unknown_municipalities)
         app.warnings.append(f"Ukjente kommuner blir lagt til: {names}")
-    if any(d.needs_confirmation for d in app.budget_lines):
-        app.warnings.append("Noen beløp må bekreftes (omtrentlige, spenn eller «per år»).")
     return app
 
 
@@ -887,6 +1018,11 @@ def parse_document(doc: Document, known: dict[str, str] | None = None) -> Parsed
         split = split_document(doc)
         known = known_municipalities() if known is None else known
         apps = [parse_lines(seg, doc.filename, n, known) for n, seg in enumerate(split.segments, start=1)]
+        if doc.kind == "docx":
+            for app in apps:
+                app.unit = "avsnitt"
+                for value in app.fields.values():
+                    value.unit = "avsnitt"
     except ImportFailure:
         raise
     except (ValueError, IndexError, KeyError, AttributeError, TypeError, RecursionError) as exc:

@@ -190,6 +190,7 @@ _FIRST_WORDS = (
     "navn", "prosjektnavn", "prosjekteier", "kommune", "kontaktperson", "helseforetak", "dato", "kort",
     "hvilken", "beskriv", "hvordan", "budsjett", "hvem", "innovasjon", "prosjektplan", "involvering",
 )  # fmt: skip
+_CONTINUED_MARK = re.compile(r"[ \t>]*#{1,6}[ \t]+")
 _LEAD = re.compile(r"[ \t>#*_]*(?:\d{1,2}[.)][ \t]+)?[*_ \t]*([^\W\d_]+)")
 
 
@@ -220,7 +221,11 @@ def match_heading(lines: list[str]) -> HeadingMatch | None:
     decorated = bool(re.match(r"[ \t>]*[#*_]", lines[0]))
     if not decorated and not lead.group(1)[0].isupper():
         return None
-    window = "\n".join(lines[:5])
+    # A Markdown heading split over several "#" lines ("### Kort beskrivelse av" /
+    # "### prosjektet/piloten") is one heading: the marks of the following lines are left out.
+    shown = lines[:5]
+    marks = [0] + [len(m.group(0)) if (m := _CONTINUED_MARK.match(x)) else 0 for x in shown[1:]]
+    window = "\n".join(x[n:] for x, n in zip(shown, marks, strict=True))
     for spec in HEADINGS:
         m = spec.pattern.match(window)
         if m is None:
@@ -228,7 +233,7 @@ def match_heading(lines: list[str]) -> HeadingMatch | None:
         end = m.end()
         before = window[:end]
         line_index = before.count("\n")
-        column = end - (before.rfind("\n") + 1)
+        column = end - (before.rfind("\n") + 1) + marks[line_index]
         colon = bool(re.search(r"[?:][ \t*_]*$", before))
         return HeadingMatch(spec, line_index, column, colon)
     return None

@@ -3,7 +3,7 @@
 Every reader returns a :class:`Document` whose lines carry their line number in the document
 and, for PDF, their page number. Table rows (Word tables, Markdown pipe or HTML tables) keep
 their cells. Anything that goes wrong becomes :class:`ImportFailure` with a Norwegian message
-naming the file. python-docx and pypdf are imported only when such a file is read.
+naming the file. lxml (for .docx) and pypdf are imported only when such a file is read.
 """
 
 from __future__ import annotations
@@ -65,15 +65,18 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
+def _unknown_kind(suffix: str) -> str:
+    kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    return f"ukjent filtype ({suffix or 'ingen filendelse'}); rsapp leser {kinds}"
+
+
 def read_document(path: str | Path) -> Document:
     """Read a file from disk. Raises :class:`ImportFailure` for every problem."""
     p = Path(path)
     name = p.name
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        shown = suffix or "(ingen filendelse)"
-        raise ImportFailure(name, f"ukjent filtype {shown}; rsapp leser {kinds}")
+        raise ImportFailure(name, _unknown_kind(suffix))
     try:
         if not p.is_file():
             raise ImportFailure(name, "filen finnes ikke" if not p.exists() else "er ikke en fil")
@@ -95,7 +98,7 @@ def read_bytes(filename: str, data: bytes) -> Document:
     suffix = Path(filename).suffix.lower()
     kind = SUPPORTED_SUFFIXES.get(suffix)
     if kind is None:
-        raise ImportFailure(filename, f"ukjent filtype {suffix or '(ingen filendelse)'}")
+        raise ImportFailure(filename, _unknown_kind(suffix))
     if len(data) > MAX_FILE_BYTES:
         raise ImportFailure(filename, f"filen er for stor ({_megabytes(len(data))})")
     if not data.strip():
@@ -211,22 +214,70 @@ def _markdown_lines(text: str) -> list[Line]:
 # --------------------------------------------------------------------------- Word
 
 
-def _docx_lines(filename: str, data: bytes) -> list[Line]:
-    try:
-        import docx  # python-docx
-        from docx.table import Table
+def _docx_part(archive: object, rels_path: str, rel_type: str, default: str, parser: object) -> str:
+    """The zip path of the part a relationship of ``rel_type`` points to (``default`` if none)."""
+    from lxml import etree
 
-        document = docx.Document(io.BytesIO(data))
-        body = document.element.body
-        # Style id -> name, read once (python-docx's paragraph.style is slow per paragraph).
-        style_names = {
-            (st.styleId or ""): (st.name_val or st.styleId or "") for st in document.styles.element.style_lst
-        }
+    try:
+        rels = etree.fromstring(archive.read(rels_path), parser)  # type: ignore[attr-defined]
+    except KeyError:
+        return default
+    base = rels_path.replace("_rels/", "").removesuffix(".rels").rsplit("/", 1)[0]
+    for rel in rels:
+        if rel.get("Type", "").endswith(rel_type) and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            parts = [x for x in (base.split("/") if base else []) + target.split("/") if x and x != "."]
+            out: list[str] = []
+            for part in parts:
+                if part == "..":
+                    if out:
+                        out.pop()
+                else:
+                    out.append(part)
+            return "/".join(out)
+    return default
+
+
+def _docx_lines(filename: str, data: bytes) -> list[Line]:
+    """A Word file's paragraphs and table rows, read straight from its XML with lxml (python-docx
+    opens every part of the package, which costs more than the rest of the import)."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            main = _docx_part(archive, "_rels/.rels", "/officeDocument", "word/document.xml", parser)
+            folder, name = main.rsplit("/", 1) if "/" in main else ("", main)
+            rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+            styles_path = _docx_part(archive, rels, "/styles", "word/styles.xml", parser)
+            root = etree.fromstring(archive.read(main), parser)
+            body = root.find(f"{_W}body")
+            if body is None:
+                raise ValueError("no body")
+            # Style id -> name ("Overskrift2" -> "heading 2"), for the paragraph styles in use
+            # only: styles.xml is hundreds of kB, found by a search rather than parsed whole.
+            used = {el.get(f"{_W}val", "") for el in body.iter(f"{_W}pStyle")}
+            style_names: dict[str, str] = {}
+            if used:
+                try:
+                    styles = archive.read(styles_path)
+                except KeyError:
+                    styles = b""
+                for style_id in used:
+                    m = re.search(
+                        rb'styleId="' + re.escape(style_id.encode()) + rb'"[^>]*>\s*<w:name w:val="([^"]*)"',
+                        styles,
+                    )
+                    style_names[style_id] = m.group(1).decode("utf-8", "replace") if m else style_id
         # Line numbers count paragraphs and table rows ("avsnitt"); a blank line separates paragraphs.
         lines: list[Line] = []
         number = 0
         for child in body.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
+            tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
             if tag == "p":
                 number += 1
                 heading = _docx_is_heading(child, style_names)
@@ -234,22 +285,31 @@ def _docx_lines(filename: str, data: bytes) -> list[Line]:
                     lines.append(Line(number, part, None, heading=heading and bool(part.strip())))
                 lines.append(Line(number, ""))
             elif tag == "tbl":
-                table = Table(child, document)
-                for row in table.rows:
+                above: dict[int, str] = {}  # grid column -> text, for vertically merged cells
+                for row in child.iterchildren(f"{_W}tr"):
                     number += 1
                     cells: list[str] = []
-                    seen: list[object] = []
-                    for cell in row.cells:
-                        if any(cell._tc is s for s in seen):  # merged cells repeat
-                            continue
-                        seen.append(cell._tc)
-                        cells.append(" ".join(cell.text.split()))
+                    column = 0
+                    for tc in row.iterchildren(f"{_W}tc"):
+                        tc_pr = tc.find(f"{_W}tcPr")
+                        span_el = tc_pr.find(f"{_W}gridSpan") if tc_pr is not None else None
+                        span = int(span_el.get(f"{_W}val", "1")) if span_el is not None else 1
+                        merge = tc_pr.find(f"{_W}vMerge") if tc_pr is not None else None
+                        if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                            text = above.get(column, "")
+                        else:
+                            text = " ".join(
+                                "\n".join(_docx_text(p) for p in tc.iterchildren(f"{_W}p")).split()
+                            )
+                        above[column] = text
+                        cells.append(text)
+                        column += max(span, 1)
                     lines.append(Line(number, " | ".join(cells), None, cells=tuple(cells)))
                 lines.append(Line(number, ""))
         return lines
     except ImportFailure:
         raise
-    except Exception as exc:  # noqa: BLE001 - zip, XML and python-docx errors alike
+    except Exception as exc:  # noqa: BLE001 - zip and XML errors alike
         raise ImportFailure(filename, "Word-filen er skadet eller ufullstendig og kan ikke åpnes") from exc
 
 

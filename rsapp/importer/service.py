@@ -24,7 +24,7 @@ from rsapp.dates import format_date
 from rsapp.importer.errors import ImportFailure
 from rsapp.importer.fields import ParsedApplication, ParsedDocument, parse_document
 from rsapp.importer.headings import FIELD_LABELS
-from rsapp.importer.readers import SUPPORTED_SUFFIXES, read_document
+from rsapp.importer.readers import read_document
 from rsapp.importer.splitter import SkippedBlock
 from rsapp.models import (
     Application,
@@ -51,6 +51,8 @@ __all__ = [
     "accept_preview",
     "import_paths",
     "APPLICATION_COLUMNS",
+    "same_text",
+    "diff_fragments",
 ]
 
 # Parsed field key -> Application column (the same names, except municipalities, which is a list).
@@ -85,6 +87,15 @@ class FieldChange:
     label: str
     old: str
     new: str
+
+    def fragments(self, before: int = 25, after: int = 45) -> tuple[str, str]:
+        """The old and the new text around their first real difference (see :func:`diff_fragments`)."""
+        return diff_fragments(self.old, self.new, before, after)
+
+    def describe(self, before: int = 25, after: int = 45) -> str:
+        """«… old …» → «… new …», as the CLI and the review screen show a change."""
+        old, new = self.fragments(before, after)
+        return f"{self.label}: «{old or '(tomt)'}» → «{new or '(tomt)'}»"
 
 
 @dataclass(slots=True)
@@ -137,10 +148,11 @@ class FileResult:
 
 
 def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files given, and the files inside folders given (sorted; hidden files left out).
+    """Files given, and the files inside folders given (sorted; hidden files and Word's
+    «~$» lock files left out).
 
-    Inside a folder only supported files are taken; a file named directly is always taken, so
-    that an unknown extension gets its own message.
+    Every other file is taken, also one of a kind rsapp cannot read, so that the result lists
+    it ("ukjent filtype (.xlsx)") rather than letting it vanish.
     """
     out: list[Path] = []
     for raw in paths:
@@ -151,8 +163,7 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
                 for name in sorted(files):
                     if name.startswith((".", "~$")):
                         continue
-                    if Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                        out.append(Path(root) / name)
+                    out.append(Path(root) / name)
         else:
             out.append(p)
     return out
@@ -164,6 +175,66 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
 def _norm(text: str) -> str:
     text = text.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
     return " ".join(text.casefold().split())
+
+
+_DASHES = {"–": "-", "—": "-", "‐": "-", "‑": "-"}
+
+
+_IGNORED = frozenset("|,")
+
+
+def _comparable(text: str) -> tuple[str, list[int]]:
+    """Text as compared for a new version, with each character's position in the original.
+
+    Case, dashes and whitespace do not count (a PDF line break inside a word, «eksem pel», is
+    the same text as «eksempel»), nor do table cell separators «|» and commas: a table read
+    from a PDF has no separators, and a hand-copied one writes commas or « | » between cells.
+    Amounts are compared as budget lines, so «1,5» against «15» is still seen there.
+    """
+    chars: list[str] = []
+    positions: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in _IGNORED:
+            continue
+        for folded in _DASHES.get(ch, ch).casefold():
+            chars.append(folded)
+            positions.append(i)
+    return "".join(chars), positions
+
+
+def same_text(old: str, new: str) -> bool:
+    """True when two field texts differ only in case, dashes, whitespace, commas or table separators."""
+    return _comparable(old)[0] == _comparable(new)[0]
+
+
+def _fragment(text: str, at: int, before: int, after: int) -> str:
+    start, end = max(0, at - before), min(len(text), at + after)
+    # widen to whole words
+    while start > 0 and not text[start - 1].isspace() and at - start < before + 15:
+        start -= 1
+    while end < len(text) and not text[end].isspace() and end - at < after + 15:
+        end += 1
+    piece = " ".join(text[start:end].split())
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(text) else "")
+
+
+def diff_fragments(old: str, new: str, before: int = 25, after: int = 45) -> tuple[str, str]:
+    """The old and new text around their first real difference, with "…" where text is left out.
+
+    Differences that :func:`same_text` ignores do not count, so the fragments show what a
+    user would call the change, not identical prefixes.
+    """
+    a, a_pos = _comparable(old)
+    b, b_pos = _comparable(new)
+    k = 0
+    limit = min(len(a), len(b))
+    while k < limit and a[k] == b[k]:
+        k += 1
+    if k == len(a) == len(b):
+        return _fragment(old, 0, 0, before + after), _fragment(new, 0, 0, before + after)
+    at_old = a_pos[k] if k < len(a) else len(old.rstrip())
+    at_new = b_pos[k] if k < len(b) else len(new.rstrip())
+    return _fragment(old, at_old, before, after), _fragment(new, at_new, before, after)
 
 
 def _find_existing(session: Session, parsed: ParsedApplication) -> Application | None:
@@ -262,7 +333,7 @@ def _changes(session: Session, app: Application, parsed: ParsedApplication) -> l
     out: list[FieldChange] = []
     for key in APPLICATION_COLUMNS:
         old, new = getattr(app, key) or "", parsed.text(key)
-        if _norm(old) != _norm(new):
+        if not same_text(old, new):
             out.append(FieldChange(key, FIELD_LABELS.get(key, key), old, new))
     old_munis = _application_municipalities(session, app.id)  # type: ignore[arg-type]
     new_munis = parsed.municipalities + parsed.unknown_municipalities
@@ -417,10 +488,14 @@ def _write_children(
             )  # type: ignore[arg-type]
         )
         positions[row.table] += 1
+    _write_sources(session, app.id, parsed, filename)  # type: ignore[arg-type]
+
+
+def _write_sources(session: Session, app_id: int, parsed: ParsedApplication, filename: str) -> None:
     for key, value in parsed.fields.items():
         session.add(
             FieldSource(
-                application_id=app.id,  # type: ignore[arg-type]
+                application_id=app_id,
                 field=key[:40],
                 document=filename,
                 line_start=value.line_start,
@@ -433,7 +508,7 @@ def _write_children(
         if b.line is not None:
             session.add(
                 FieldSource(
-                    application_id=app.id,  # type: ignore[arg-type]
+                    application_id=app_id,
                     field="budget_line",
                     document=filename,
                     line_start=b.line,
@@ -442,6 +517,23 @@ def _write_children(
                     page_end=b.page,
                 )
             )
+
+
+def _record_sources(
+    session: Session, app: Application, parsed: ParsedApplication, filename: str, content_hash: str
+) -> None:
+    """Provenance for an application found unchanged: its field sources in this document."""
+    for row in session.exec(
+        select(FieldSource).where(FieldSource.application_id == app.id, FieldSource.document == filename)
+    ):
+        session.delete(row)
+    session.flush()
+    _write_sources(session, app.id, parsed, filename)  # type: ignore[arg-type]
+    if not (app.source_document or "").strip():
+        app.source_document = _source_label(filename, parsed)
+    if not (app.content_hash or "").strip():
+        app.content_hash = content_hash
+    session.add(app)
 
 
 def _apply_fields(app: Application, parsed: ParsedApplication, filename: str, content_hash: str) -> None:
@@ -512,6 +604,9 @@ def _accept(session: Session, preview: FilePreview, plans: list[ApplicationPlan]
         existing = _find_existing(session, parsed)
         if existing is not None:
             if not _changes(session, existing, parsed):
+                # Same content: keep the application, but remember where each field is in this
+                # document (replacing what an earlier import of the same file name recorded).
+                _record_sources(session, existing, parsed, filename, preview.content_hash)
                 unchanged += 1
                 continue
             round_ = session.get(Round, existing.round_id)

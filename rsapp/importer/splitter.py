@@ -10,7 +10,7 @@ it appears. Everything set aside is reported as a :class:`SkippedBlock`, never g
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rsapp.importer.errors import ImportFailure
 from rsapp.importer.headings import HEADINGS, match_heading
@@ -48,12 +48,13 @@ class SkippedBlock:
     page_start: int | None
     page_end: int | None
     preview: str
+    unit: str = "linje"  # "avsnitt" in a Word file
 
     def describe(self) -> str:
         where = (
-            f"linje {self.line_start}"
+            f"{self.unit} {self.line_start}"
             if self.line_start == self.line_end
-            else f"linje {self.line_start}–{self.line_end}"
+            else f"{self.unit} {self.line_start}–{self.line_end}"
         )
         if self.page_start is not None:
             where += (
@@ -188,4 +189,6 @@ def split_document(doc: Document) -> SplitResult:
         if end < limit:
             _skip_region(lines[end:limit], "annen tekst", result.skipped)
     result.skipped.sort(key=lambda b: b.line_start)
+    if doc.kind == "docx":
+        result.skipped = [replace(b, unit="avsnitt") for b in result.skipped]
     return result

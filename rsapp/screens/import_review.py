@@ -15,18 +15,24 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static, TextArea
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static, TextArea
 
 from rsapp.dates import format_date
-from rsapp.importer.fields import TEXT_FIELDS
+from rsapp.importer.fields import TEXT_FIELDS, confirm_budget_edit
 from rsapp.importer.headings import REQUIRED_FIELDS, SHORT_LABELS
-from rsapp.money import format_amount_or_missing
+from rsapp.money import format_amount_or_missing, format_kr
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
     from rsapp.importer.service import ApplicationPlan, FilePreview, FileResult
 
 ACTION_LABELS = {"ny": "Ny", "oppdatering": "Ny versjon", "uendret": "Uendret"}
+
+
+def _amount(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None and high != low:
+        return f"{format_kr(low)} – {format_kr(high)}"
+    return format_amount_or_missing(low)
 
 
 def _short(text: str, width: int) -> str:
@@ -41,6 +47,13 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
     BINDINGS = [
         Binding("e", "edit", "Rediger felt", id="review-edit", tooltip="Rediger feltet som er valgt"),
         Binding("ctrl+s", "save_field", "Lagre felt", id="review-save", tooltip="Lagre endringen i feltet"),
+        Binding(
+            "b",
+            "edit_budget",
+            "Bekreft beløp",
+            id="review-budget-edit",
+            tooltip="Rett år og beløp på budsjettlinjen som er valgt, og bekreft den",
+        ),
         Binding(
             "space", "toggle", "Ta med/utelat", id="review-toggle", tooltip="Ta med eller utelat søknaden"
         ),
@@ -64,6 +77,7 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
         ]
         self.current = 0
         self.editing: str | None = None
+        self.budget_line: int | None = None  # the budget line being confirmed
 
     @property
     def rsapp(self) -> RsApp:
@@ -79,10 +93,17 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
             with Vertical(id="review-detail"):
                 yield Static("", id="review-heading")
                 yield DataTable(id="review-fields", cursor_type="row")
-                yield Static("", id="review-budget")
+                yield DataTable(id="review-budget", cursor_type="row")
+                with Horizontal(id="review-budget-bar"):
+                    yield Input(placeholder="År", id="review-budget-year")
+                    yield Input(placeholder="Beløp i kroner", id="review-budget-amount")
+                    yield Button("Lav", id="review-budget-low")
+                    yield Button("Høy", id="review-budget-high")
+                    yield Button("Bekreft beløp", id="review-budget-confirm", variant="primary")
                 yield TextArea(id="review-editor", soft_wrap=True)
                 with Horizontal(id="review-buttons"):
                     yield Button("Rediger (E)", id="review-edit-button")
+                    yield Button("Bekreft beløp (B)", id="review-budget-button")
                     yield Button("Lagre felt (Ctrl+S)", id="review-save-button", disabled=True)
                     yield Button("Godta og lagre (Ctrl+G)", id="review-accept-button", variant="success")
                     yield Button("Forkast (Esc)", id="review-discard-button", variant="error")
@@ -90,10 +111,13 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
 
     def on_mount(self) -> None:
         apps = self.query_one("#review-apps", DataTable)
-        apps.add_columns("Med", "Fil", "Søknad", "Handling", "Mangler")
+        apps.add_columns("Med", "Handling", "Søknad", "Fil", "Mangler")
         fields = self.query_one("#review-fields", DataTable)
-        fields.add_columns("Felt", "Verdi", "Kilde i dokumentet", "Linjer")
+        fields.add_columns("Felt", "Verdi", "Kilde i dokumentet", "Hvor")
+        budget = self.query_one("#review-budget", DataTable)
+        budget.add_columns("År", "Beløp", "Kilde", "Bekreft")
         self.query_one("#review-editor", TextArea).display = False
+        self.query_one("#review-budget-bar").display = False
         self._fill_apps()
         self._show(0)
         apps.focus()
@@ -102,6 +126,9 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
         yield SystemCommand("Import: godta og lagre", "Lagre søknadene som er tatt med", self.action_accept)
         yield SystemCommand("Import: forkast", "Forkast importen; ingenting lagres", self.action_discard)
         yield SystemCommand("Import: rediger felt", "Rediger feltet som er valgt", self.action_edit)
+        yield SystemCommand(
+            "Import: bekreft beløp", "Rett år og beløp og bekreft budsjettlinjen", self.action_edit_budget
+        )
         yield SystemCommand(
             "Import: ta med/utelat søknad", "Ta med eller utelat søknaden", self.action_toggle
         )
@@ -116,9 +143,9 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
             missing = [SHORT_LABELS[k] for k in plan.parsed.missing_required]
             table.add_row(
                 "✔" if plan.accept else "✘",
-                _short(preview.filename, 18),
-                _short(plan.parsed.title, 30),
                 ACTION_LABELS[plan.action],
+                _short(plan.parsed.title, 30),
+                _short(preview.filename, 18),
                 Text(", ".join(missing), style="bold red") if missing else "",
                 key=str(n),
             )
@@ -139,11 +166,8 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
         if plan.existing_id is not None:
             heading.append(f"\nFinnes fra før som «{plan.existing_title}».")
             for change in plan.changes[:6]:
-                heading.append(
-                    f"\n  Endret {change.label}: «{_short(change.old, 30)}» → «{_short(change.new, 30)}»",
-                    style="yellow",
-                )
-        for warning in parsed.warnings:
+                heading.append(f"\n  Endret {change.describe()}", style="yellow")
+        for warning in parsed.notices:
             heading.append(f"\n⚠ {warning}", style="yellow")
         self.query_one("#review-heading", Static).update(heading)
 
@@ -171,21 +195,29 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
                 period += f" ({format_date(parsed.period_start)}–{format_date(parsed.period_end)})"
             table.add_row("Periode", period, "", "", key="_period")
 
-        budget = Text("Budsjettlinjer: ", style="bold")
-        if not parsed.budget_lines:
-            budget.append("ingen beløp funnet (ikke oppgitt)", style="yellow")
-        for b in parsed.budget_lines:
-            budget.append(
-                f"\n  {b.budget_year or '–'}  {format_amount_or_missing(b.amount)}  «{b.source_phrase}»"
-            )
-            if b.needs_confirmation:
-                budget.append(f"  ⚠ bekreft: {b.note}", style="yellow")
-        self.query_one("#review-budget", Static).update(budget)
+        self._fill_budget()
         n = len(preview.skipped)
         skipped = Text(f"Hoppet over i {preview.filename}: {n} {'del' if n == 1 else 'deler'}", style="dim")
         for block in preview.skipped[:12]:
             skipped.append("\n  " + _short(block.describe(), 70), style="dim")
         self.query_one("#review-skipped", Static).update(skipped)
+
+    def _fill_budget(self) -> None:
+        parsed = self.plans[self.current][1].parsed
+        table = self.query_one("#review-budget", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        table.border_title = "Budsjettlinjer" + ("" if parsed.budget_lines else ": ingen beløp funnet")
+        for n, b in enumerate(parsed.budget_lines):
+            table.add_row(
+                str(b.budget_year or "–"),
+                _amount(b.amount, b.amount_high),
+                Text(f"«{_short(b.source_phrase, 40)}»", style="dim"),
+                Text(f"⚠ {b.note}", style="yellow") if b.needs_confirmation else Text(b.note, style="green"),
+                key=str(n),
+            )
+        if parsed.budget_lines:
+            table.move_cursor(row=min(cursor, len(parsed.budget_lines) - 1))
 
     # --- events --------------------------------------------------------------------------------
 
@@ -193,6 +225,7 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
     def _app_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is not None and int(event.row_key.value) != self.current:
             self._close_editor()
+            self._close_budget()
             self._show(int(event.row_key.value))
 
     @on(DataTable.RowSelected, "#review-fields")
@@ -206,6 +239,28 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
     @on(Button.Pressed, "#review-save-button")
     def _save_pressed(self) -> None:
         self.action_save_field()
+
+    @on(DataTable.RowSelected, "#review-budget")
+    def _budget_selected(self) -> None:
+        self.action_edit_budget()
+
+    @on(Button.Pressed, "#review-budget-button")
+    def _budget_pressed(self) -> None:
+        self.action_edit_budget()
+
+    @on(Button.Pressed, "#review-budget-low")
+    def _low_pressed(self) -> None:
+        self._pick("lav")
+
+    @on(Button.Pressed, "#review-budget-high")
+    def _high_pressed(self) -> None:
+        self._pick("høy")
+
+    @on(Button.Pressed, "#review-budget-confirm")
+    @on(Input.Submitted, "#review-budget-amount")
+    @on(Input.Submitted, "#review-budget-year")
+    def _budget_confirmed(self) -> None:
+        self.action_confirm_budget()
 
     @on(Button.Pressed, "#review-accept-button")
     def _accept_pressed(self) -> None:
@@ -255,6 +310,67 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
         self.query_one("#review-editor", TextArea).display = False
         self.query_one("#review-save-button", Button).disabled = True
 
+    def action_edit_budget(self) -> None:
+        """Open the year and amount of the selected budget line (or the first one to confirm)."""
+        parsed = self.plans[self.current][1].parsed if self.plans else None
+        if parsed is None or not parsed.budget_lines:
+            self.notify("Søknaden har ingen budsjettlinjer å bekrefte.", severity="warning")
+            return
+        table = self.query_one("#review-budget", DataTable)
+        index = table.cursor_row
+        if not table.has_focus and parsed.unconfirmed:
+            index = parsed.budget_lines.index(parsed.unconfirmed[0])
+            table.move_cursor(row=index)
+        line = parsed.budget_lines[index]
+        self.budget_line = index
+        year = self.query_one("#review-budget-year", Input)
+        amount = self.query_one("#review-budget-amount", Input)
+        year.value = str(line.budget_year or "")
+        amount.value = str(line.amount) if line.amount is not None else ""
+        ranged = line.amount_high is not None and line.amount_high != line.amount
+        self.query_one("#review-budget-low", Button).display = ranged
+        self.query_one("#review-budget-high", Button).display = ranged
+        if ranged:
+            self.query_one("#review-budget-low", Button).label = f"Lav: {format_kr(line.amount or 0)}"
+            self.query_one("#review-budget-high", Button).label = f"Høy: {format_kr(line.amount_high or 0)}"
+        bar = self.query_one("#review-budget-bar")
+        bar.border_title = f"Budsjettlinje {index + 1}: «{_short(line.source_phrase, 40)}» (Enter bekrefter)"
+        bar.display = True
+        amount.focus()
+
+    def _pick(self, pick: str) -> None:
+        if self.budget_line is None:
+            return
+        line = self.plans[self.current][1].parsed.budget_lines[self.budget_line]
+        value = line.amount_high if pick == "høy" else line.amount
+        self.query_one("#review-budget-amount", Input).value = str(value or "")
+        self.query_one("#review-budget-amount", Input).focus()
+
+    def action_confirm_budget(self) -> None:
+        if self.budget_line is None:
+            return
+        line = self.plans[self.current][1].parsed.budget_lines[self.budget_line]
+        try:
+            confirm_budget_edit(
+                line,
+                self.query_one("#review-budget-year", Input).value,
+                self.query_one("#review-budget-amount", Input).value,
+            )
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(
+            f"Budsjettlinje {self.budget_line + 1} bekreftet: {line.budget_year or 'uten år'}, "
+            f"{format_amount_or_missing(line.amount)}."
+        )
+        self._close_budget()
+        self._show(self.current)
+        self.query_one("#review-budget", DataTable).focus()
+
+    def _close_budget(self) -> None:
+        self.budget_line = None
+        self.query_one("#review-budget-bar").display = False
+
     def action_toggle(self) -> None:
         if not self.plans:
             return
@@ -276,6 +392,9 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
     def action_discard(self) -> None:
         if self.editing is not None:
             self._close_editor()
+            return
+        if self.budget_line is not None:
+            self._close_budget()
             return
         from rsapp.importer.service import discard_preview
 
