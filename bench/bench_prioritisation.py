@@ -6,7 +6,8 @@ with 200 applications in the round and at most 33 ms with 10 000.
 How it measures: the real app (``run_test``, 160×50) on a SQLite file whose Helgeland round is
 filled up to N applications, the prioritisation screen open. Each sample presses Shift+↓ /
 Shift+↑ (move the selected row one place, saved to the database in its own transaction, the
-allocation recomputed) and takes the time from just before the key is posted until the
+allocation recomputed for the rows between the old and the new place with
+``reallocate_after_move``; the full ``allocate`` runs in the screen's delayed update, after the frame) and takes the time from just before the key is posted until the
 RankedList has rendered the visible lines of the next frame (the end of the last
 ``render_line`` call). Reported: the median of that latency, and of the widget's own work
 inside it (the screen's move handler — database write, allocation, ``set_rows`` — plus the
@@ -96,7 +97,7 @@ async def measure(n: int) -> tuple[float, float, float]:
                 return result
 
             screen.move = timed_move  # type: ignore[method-assign]
-            # Start in the middle of the list, so rows move above and below the cut line.
+            # Start in the middle of the list (below the cut line: only the two swapped rows repaint).
             ranked.move_cursor(min(n // 2, n - 2))
             await pilot.pause()
             for sample in range(SAMPLES + 3):
