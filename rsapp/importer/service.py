@@ -22,7 +22,7 @@ from sqlmodel import Session, col, func, select
 
 from rsapp.dates import format_date
 from rsapp.importer.errors import ImportFailure
-from rsapp.importer.fields import ParsedApplication, ParsedDocument, parse_document
+from rsapp.importer.fields import TEXT_FIELDS, ParsedApplication, ParsedDocument, parse_document
 from rsapp.importer.headings import FIELD_LABELS
 from rsapp.importer.readers import read_document
 from rsapp.importer.splitter import SkippedBlock
@@ -56,25 +56,7 @@ __all__ = [
 ]
 
 # Parsed field key -> Application column (the same names, except municipalities, which is a list).
-APPLICATION_COLUMNS: tuple[str, ...] = (
-    "name",
-    "owners",
-    "contact_municipal",
-    "hospital_trust",
-    "contact_trust",
-    "agreement_text",
-    "description",
-    "benefit",
-    "purpose_support",
-    "budget_text",
-    "patient_responsibility",
-    "digital",
-    "project_plan",
-    "involvement",
-    "benefit_table",
-    "risk_table",
-    "other_text",
-)
+APPLICATION_COLUMNS: tuple[str, ...] = tuple(f for f in TEXT_FIELDS if f != "municipalities")
 
 STATUS_NEW = "ny"
 STATUS_UPDATE = "oppdatering"
