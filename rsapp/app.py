@@ -116,8 +116,19 @@ class RsApp(App[int]):
         start_excel_export(self, round_id)
 
     def action_command_palette(self) -> None:
+        from rsapp.widgets.palette import NorskCommandPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder="Søk etter kommandoer …"))
+            self.push_screen(
+                NorskCommandPalette(id="--command-palette", placeholder="Søk etter kommandoer …")
+            )
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from rsapp.widgets.palette import NorskCommandPalette
+
+        self.push_screen(NorskCommandPalette(providers=[ThemeProvider], placeholder="Søk etter fargetema …"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Hjelp: taster", "Vis alle taster og hva de gjør", self.action_help)

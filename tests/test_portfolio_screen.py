@@ -226,3 +226,23 @@ async def test_imported_application_shows_where_each_field_came_from(sqlite_url,
         assert "Prosjekteiere" in sources and "vega.txt, linje 2" in sources
         budget = static_text(app.screen.query_one("#application-budget", Static))
         assert format_kr(750_000) in budget
+
+
+async def test_command_palette_in_norwegian_runs_an_action(engine) -> None:
+    from textual.command import CommandInput, CommandPalette
+
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(170, 50)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).placeholder == "Søk etter kommandoer …"
+        await pilot.press(*"xyzzyqq")
+        await pilot.pause(1.5)
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+        assert "Ingen treff" in shown and "No matches" not in shown
+        await pilot.press(*["backspace"] * 7, *"Hjelp: taster")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
