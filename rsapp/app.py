@@ -109,6 +109,14 @@ class RsApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    async def action_quit(self) -> None:
+        """Quit, after every open screen has written what the user changed but it had not saved yet."""
+        for screen in reversed(self.screen_stack):
+            flush = getattr(screen, "flush_unsaved", None)
+            if flush is not None:
+                flush()
+        self.exit()
+
     def action_export_excel(self, round_id: int) -> None:
         """Ask for a file name and export the round's prioritisation list to Excel."""
         from rsapp.screens.export_excel import start_excel_export

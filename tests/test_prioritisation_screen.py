@@ -364,3 +364,28 @@ async def test_earmark_edit_and_delete_in_dialogs_then_log_and_years_note(engine
         years = static_text(screen.query_one("#years", Static))
         assert "Innvilget beløp er fordelt på år etter søknadens budsjett" in " ".join(years.split())
         assert YEARS_NOTE.startswith("Innvilget beløp er fordelt på år")
+
+
+async def test_a_move_shown_just_before_quitting_is_saved(engine) -> None:
+    """Quitting in the same instant as a move loses nothing: the shown order is the saved one."""
+    from sqlmodel import Session, select
+
+    from rsapp.app import make_app
+    from rsapp.models import Application
+    from tests.conftest import TODAY
+
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(170, 50)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        last = max(screen.view.applications.values(), key=lambda a: a.rank)
+        screen.move(last.key, 1)  # shown now, saved after the next frame …
+        await app.action_quit()  # … but the user quits at once
+    with Session(engine) as session:
+        moved = session.get(Application, last.key)
+        assert moved.rank == 1
+        ranks = sorted(
+            a.rank for a in session.exec(select(Application).where(Application.round_id == moved.round_id))
+        )
+        assert ranks == list(range(1, len(ranks) + 1))

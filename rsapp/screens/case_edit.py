@@ -556,6 +556,10 @@ class CaseEditScreen(Screen[None]):
         if self._save():
             self.dismiss(None)
 
+    def flush_unsaved(self) -> None:
+        """Write edited points and fields (called before the app quits)."""
+        self._save()
+
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:
         actions = {

@@ -185,6 +185,7 @@ class PrioritisationScreen(Screen[None]):
         self._slow_timer: Timer | None = None
         self._ledger_key: tuple | None = None
         self._pending_moves = 0
+        self._unsaved_moves: list[MoveCommand] = []  # shown, not yet written (saved after the frame)
         self._grants_dirty = True
         self._needs_full = False  # the shown allocation came from reallocate_after_move
 
@@ -593,6 +594,7 @@ class PrioritisationScreen(Screen[None]):
         segment.remove(key)
         segment.insert(position - lo, key)
         self._pending_moves += 1
+        self._unsaved_moves.append(command)
         # No cyclic garbage collection in this hot path (10 000 rows allocate many objects);
         # it runs again right after, outside the frame.
         gc_was_enabled = gc.isenabled()
@@ -609,7 +611,16 @@ class PrioritisationScreen(Screen[None]):
         self.call_after_refresh(self._save_move, command)
         return True
 
+    def flush_unsaved(self) -> None:
+        """Write every move already shown but not yet saved (called before the app quits)."""
+        for command in list(self._unsaved_moves):
+            self._save_move(command)
+
     def _save_move(self, command: MoveCommand) -> None:
+        position = next((i for i, c in enumerate(self._unsaved_moves) if c is command), None)
+        if position is None:  # already written by flush_unsaved()
+            return
+        del self._unsaved_moves[position]
         self._pending_moves -= 1
         try:
             with self.rsapp.session() as session:
