@@ -22,25 +22,11 @@ from rsapp.db import open_database  # noqa: E402
 from rsapp.importer.fields import parse_document  # noqa: E402
 from rsapp.importer.readers import read_document  # noqa: E402
 from rsapp.importer.service import import_paths  # noqa: E402
+from tests.form_headings import HEADINGS  # noqa: E402
 
 TARGET_DOCX_S = 5.0
 TARGET_BUNDLE_S = 1.0
 SEEDS = ROOT.parent / "shared" / "seeds"
-HEADINGS = [
-    ("name", "Navn på prosjekt/pilot"),
-    ("owners", "Prosjekteiere"),
-    ("municipalities", "Kommune(r)"),
-    ("contact_municipal", "Kontaktperson(er)"),
-    ("hospital_trust", "Helseforetak"),
-    ("contact_trust", "Kontaktperson"),
-    ("agreement_text", "Dato for signert avtale om felles søknad (legges ved)"),
-    ("description", "Kort beskrivelse av prosjektet/piloten"),
-    ("benefit", "Hvilken nytte forventes av prosjektet/piloten?"),
-    ("purpose_support", "Beskriv kort hvordan tiltaket støtter opp om formålet med tilskuddsordningen?"),
-    ("budget", "Budsjett for gjennomføring av prosjekt/pilot"),
-    ("project_plan", "Prosjektplan, inkludert evalueringspunkter"),
-    ("involvement", "Involvering av brukere, tillitsvalgte og vernetjenesten"),
-]
 
 
 def write_docx_files(folder: Path, n: int) -> list[Path]:

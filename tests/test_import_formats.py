@@ -21,34 +21,11 @@ from rsapp.importer.fields import ParsedApplication, parse_document
 from rsapp.importer.readers import read_document
 from rsapp.seed import APPLICATION_TEXT_FIELDS
 from tests.conftest import REPO
+from tests.form_headings import HEADINGS
 
 DATA = REPO / "data" / "applications"
 FILES = sorted(DATA.glob("0[1-6]-*.toml"))
 
-HEADINGS = [
-    ("name", "Navn på prosjekt/pilot"),
-    ("owners", "Prosjekteiere"),
-    ("municipalities", "Kommune(r)"),
-    ("contact_municipal", "Kontaktperson(er)"),
-    ("hospital_trust", "Helseforetak"),
-    ("contact_trust", "Kontaktperson"),
-    ("agreement_text", "Dato for signert avtale om felles søknad (legges ved)"),
-    ("description", "Kort beskrivelse av prosjektet/piloten"),
-    ("benefit", "Hvilken nytte forventes av prosjektet/piloten?"),
-    ("purpose_support", "Beskriv kort hvordan tiltaket støtter opp om formålet med tilskuddsordningen?"),
-    ("budget", "Budsjett for gjennomføring av prosjekt/pilot"),
-    (
-        "patient_responsibility",
-        "Hvem har ansvaret for pasienten(e) ved gjennomføringen av tiltaket (ved relevans)?",
-    ),
-    (
-        "digital",
-        "Hvordan kan tiltak som omhandler innovasjon og implementering av digitale løsninger for samhandling "
-        "lede fram mot felles regionale løsninger på sikt (ved relevans)?",
-    ),
-    ("project_plan", "Prosjektplan, inkludert evalueringspunkter"),
-    ("involvement", "Involvering av brukere, tillitsvalgte og vernetjenesten"),
-]
 SHORT = {
     "name",
     "owners",
