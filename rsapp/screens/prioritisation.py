@@ -184,7 +184,6 @@ class PrioritisationScreen(Screen[None]):
         self.show_marks = False
         self._slow_timer: Timer | None = None
         self._ledger_key: tuple | None = None
-        self._pending_moves = 0
         self._unsaved_moves: list[MoveCommand] = []  # shown, not yet written (saved after the frame)
         self._grants_dirty = True
         self._needs_full = False  # the shown allocation came from reallocate_after_move
@@ -324,7 +323,7 @@ class PrioritisationScreen(Screen[None]):
     def _slow_update(self) -> None:
         self._slow_timer = None
         if self._needs_full:
-            if self._pending_moves:  # a move is still being saved: come back when it is
+            if self._unsaved_moves:  # a move is still being saved: come back when it is
                 self._schedule_slow()
                 return
             # Moves were shown incrementally: recompute the whole allocation once things are quiet.
@@ -518,7 +517,7 @@ class PrioritisationScreen(Screen[None]):
     # --- running commands ------------------------------------------------------------------------
 
     def _run(self, command: Command, *, cursor_key: int | None = None) -> bool:
-        if self._pending_moves:  # a move shown but not saved yet: keep the order of changes
+        if self._unsaved_moves:  # a move shown but not saved yet: keep the order of changes
             self.call_after_refresh(self._run, command, cursor_key=cursor_key)
             return True
         try:
@@ -531,7 +530,7 @@ class PrioritisationScreen(Screen[None]):
         return True
 
     def action_undo(self) -> None:
-        if self._pending_moves:
+        if self._unsaved_moves:
             self.call_after_refresh(self.action_undo)
             return
         try:
@@ -548,7 +547,7 @@ class PrioritisationScreen(Screen[None]):
         self.notify(f"Angret: {command.label}.")
 
     def action_redo(self) -> None:
-        if self._pending_moves:
+        if self._unsaved_moves:
             self.call_after_refresh(self.action_redo)
             return
         try:
@@ -593,7 +592,6 @@ class PrioritisationScreen(Screen[None]):
         segment = [row.key for row in allocation.rows[lo - 1 : hi]]
         segment.remove(key)
         segment.insert(position - lo, key)
-        self._pending_moves += 1
         self._unsaved_moves.append(command)
         # No cyclic garbage collection in this hot path (10 000 rows allocate many objects);
         # it runs again right after, outside the frame.
@@ -621,7 +619,6 @@ class PrioritisationScreen(Screen[None]):
         if position is None:  # already written by flush_unsaved()
             return
         del self._unsaved_moves[position]
-        self._pending_moves -= 1
         try:
             with self.rsapp.session() as session:
                 change = self.history.run(command, session)
