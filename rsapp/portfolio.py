@@ -81,7 +81,7 @@ class ApplicationDetail:
 
 def application_title(app: Any) -> str:
     """The name on the form, else the working title, else a placeholder."""
-    return (app.name or "").strip() or (app.working_title or "").strip() or "(uten navn)"
+    return _title(app.name, app.working_title)
 
 
 def _title(name: str | None, working_title: str | None) -> str:
