@@ -26,7 +26,7 @@ from tests.form_headings import HEADINGS  # noqa: E402
 
 TARGET_DOCX_S = 5.0
 TARGET_BUNDLE_S = 1.0
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 
 def write_docx_files(folder: Path, n: int) -> list[Path]:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from rsapp.db import open_database
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "fixtures" / "seeds"  # public documents, see README.md there
 TODAY = date(2025, 10, 20)  # Monday of week 43, 2025: the extraordinary SSU meeting
 
 _counter = itertools.count()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 DATA_DIR = Path(__file__).parents[1] / "data" / "applications"
-SEEDS_DIR = Path(__file__).parents[2] / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).parent / "fixtures" / "seeds"
 
 HELGELAND = {
     "Alstahaug",
