@@ -392,13 +392,12 @@ def render_cmd(args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(result if isinstance(result, str) else result.decode())
         return 0
+    from rsapp.files import FileWriteError, write_atomic
+
     target = Path(args.output)
     try:
-        if isinstance(result, str):
-            target.write_text(result, encoding="utf-8")
-        else:
-            target.write_bytes(result)
-    except OSError as exc:
-        raise CliError(f"Kan ikke skrive {target}: {exc.strerror or exc}") from exc
+        write_atomic(target, result)  # temp file + rename, mode 0600
+    except FileWriteError as exc:
+        raise CliError(str(exc)) from exc
     print(f"Skrev {target}")
     return 0

@@ -154,7 +154,9 @@ def build(path: Path) -> None:
     core = doc.core_properties
     core.title = "Saksfremlegg"
     core.author = "rsapp"
-    doc.save(str(path))
+    from rsapp.files import write_atomic
+
+    write_atomic(path, doc.save)  # temp file + rename, mode 0600
 
 
 def main() -> int:

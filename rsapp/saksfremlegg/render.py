@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rsapp.dates import format_date
+from rsapp.files import FileWriteError, write_atomic
 from rsapp.saksfremlegg.cases import case_points, get_case, get_meeting, meeting_cases
 from rsapp.saksfremlegg.numbering import format_case_number
 from rsapp.vocab import CASE_TYPE_LABELS
@@ -508,7 +509,10 @@ def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="rsapp-pdf-") as tmp:
         folder = Path(tmp)
         source = folder / "saksfremlegg.docx"
-        source.write_bytes(docx)
+        try:
+            write_atomic(source, docx)  # mode 0600, like every file rsapp writes
+        except FileWriteError as exc:
+            raise RenderError(str(exc)) from exc
         profile = (folder / "profile").as_uri()
         command = [
             soffice,

@@ -54,10 +54,9 @@ Submit = Callable[[dict[str, Any]], str | None]
 def documents_dir() -> Path:
     """Where rendered documents are written: <datamappe>/dokumenter."""
     from rsapp.config import user_data_dir
+    from rsapp.files import private_dir
 
-    folder = user_data_dir() / "dokumenter"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(user_data_dir() / "dokumenter")
 
 
 class _FormScreen(ModalScreen[bool]):
@@ -714,8 +713,9 @@ class CasesScreen(Screen[None]):
         with self.rsapp.session() as session:
             content = render_meeting(session, meeting_id, fmt)
             target = documents_dir() / meeting_file_name(session, meeting_id, fmt)
-        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-        return target
+        from rsapp.files import write_atomic
+
+        return write_atomic(target, content)  # temp file + rename, mode 0600; FileWriteError in Norwegian
 
     @on(Worker.StateChanged)
     def _render_done(self, event: Worker.StateChanged) -> None:
