@@ -1,7 +1,24 @@
-"""Fixed vocabularies and their Norwegian labels: application status, case types."""
+"""Fixed vocabularies and their Norwegian labels, in one place.
+
+Application statuses, case types and kinds, meeting kinds and states, the standing cases and
+every fixed label a user reads in more than one place ("ikke oppgitt", "ikke avklart", …).
+Codes are what the database stores; labels are what screens, the CLI and documents show.
+Plain Python: no imports.
+"""
+
+#: An amount or a fact the sources do not give: never shown as 0.
+NOT_STATED = "ikke oppgitt"
+#: An earmark whose amount is still open (not decided), never counted as 0.
+NOT_SETTLED = "ikke avklart"
+#: A title missing from both the form and the working title.
+NO_TITLE = "(uten navn)"
+
+# --- applications -------------------------------------------------------------------------------
+
+STATUS_RECEIVED = "mottatt"
 
 STATUS_LABELS: dict[str, str] = {
-    "mottatt": "Mottatt",
+    STATUS_RECEIVED: "Mottatt",
     "under_vurdering": "Under vurdering",
     "prioritert": "Prioritert",
     "innvilget": "Innvilget",
@@ -9,10 +26,46 @@ STATUS_LABELS: dict[str, str] = {
     "trukket": "Trukket",
 }
 
+# --- meetings and cases -------------------------------------------------------------------------
+
+#: The committee a meeting is held in unless another is named.
+DEFAULT_UTVALG = "Strategisk samarbeidsutvalg"
+
+CASE_TYPE_DECISION = "beslutningssak"
+CASE_TYPE_ORIENTATION = "orienteringssak"
 CASE_TYPE_LABELS: dict[str, str] = {
-    "beslutningssak": "Beslutningssak",
-    "orienteringssak": "Orienteringssak",
+    CASE_TYPE_DECISION: "Beslutningssak",
+    CASE_TYPE_ORIENTATION: "Orienteringssak",
 }
+
+CASE_KIND_PRIORITISATION = "prioritering"
+CASE_KIND_ORIENTATION = "orientering"
+CASE_KIND_ORIENTATIONS = "orienteringer"  # the standing "Orienteringer fra sekretariatet"
+CASE_KIND_ANY_OTHER_BUSINESS = "eventuelt"
+CASE_KIND_OTHER = "annet"
+CASE_KINDS = (
+    CASE_KIND_PRIORITISATION,
+    CASE_KIND_ORIENTATION,
+    CASE_KIND_ORIENTATIONS,
+    CASE_KIND_ANY_OTHER_BUSINESS,
+    CASE_KIND_OTHER,
+)
+#: Cases that stand last on every saksliste, in this order; new cases are placed before them.
+STANDING_KINDS = (CASE_KIND_ORIENTATIONS, CASE_KIND_ANY_OTHER_BUSINESS)
+STANDING_CASE_TITLES: dict[str, str] = {
+    CASE_KIND_ORIENTATIONS: "Orienteringer fra sekretariatet",
+    CASE_KIND_ANY_OTHER_BUSINESS: "Eventuelt",
+}
+#: The innstilling of an orienteringssak.
+ORIENTATION_POINT = "SSU tar gjennomgangen til orientering."
+
+#: A meeting (or case) that is final keeps its numbers; a draft can still change.
+FINAL_LABEL = "Endelig"
+DRAFT_LABEL = "Utkast"
+ORDINARY_MEETING_LABEL = "Ordinært"
+EXTRAORDINARY_MEETING_LABEL = "Ekstraordinært"
+
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 # Application form sections (DOMAIN.md §4): Application column -> heading shown to the user.
 SECTION_HEADINGS: dict[str, str] = {
@@ -32,3 +85,17 @@ SECTION_HEADINGS: dict[str, str] = {
 
 def status_label(code: str) -> str:
     return STATUS_LABELS.get(code, code)
+
+
+def case_type_label(code: str) -> str:
+    return CASE_TYPE_LABELS.get(code, code)
+
+
+def final_label(final: bool) -> str:
+    """ "Endelig" or "Utkast"."""
+    return FINAL_LABEL if final else DRAFT_LABEL
+
+
+def meeting_kind_label(extraordinary: bool) -> str:
+    """ "Ekstraordinært" or "Ordinært"."""
+    return EXTRAORDINARY_MEETING_LABEL if extraordinary else ORDINARY_MEETING_LABEL
