@@ -20,6 +20,7 @@ STATUS_RECEIVED = "mottatt"
 STATUS_LABELS: dict[str, str] = {
     STATUS_RECEIVED: "Mottatt",
     "under_vurdering": "Under vurdering",
+    "vurdert": "Vurdert",
     "prioritert": "Prioritert",
     "innvilget": "Innvilget",
     "avslatt": "Avslått",
@@ -99,3 +100,41 @@ def final_label(final: bool) -> str:
 def meeting_kind_label(extraordinary: bool) -> str:
     """ "Ekstraordinært" or "Ordinært"."""
     return EXTRAORDINARY_MEETING_LABEL if extraordinary else ORDINARY_MEETING_LABEL
+
+
+# --- Assessment (vurdering) -----------------------------------------------------------------------
+
+# The status workflow: mottatt → under vurdering → vurdert → prioritert → innvilget/avslått/trukket.
+STATUS_ORDER: tuple[str, ...] = tuple(STATUS_LABELS)
+
+KRAV_ANSWER_LABELS: dict[str, str] = {
+    "oppfylt": "Oppfylt",
+    "ikke_oppfylt": "Ikke oppfylt",
+    "uklart": "Uklart",
+}
+PRIORITY_ANSWER_LABELS: dict[str, str] = {"ja": "Ja", "nei": "Nei"}
+NOT_RELEVANT = "ikke_relevant"
+NOT_RELEVANT_LABEL = "Ikke relevant"
+
+CRITERION_KIND_LABELS: dict[str, str] = {
+    "krav": "Krav",
+    "prioritert": "Særlig prioritert tiltak",
+    "kriterium": "Kriterium som tillegges vekt",
+}
+
+TIE_KIND_LABELS: dict[str, str] = {
+    "styreverv": "Styreverv",
+    "lederrolle": "Lederrolle",
+    "prosjektrolle": "Rolle i prosjektet",
+    "familie": "Familie eller nær venn",
+    "annet": "Annen tilknytning",
+}
+
+HABILITET_LABELS: dict[str, str] = {"inhabil": "Inhabil", "ikke_inhabil": "Ikke inhabil"}
+
+
+def answer_label(value: str) -> str:
+    """A stored assessment answer as the user reads it ("ikke_oppfylt" -> "Ikke oppfylt", "4" -> "4")."""
+    if value == NOT_RELEVANT:
+        return NOT_RELEVANT_LABEL
+    return KRAV_ANSWER_LABELS.get(value) or PRIORITY_ANSWER_LABELS.get(value) or value
