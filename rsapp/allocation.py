@@ -1,80 +1,83 @@
-"""Pot ledger, cumulative sums, cut line and per-year view for a round's prioritisation.
+"""The ledger: money by budget year, carried over, the cut line, fits, forwarded amounts, warnings.
 
-This is the one place that does the arithmetic of a prioritisation: the prioritisation
-screen, the Excel export and the saksfremlegg all call :func:`allocate` and present its
-result. It is plain Python: no Textual, no database. Callers turn their rows into the
-frozen ``*Input`` dataclasses below and get an :class:`Allocation` back.
+This is the one place a money rule is computed. The prioritisation screen, ``rsapp prioriter
+vis``, the Excel export and the saksfremlegg all call :func:`allocate` and present its result.
+Plain Python: no Textual, no database. Callers turn their rows into the frozen ``*Input``
+dataclasses below and get an :class:`Allocation` back. All amounts are whole kroner (``int``);
+everything a user reads is Norwegian bokmål.
 
-The rules (DOMAIN.md §3):
+The rules (DOMAIN.md §3a):
 
-* **Ledger.** Only *confirmed* pots count. The years that have a confirmed pot are the
-  round's *counted years*. An earmark counts with its amounts in counted years only
-  (Dignio's 500 000 for 2027 and 2028 do not reduce the 2026 round's pot). An earmark that
-  is *open* (``is_open`` or no amounts at all) is never counted as 0: it is listed
-  separately and always produces a warning. ``available = pot_total - earmarked_total``.
-* **Rows.** Applications are ordered by rank, which must be exactly 1..n. The grant
-  defaults to the applied total (0 if no amount is stated); it may be lowered (partial or
-  0) but never exceed the applied total. Only rows whose route is in
-  :data:`LOCAL_ROUTES` are paid from the local pot; others contribute 0 to the running sum.
-  A multi-year grant counts in full against the pot.
-* **Cut line.** ``cut_index`` is the first row whose cumulative sum exceeds ``available``.
-  That row and every row after it are below the line (``within_pot`` False), even if a
-  later, smaller one would fit; :func:`fill_pot` gives the greedy suggestion for that.
-* **Years view.** One :class:`YearSummary` per budget year that appears in any pot,
-  earmark or grant. Grants are spread over years with :func:`grant_by_year` for rows that
-  count locally and are above the line. Money bound to a year without a confirmed pot is
-  warned about (an assumed pot is shown, but does not make a year safe).
+* **A ledger per budget year, carried over.** For each year: opening balance (the previous
+  year's closing) + new money (pots of that year, confirmed or assumed) − decided earmarks of
+  that year − the local amounts of the applications above the cut line = closing balance,
+  carried into the next year. An *open* earmark is in no year and never counts as 0: it is
+  listed and warned about until its amount is decided.
+* **Amounts per year.** What is applied for and what is recommended (*innstilt*) are sets of
+  (year, amount). An amount with no year counts in the round's year (flagged). A plan whose
+  first year is before the round's year is shifted whole to start in the round's year
+  (flagged), never dropped. The recommendation defaults to what was applied for, year by year.
+* **Unknown is not zero.** An application with no stated amount and no recommendation has
+  status :data:`POSITION_UNKNOWN` (``?``): it is neither above nor below the line and draws
+  nothing. A round with no pot at all has no cut line (:data:`POSITION_NO_POT`).
+* **The cut line.** Walking the ranking, an application that draws local money *fits* while
+  every year with a confirmed pot keeps a closing balance of at least 0 (the carried rest
+  counts). The first one that does not fit is the cut: it and every row after it are below the
+  line. Years resting on an assumed pot, or on no pot, are allowed but warned about, per
+  application and per year. :func:`fill_pot` uses the same test.
+* **Routes.** *lokal*: the local pot pays the recommendation. *regional*: nothing local, all
+  that was applied for is forwarded. *begge*: the local pot pays the recommendation when the
+  application is above the line, and the rest of what was applied for is forwarded, per year.
+  *ikke prioritert*: neither. :attr:`Allocation.regional` is the regional list, in rank order.
 
-Each ``*Input`` checks itself when it is constructed (amounts are non-negative ``int``,
-years are ``int``, the route is known, the grant is not above the applied total) and
-raises :class:`AllocationError`; :func:`allocate` then checks what spans rows (ranks 1..n,
-unique keys). Do not mutate a mapping after passing it to an input.
-
-All amounts are whole kroner (``int``). Everything a user reads (warnings, errors, ledger
-labels) is in Norwegian bokmål. The years view and the warnings are computed lazily on
-first access, so :func:`allocate` stays cheap enough to run on every keystroke.
-Treat an :class:`Allocation` as read-only: call :func:`allocate` again after a change, or
-:func:`reallocate_after_move` after moving one application (it recomputes only the rows
-between the old and the new place and gives the same result as a full :func:`allocate`).
+Each ``*Input`` checks itself when it is constructed and raises :class:`AllocationError`;
+:func:`allocate` checks what spans rows (ranks 1..n, unique keys). The years view and the
+warnings are computed lazily, so :func:`allocate` stays cheap enough to run on every keystroke.
+Treat an :class:`Allocation` as read-only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 
 from rsapp.money import format_kr as _format_kr
 
 __all__ = [
-    "KIND_EARMARK",
-    "KIND_OPEN",
-    "KIND_POT",
-    "KIND_TOTAL",
     "LOCAL_ROUTES",
+    "POSITION_ABOVE",
+    "POSITION_BELOW",
+    "POSITION_NO_POT",
+    "POSITION_UNKNOWN",
     "ROUTES",
     "ROUTE_BOTH",
     "ROUTE_LABELS",
     "ROUTE_LOCAL",
     "ROUTE_NONE",
     "ROUTE_REGIONAL",
+    "SPREAD_AS_APPLIED",
+    "SPREAD_EVEN",
+    "SPREAD_MODES",
+    "SPREAD_ROUND_YEAR",
     "Allocation",
     "AllocationError",
     "ApplicationInput",
     "EarmarkInput",
     "Ledger",
-    "LedgerLine",
+    "Plan",
     "PotInput",
+    "RegionalItem",
     "Row",
-    "YearSummary",
+    "YearLedger",
     "allocate",
-    "build_ledger",
     "fill_pot",
-    "grant_by_year",
     "move",
-    "reallocate_after_move",
+    "plan_of",
+    "spread",
     "validate_ranks",
-    "years_summary",
+    "year_span",
 ]
 
 # --- Routes -------------------------------------------------------------------------
@@ -91,25 +94,34 @@ ROUTE_LABELS = {
 }
 #: Every valid route, in display order.
 ROUTES = tuple(ROUTE_LABELS)
-#: Routes whose grant is paid from the local pot.
+#: Routes whose recommendation is paid from the local pot.
 LOCAL_ROUTES = frozenset({ROUTE_LOCAL, ROUTE_BOTH})
+#: Routes that forward something to Helse Nord.
+FORWARD_ROUTES = frozenset({ROUTE_REGIONAL, ROUTE_BOTH})
 
-# --- Ledger line kinds --------------------------------------------------------------
+# --- Where a row stands -------------------------------------------------------------
 
-KIND_POT = "pott"  # a confirmed pot, amount positive
-KIND_EARMARK = "avsetning"  # a counted earmark, amount negative
-KIND_OPEN = "åpen"  # an open earmark, amount None
-KIND_TOTAL = "sum"  # the closing "Til fordeling" line, amount = available
+POSITION_ABOVE = "over"  # draws local money and fits (or draws nothing), above the cut
+POSITION_BELOW = "under"  # at or after the cut
+POSITION_UNKNOWN = "ukjent"  # amount not stated and nothing recommended: "?"
+POSITION_NO_POT = "ingen_pott"  # the round states no pot: there is no cut line
 
+# --- Spreading a total over years (the grant dialog) --------------------------------
+
+SPREAD_ROUND_YEAR = "runden"
+SPREAD_AS_APPLIED = "som_søkt"
+SPREAD_EVEN = "jevnt"
+SPREAD_MODES = {
+    SPREAD_ROUND_YEAR: "Alt i rundens år",
+    SPREAD_AS_APPLIED: "Fordelt som søkt",
+    SPREAD_EVEN: "Jevnt over planens år",
+}
 
 _BY_RANK = attrgetter("rank")
 
 
 class AllocationError(ValueError):
     """Input that cannot be allocated; the message is Norwegian and names the culprit."""
-
-
-# --- Validation helpers -------------------------------------------------------------
 
 
 def _check_amount(value: object, what: str) -> None:
@@ -124,17 +136,35 @@ def _check_year(value: object, what: str) -> None:
         raise AllocationError(f"{what}: budsjettåret må være et årstall, fikk {value!r}.")
 
 
+def year_span(years: Iterable[int]) -> str:
+    """``[2028, 2029, 2030]`` → ``"2028–2030"``; ``[2026, 2028]`` → ``"2026, 2028"``."""
+    ordered = sorted(set(years))
+    parts: list[str] = []
+    start = prev = None
+    for year in ordered:
+        if start is None:
+            start = prev = year
+        elif prev is not None and year == prev + 1:
+            prev = year
+        else:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = prev = year
+    if start is not None:
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+    return ", ".join(parts)
+
+
 # --- Inputs -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class PotInput:
-    """Money in the local pot for one budget year."""
+    """New local money for one budget year, confirmed or only assumed."""
 
     budget_year: int
     amount: int
-    origin: str = ""  # e.g. "Rest fra 2025"; used as the ledger label when given
-    confirmed: bool = True  # False: assumed (shown in the years view, never counted)
+    origin: str = ""  # e.g. "Rest fra 2025"; the ledger label when given
+    confirmed: bool = True  # False: assumed until Helse Nord confirms it
 
     def __post_init__(self) -> None:
         _check_year(self.budget_year, "Pott")
@@ -148,45 +178,67 @@ class EarmarkInput:
     key: int
     name: str
     amounts: Mapping[int, int]  # budget year -> kr; empty means open
-    # True: amount not decided; never counted, always warned. Any amounts given then only
-    # say which years the open earmark touches (YearSummary.open_earmarks).
-    is_open: bool = False
+    is_open: bool = False  # amount not decided: in no year, always warned
 
     def __post_init__(self) -> None:
         for year, amount in self.amounts.items():
             _check_year(year, f"Avsetning «{self.name}»")
             _check_amount(amount, f"Avsetning «{self.name}» for {year}")
 
+    @property
+    def open(self) -> bool:
+        return self.is_open or not self.amounts
+
 
 @dataclass(frozen=True, slots=True)
 class ApplicationInput:
-    """One application as the prioritisation sees it."""
+    """One application as the prioritisation sees it.
+
+    ``applied_by_year`` maps budget year (None: no year given) to the amount applied for;
+    ``applied_total`` is None when no amount is stated anywhere (*ikke oppgitt*).
+    ``recommended`` is the innstilt amount per year, None for the default (as applied for).
+    """
 
     key: int
     name: str
     rank: int  # 1..n, 1 is the highest priority
-    applied_by_year: Mapping[int | None, int]  # budget year -> kr; None = no year given
-    applied_total: int | None  # None = not stated anywhere ("ikke oppgitt")
-    granted: int | None = None  # None = default: applied_total (0 if not stated)
+    applied_by_year: Mapping[int | None, int]
+    applied_total: int | None
+    recommended: Mapping[int, int] | None = None
     route: str = ROUTE_BOTH
+    _plans: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        # Cheap checks first; the precise Norwegian message is only built on failure.
         rank = self.rank
         applied = self.applied_total
-        granted = self.granted
         if (
             type(rank) is not int
             or rank < 1
             or self.route not in ROUTE_LABELS
             or (applied is not None and (type(applied) is not int or applied < 0))
-            or (granted is not None and (type(granted) is not int or granted < 0))
-            or (granted is not None and applied is not None and granted > applied)
         ):
             _application_problem(self)
         for year, amount in self.applied_by_year.items():
             if type(amount) is not int or amount < 0 or (year is not None and type(year) is not int):
                 _application_problem(self)
+        if self.recommended is not None:
+            total = 0
+            for year, amount in self.recommended.items():
+                _check_year(year, f"Innstilt beløp for «{self.name}»")
+                _check_amount(amount, f"Innstilt beløp for «{self.name}» i {year}")
+                total += amount
+            if applied is not None and total > applied:
+                raise AllocationError(
+                    f"Innstilt beløp for «{self.name}» ({_format_kr(total)}) er høyere enn "
+                    f"søkt ({_format_kr(applied)})."
+                )
+
+    def plan(self, round_year: int) -> Plan:
+        """The application's plan in the round (cached per round year)."""
+        plan = self._plans.get(round_year)
+        if plan is None:
+            plan = self._plans[round_year] = plan_of(self.applied_by_year, self.applied_total, round_year)
+        return plan
 
 
 def _application_problem(app: ApplicationInput) -> None:
@@ -204,118 +256,331 @@ def _application_problem(app: ApplicationInput) -> None:
         _check_amount(amount, f"Søkt beløp for «{name}» i {'år ikke oppgitt' if year is None else year}")
     if app.applied_total is not None:
         _check_amount(app.applied_total, f"Søkt beløp for «{name}»")
-    if app.granted is not None:
-        _check_amount(app.granted, f"Innvilget beløp for «{name}»")
-        if app.applied_total is not None and app.granted > app.applied_total:
-            raise AllocationError(
-                f"Innvilget beløp for «{name}» ({_format_kr(app.granted)}) er høyere enn "
-                f"søkt ({_format_kr(app.applied_total)})."
-            )
     raise AllocationError(f"Ugyldig søknad «{name}».")  # pragma: no cover - unreachable
+
+
+# --- The plan of one application ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an application applied for, year by year, as the round counts it."""
+
+    applied: dict[int, int]  # year -> kr, sorted by year, after shifting; {} when unknown
+    total: int | None  # None: ikke oppgitt
+    shifted_from: int | None  # the plan's first year as written, when it was moved to the round's year
+    no_year: int  # kr applied with no year, counted in the round's year
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.applied)
+
+    def flags(self, round_year: int) -> list[str]:
+        """Norwegian notes on how the plan was read (shown beside the amounts)."""
+        out = []
+        if self.shifted_from is not None:
+            out.append(f"planen er forskjøvet fra {self.shifted_from} til {round_year}")
+        if self.no_year:
+            out.append(f"{_format_kr(self.no_year)} uten år er ført i {round_year}")
+        return out
+
+
+def plan_of(applied_by_year: Mapping[int | None, int], applied_total: int | None, round_year: int) -> Plan:
+    """The plan of an application in a round whose budget year is ``round_year`` (§3a)."""
+    if not applied_by_year:
+        if applied_total is None:
+            return Plan({}, None, None, 0)
+        return Plan({round_year: applied_total}, applied_total, None, applied_total)
+    years = [year for year in applied_by_year if year is not None]
+    first = min(years) if years else round_year
+    shift = round_year - first if first < round_year else 0
+    applied: dict[int, int] = {}
+    no_year = 0
+    for year, amount in applied_by_year.items():
+        if year is None:
+            no_year += amount
+            key = round_year
+        else:
+            key = year + shift
+        applied[key] = applied.get(key, 0) + amount
+    total = sum(applied.values())
+    return Plan(dict(sorted(applied.items())), total, first if shift else None, no_year)
+
+
+def spread(total: int, mode: str, plan: Plan, round_year: int) -> dict[int, int]:
+    """Spread a recommended ``total`` over years: the grant dialog's three choices.
+
+    :data:`SPREAD_ROUND_YEAR` puts it all in the round's year; :data:`SPREAD_AS_APPLIED`
+    in proportion to what was applied for each year; :data:`SPREAD_EVEN` evenly over the
+    plan's years. The parts are whole kroner and add up to ``total`` exactly (largest
+    remainder, ties to the earlier year). Without a plan, everything is in the round's year.
+    """
+    _check_amount(total, "Innstilt beløp")
+    if mode not in SPREAD_MODES:
+        raise AllocationError(f"Ukjent fordeling «{mode}» (gyldige: {', '.join(SPREAD_MODES)}).")
+    if mode == SPREAD_ROUND_YEAR or not plan.applied or sum(plan.applied.values()) == 0:
+        return {round_year: total}
+    weights = plan.applied if mode == SPREAD_AS_APPLIED else dict.fromkeys(plan.applied, 1)
+    return _largest_remainder(weights, total)
+
+
+def _largest_remainder(weights: Mapping[int, int], total: int) -> dict[int, int]:
+    weight_sum = sum(weights.values())
+    parts: dict[int, int] = {}
+    remainders: list[tuple[int, int]] = []
+    handed_out = 0
+    for year in sorted(weights):
+        share, remainder = divmod(total * weights[year], weight_sum)
+        parts[year] = share
+        handed_out += share
+        remainders.append((-remainder, year))
+    for _, year in sorted(remainders)[: total - handed_out]:
+        parts[year] += 1
+    return parts
 
 
 # --- Results ------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
-class LedgerLine:
-    """One display line of the ledger. Amounts are signed: pots +, earmarks −."""
+class YearLedger:
+    """One budget year of the ledger."""
 
-    label: str
-    budget_year: int | None
-    amount: int | None  # None for an open earmark
-    kind: str  # KIND_POT, KIND_EARMARK, KIND_OPEN or KIND_TOTAL
+    budget_year: int
+    opening: int  # the previous year's closing (0 for the first year)
+    new_confirmed: int
+    new_assumed: int
+    earmarked: int  # decided earmarks for the year
+    open_earmarks: list[str]  # names of open earmarks touching the year (not counted)
+    recommended: int  # local amounts of the applications above the line
+    closing: int  # opening + new − earmarked − recommended; carried into the next year
+    pot_labels: list[str] = field(default_factory=list)
+
+    @property
+    def basis(self) -> str:
+        """What the year's money rests on: ``bekreftet``, ``antatt`` or ``ingen pott``."""
+        if self.new_confirmed:
+            return "bekreftet"
+        if self.new_assumed:
+            return "antatt"
+        return "ingen pott"
+
+    @property
+    def available(self) -> int:
+        """What the year had for applications: closing before any application."""
+        return self.closing + self.recommended
 
 
 @dataclass(slots=True)
 class Ledger:
-    """What the round has to distribute: confirmed pots minus counted earmarks."""
+    """The headline: confirmed money up to the round's year, earmarks, what is to distribute."""
 
-    pots: list[PotInput]  # counted (confirmed) pots, in input order
-    pot_total: int
-    earmark_lines: list[tuple[EarmarkInput, int]]  # counted amount per earmark
-    earmarked_total: int
+    round_year: int
+    pot_stated: bool  # False: the round states no pot ("pott ikke oppgitt")
+    pot_total: int  # confirmed new money in years up to and including the round's year
+    earmarked_total: int  # decided earmarks in those years
+    available: int  # the round year's balance before any application ("Til fordeling")
+    carried_in: int  # the round year's opening balance (the rest carried from earlier years)
     open_earmarks: list[EarmarkInput]
-    available: int  # pot_total - earmarked_total; may be negative
-    counted_years: frozenset[int]  # years with a confirmed pot
-    assumed_pots: list[PotInput] = field(default_factory=list)  # unconfirmed, not counted
-    # Earmarks with amounts only in years without a confirmed pot (counted as nothing).
-    uncounted_earmarks: list[EarmarkInput] = field(default_factory=list)
+    pots: list[PotInput]  # every pot, in year order
+    earmarks: list[EarmarkInput]  # every earmark, in input order
+    confirmed_by_year: dict[int, int] = field(default_factory=dict)  # new confirmed money
+    assumed_by_year: dict[int, int] = field(default_factory=dict)  # new assumed money
+    earmarked_by_year: dict[int, int] = field(default_factory=dict)  # decided earmarks
 
-    def lines(self) -> list[LedgerLine]:
-        """Display lines: each pot (+), each counted earmark (−), open earmarks, the total.
-
-        The amounts of all lines but the last add up to the last ("Til fordeling").
-        An earmark's ``budget_year`` is set when it is counted in exactly one year.
-        """
-        out = [
-            LedgerLine(pot.origin or f"Lokal pott {pot.budget_year}", pot.budget_year, pot.amount, KIND_POT)
-            for pot in self.pots
-        ]
-        for earmark, amount in self.earmark_lines:
-            years = [y for y in earmark.amounts if y in self.counted_years]
-            out.append(LedgerLine(earmark.name, years[0] if len(years) == 1 else None, -amount, KIND_EARMARK))
-        out.extend(
-            LedgerLine(f"{earmark.name}: beløp ikke avklart", None, None, KIND_OPEN)
-            for earmark in self.open_earmarks
-        )
-        out.append(LedgerLine("Til fordeling", None, self.available, KIND_TOTAL))
-        return out
+    def budget(self) -> tuple[list[int], list[int]]:
+        """The years with a confirmed pot and their closing balance before any application."""
+        years = sorted({*self.confirmed_by_year, *self.assumed_by_year, *self.earmarked_by_year})
+        checked: list[int] = []
+        budget: list[int] = []
+        balance = 0
+        for year in range(years[0], years[-1] + 1) if years else ():
+            balance += (
+                self.confirmed_by_year.get(year, 0)
+                + self.assumed_by_year.get(year, 0)
+                - self.earmarked_by_year.get(year, 0)
+            )
+            if year in self.confirmed_by_year:
+                checked.append(year)
+                budget.append(balance)
+        return checked, budget
 
 
 @dataclass(slots=True)
 class Row:
-    """One application in rank order, with its place relative to the cut line."""
+    """One application in rank order, with its amounts per year and its place to the line."""
 
     key: int
     rank: int
     name: str
-    applied_year: int | None  # applied for the round's year (incl. no-year lines); None if no lines
-    applied_total: int | None
-    granted: int
     route: str
-    counts_locally: bool  # route in LOCAL_ROUTES
-    cumulative: int  # running sum of granted over counting rows, up to and including this row
-    remaining: int  # available - cumulative (may be negative)
-    within_pot: bool  # above the cut line
+    plan: Plan
+    recommended: dict[int, int] | None  # innstilt per year (non-zero years); None: unknown ("?")
+    local: dict[int, int]  # what the local pot pays per year (empty below the line)
+    position: str  # POSITION_*
+    left: int | None  # the round year's balance after this row (rows above the line only)
+    ledger: Ledger
+
+    @property
+    def round_year(self) -> int:
+        return self.ledger.round_year
+
+    @property
+    def applied_total(self) -> int | None:
+        return self.plan.total
+
+    @property
+    def applied_round_year(self) -> int | None:
+        """Applied for the round's year (after shifting); None when nothing is stated."""
+        return None if self.plan.total is None else self.plan.applied.get(self.ledger.round_year, 0)
+
+    @property
+    def recommended_total(self) -> int | None:
+        return None if self.recommended is None else sum(self.recommended.values())
+
+    @property
+    def recommended_round_year(self) -> int | None:
+        return None if self.recommended is None else self.recommended.get(self.ledger.round_year, 0)
+
+    @property
+    def forwarded(self) -> dict[int, int] | None:
+        """What is left to forward to Helse Nord per year; None when the amount is not stated."""
+        if self.route == ROUTE_NONE or self.route == ROUTE_LOCAL:
+            return {}
+        if self.plan.total is None:
+            return None
+        local = self.local
+        out = {}
+        for year, amount in self.plan.applied.items():
+            rest = amount - local.get(year, 0)
+            if rest > 0:
+                out[year] = rest
+        return out
+
+    @property
+    def forwarded_total(self) -> int | None:
+        forwarded = self.forwarded
+        return None if forwarded is None else sum(forwarded.values())
+
+    @property
+    def counts_locally(self) -> bool:
+        return self.route in LOCAL_ROUTES
+
+    @property
+    def within_pot(self) -> bool:
+        return self.position == POSITION_ABOVE
+
+    @property
+    def fits(self) -> bool:
+        """Marked as fitting (✓): above the line and drawing local money."""
+        return self.position == POSITION_ABOVE and bool(self.local)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Norwegian notes for this application: unknown amount, shifted plan, years at risk."""
+        out: list[str] = []
+        round_year = self.ledger.round_year
+        if self.position == POSITION_UNKNOWN:
+            out.append(
+                "søkt beløp ikke oppgitt: ingen innstilling før beløpet er lagt inn "
+                "eller søknaden settes til ikke prioritert"
+            )
+        out.extend(self.plan.flags(round_year))
+        draws = self.local or (self.recommended if self.counts_locally and self.recommended else {})
+        confirmed = self.ledger.confirmed_by_year
+        assumed = self.ledger.assumed_by_year
+        on_assumed = [y for y in draws if y not in confirmed and y in assumed]
+        without = [y for y in draws if y not in confirmed and y not in assumed]
+        if on_assumed:
+            out.append(f"{year_span(on_assumed)} mot antatt pott (ikke bekreftet)")
+        if without:
+            out.append(f"{year_span(without)} uten pott")
+        return out
 
 
 @dataclass(slots=True)
-class YearSummary:
-    """Money per budget year: pot, earmarks and grants, and what is left."""
+class RegionalItem:
+    """One application on the regional list for Helse Nord."""
 
-    budget_year: int
-    pot: int | None  # confirmed total, else assumed total, else None
-    pot_confirmed: bool
-    earmarked: int  # decided earmark amounts for the year (counted or not)
-    open_earmarks: int  # number of open earmarks touching the year
-    granted: int  # grants of counting rows above the line, spread by grant_by_year
-    left: int | None  # pot - earmarked - granted; None without any pot
-    warning: str | None
+    key: int
+    rank: int
+    name: str
+    by_year: dict[int, int] | None  # None: amount not stated
+    total: int | None
 
 
 @dataclass(slots=True)
 class Allocation:
-    """The result of :func:`allocate`. ``years`` and ``warnings`` are computed on first use."""
+    """The result of :func:`allocate`. ``years``, ``regional`` and ``warnings`` are lazy."""
 
     round_year: int
     ledger: Ledger
     rows: list[Row]  # in rank order
-    cut_index: int | None  # first row whose cumulative exceeds ledger.available; None if all fit
-    granted_total: int  # sum of granted over all counting rows (above and below the line)
-    left_after_grants: int  # ledger.available - granted_total (negative when over the line)
-    granted_within_pot: int = 0  # sum of granted over counting rows above the line
-    _applications: tuple[ApplicationInput, ...] = field(default=(), repr=False, compare=False)
-    _earmarks: tuple[EarmarkInput, ...] = field(default=(), repr=False, compare=False)
-    _years: list[YearSummary] | None = field(default=None, init=False, repr=False, compare=False)
+    cut_index: int | None  # index of the first row below the line; None: no row is below
+    _years: list[YearLedger] | None = field(default=None, init=False, repr=False, compare=False)
     _warnings: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _regional: list[RegionalItem] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
-    def years(self) -> list[YearSummary]:
-        """The multi-year view, sorted by year (see :func:`years_summary`)."""
+    def years(self) -> list[YearLedger]:
+        """The per-year ledger, sorted by year, with the rows above the line drawn."""
         if self._years is None:
-            self._years = years_summary(self)
+            self._years = _years(self)
         return self._years
+
+    def year(self, budget_year: int) -> YearLedger | None:
+        for item in self.years:
+            if item.budget_year == budget_year:
+                return item
+        return None
+
+    @property
+    def left(self) -> int | None:
+        """The one meaning of "igjen": the round year's closing after the rows above the line."""
+        if not self.ledger.pot_stated:
+            return None
+        item = self.year(self.round_year)
+        return self.ledger.available if item is None else item.closing
+
+    @property
+    def recommended_local_total(self) -> int:
+        """Local money recommended for the applications above the line, all years."""
+        return sum(sum(row.local.values()) for row in self.rows)
+
+    @property
+    def recommended_round_year(self) -> int:
+        return sum(row.local.get(self.round_year, 0) for row in self.rows)
+
+    @property
+    def rows_within_pot(self) -> list[Row]:
+        return [row for row in self.rows if row.position == POSITION_ABOVE]
+
+    @property
+    def plan_years(self) -> list[int]:
+        """The budget years the applications use, from the round's year on (Excel's columns)."""
+        years = {self.round_year}
+        for row in self.rows:
+            years.update(row.plan.applied)
+            if row.recommended:
+                years.update(row.recommended)
+        return sorted(y for y in years if y >= self.round_year)
+
+    @property
+    def regional(self) -> list[RegionalItem]:
+        """The regional list: every application with something left to forward, in rank order."""
+        if self._regional is None:
+            self._regional = [
+                RegionalItem(
+                    row.key,
+                    row.rank,
+                    row.name,
+                    None if row.forwarded is None else dict(row.forwarded),
+                    row.forwarded_total,
+                )
+                for row in self.rows
+                if row.forwarded is None or row.forwarded
+            ]
+        return self._regional
 
     @property
     def warnings(self) -> list[str]:
@@ -324,10 +589,8 @@ class Allocation:
             self._warnings = _warnings(self)
         return self._warnings
 
-    @property
-    def rows_within_pot(self) -> list[Row]:
-        """Rows above the cut line."""
-        return self.rows if self.cut_index is None else self.rows[: self.cut_index]
+
+# --- Ranks --------------------------------------------------------------------------
 
 
 def validate_ranks(ranks: Iterable[int]) -> None:
@@ -358,79 +621,52 @@ def validate_ranks(ranks: Iterable[int]) -> None:
 
 
 def _rank_problem(applications: Sequence[ApplicationInput]) -> AllocationError:
-    """A message naming the applications whose ranks are wrong."""
     n = len(applications)
     by_rank: dict[int, list[str]] = {}
     for app in applications:
-        if type(app.rank) is not int or not 1 <= app.rank <= n:
-            return AllocationError(
-                f"Søknad «{app.name}» har rangering {app.rank!r}; må være mellom 1 og {n}."
-            )
         by_rank.setdefault(app.rank, []).append(app.name)
-    for rank, names in sorted(by_rank.items()):
-        if len(names) > 1:
-            listed = " og ".join(f"«{name}»" for name in names)
-            return AllocationError(f"Rangering {rank} er brukt av både {listed}.")
-    try:
-        validate_ranks(app.rank for app in applications)
-    except AllocationError as error:
-        return error
-    return AllocationError("Ugyldig rangering.")  # pragma: no cover - unreachable
+    details = [
+        f"rangering {rank}: {', '.join(f'«{name}»' for name in names)}"
+        for rank, names in sorted(by_rank.items())
+        if len(names) > 1 or not 1 <= rank <= n
+    ]
+    missing = [str(rank) for rank in range(1, n + 1) if rank not in by_rank]
+    if missing:
+        details.append("mangler " + ", ".join(missing))
+    return AllocationError(f"Rangeringen må være 1 til {n} uten hull eller dubletter ({'; '.join(details)}).")
 
 
 def _key_problem(applications: Sequence[ApplicationInput]) -> AllocationError:
     seen: dict[int, str] = {}
     for app in applications:
         if app.key in seen:
-            return AllocationError(
-                f"Søknadene «{seen[app.key]}» og «{app.name}» har samme nøkkel ({app.key!r})."
-            )
+            return AllocationError(f"Søknadene «{seen[app.key]}» og «{app.name}» har samme nøkkel {app.key}.")
         seen[app.key] = app.name
     return AllocationError("To søknader har samme nøkkel.")  # pragma: no cover - unreachable
 
 
-# --- The ledger ---------------------------------------------------------------------
+# --- allocate -----------------------------------------------------------------------
 
 
-def build_ledger(pots: Sequence[PotInput], earmarks: Sequence[EarmarkInput]) -> Ledger:
-    """The round's ledger from its pots and earmarks."""
-    counted: list[PotInput] = []
-    assumed: list[PotInput] = []
+def _base_ledger(
+    pots: Sequence[PotInput], earmarks: Sequence[EarmarkInput]
+) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """New confirmed money, new assumed money and decided earmarks, per year."""
+    confirmed: dict[int, int] = {}
+    assumed: dict[int, int] = {}
     for pot in pots:
-        (counted if pot.confirmed else assumed).append(pot)
-    counted_years = frozenset(pot.budget_year for pot in counted)
-    pot_total = sum(pot.amount for pot in counted)
-
-    lines: list[tuple[EarmarkInput, int]] = []
-    open_: list[EarmarkInput] = []
-    uncounted: list[EarmarkInput] = []
+        target = confirmed if pot.confirmed else assumed
+        target[pot.budget_year] = target.get(pot.budget_year, 0) + pot.amount
+    earmarked: dict[int, int] = {}
     keys: set[int] = set()
     for earmark in earmarks:
         if earmark.key in keys:
             raise AllocationError(f"Avsetning «{earmark.name}»: nøkkel {earmark.key} er brukt to ganger.")
         keys.add(earmark.key)
-        if earmark.is_open or not earmark.amounts:
-            open_.append(earmark)
-        elif any(year in counted_years for year in earmark.amounts):
-            amount = sum(a for y, a in earmark.amounts.items() if y in counted_years)
-            lines.append((earmark, amount))
-        else:
-            uncounted.append(earmark)
-    earmarked_total = sum(amount for _, amount in lines)
-    return Ledger(
-        pots=counted,
-        pot_total=pot_total,
-        earmark_lines=lines,
-        earmarked_total=earmarked_total,
-        open_earmarks=open_,
-        available=pot_total - earmarked_total,
-        counted_years=counted_years,
-        assumed_pots=assumed,
-        uncounted_earmarks=uncounted,
-    )
-
-
-# --- allocate -----------------------------------------------------------------------
+        if not earmark.open:
+            for year, amount in earmark.amounts.items():
+                earmarked[year] = earmarked.get(year, 0) + amount
+    return confirmed, assumed, earmarked
 
 
 def allocate(
@@ -440,18 +676,45 @@ def allocate(
     *,
     round_year: int,
 ) -> Allocation:
-    """Compute ledger, rows in rank order, cut line and totals for one round.
+    """The ledger, the rows in rank order with their amounts per year, and the cut line.
 
     Raises :class:`AllocationError` (Norwegian message naming the applications) when the
-    ranks are not exactly 1..n or two applications or two earmarks share a key. Errors in
-    a single input (negative or non-integer amount, a grant above the applied total, an
-    unknown route) are raised earlier, when that ``*Input`` is constructed.
-    ``years`` and ``warnings`` of the result are computed on first access.
+    ranks are not exactly 1..n or two applications or two earmarks share a key.
     """
     _check_year(round_year, "Runden")
-    ledger = build_ledger(pots, earmarks)
-    available = ledger.available
+    confirmed, assumed, earmarked = _base_ledger(pots, earmarks)
+    pot_stated = bool(confirmed or assumed)
 
+    # Closing balances before any application, for every year up to the last year in use.
+    ledger_years = sorted({*confirmed, *assumed, *earmarked})
+    base_closing: dict[int, int] = {}
+    balance = 0
+    for year in range(ledger_years[0], ledger_years[-1] + 1) if ledger_years else ():
+        balance += confirmed.get(year, 0) + assumed.get(year, 0) - earmarked.get(year, 0)
+        base_closing[year] = balance
+    if ledger_years and round_year > ledger_years[-1]:
+        opening = available = balance
+    else:
+        opening = base_closing.get(round_year - 1, 0)
+        available = base_closing.get(round_year, 0)
+
+    ledger = Ledger(
+        round_year=round_year,
+        pot_stated=pot_stated,
+        pot_total=sum(amount for year, amount in confirmed.items() if year <= round_year),
+        earmarked_total=sum(amount for year, amount in earmarked.items() if year <= round_year),
+        available=available,
+        carried_in=opening,
+        open_earmarks=[earmark for earmark in earmarks if earmark.open],
+        pots=sorted(pots, key=attrgetter("budget_year")),
+        earmarks=list(earmarks),
+        confirmed_by_year=confirmed,
+        assumed_by_year=assumed,
+        earmarked_by_year=earmarked,
+    )
+
+    # The confirmed years are the ones the cut line protects; their balances are the budget.
+    checked, budget = ledger.budget()
     n = len(applications)
     ordered = sorted(applications, key=_BY_RANK)
     if n and (ordered[0].rank != 1 or ordered[-1].rank != n):
@@ -459,168 +722,128 @@ def allocate(
     if len({app.key for app in applications}) != n:
         raise _key_problem(applications)
 
-    # The hot loop: one Row per application, in rank order. Each input validated itself
-    # when it was constructed, so only ranks (1..n, checked as we go) remain to check.
+    # The walk: ``spent[i]`` is what the rows above the line draw up to and including
+    # ``checked[i]`` (a draw in a year lowers that year's closing and every later one).
+    context = (round_year, tuple(checked))
+    n_checked = len(checked)
+    spent = [0] * n_checked
+    spent_round = 0  # drawn in years up to and including the round's year
     rows: list[Row] = []
     append = rows.append
-    local_routes = LOCAL_ROUTES
     new_row = Row
-    cumulative = 0
-    within_total = 0
+    local_routes = LOCAL_ROUTES
     cut_index: int | None = None
     index = 0
     for app in ordered:
         index += 1
         if app.rank != index:
             raise _rank_problem(applications)
-        granted = app.granted
-        applied_total = app.applied_total
-        if granted is None:
-            granted = 0 if applied_total is None else applied_total
-        route = app.route
-        by_year = app.applied_by_year
-        if route in local_routes:
-            cumulative += granted
+        cached = app._plans.get(context)
+        if cached is None:
+            cached = app._plans[context] = _prepare(app, round_year, checked)
+        plan, recommended, draws, draw_round = cached
+        local: dict[int, int] = _EMPTY
+        left: int | None = None
+        if recommended is None:
+            position = POSITION_UNKNOWN
+        elif not pot_stated:
+            position = POSITION_NO_POT
+        elif draw_round is not None and app.route in local_routes:
             if cut_index is None:
-                if cumulative > available:
-                    cut_index = index - 1
+                for i in range(n_checked):
+                    if spent[i] + draws[i] > budget[i]:
+                        cut_index = index - 1
+                        position = POSITION_BELOW
+                        break
                 else:
-                    within_total = cumulative
-            counts = True
+                    for i in range(n_checked):
+                        spent[i] += draws[i]
+                    spent_round += draw_round
+                    position = POSITION_ABOVE
+                    local = recommended
+                    left = available - spent_round
+            else:
+                position = POSITION_BELOW
+        elif cut_index is None:
+            position = POSITION_ABOVE
+            left = available - spent_round
         else:
-            counts = False
-        append(
-            new_row(
-                app.key,
-                index,
-                app.name,
-                by_year.get(round_year, 0) + by_year.get(None, 0) if by_year else None,
-                applied_total,
-                granted,
-                route,
-                counts,
-                cumulative,
-                available - cumulative,
-                cut_index is None,
-            )
-        )
+            position = POSITION_BELOW
+        append(new_row(app.key, index, app.name, app.route, plan, recommended, local, position, left, ledger))
 
-    return Allocation(
+    allocation = Allocation(
         round_year=round_year,
         ledger=ledger,
         rows=rows,
         cut_index=cut_index,
-        granted_total=cumulative,
-        left_after_grants=available - cumulative,
-        granted_within_pot=within_total,
-        _applications=tuple(ordered),
-        _earmarks=tuple(earmarks),
     )
+    return allocation
+
+
+_EMPTY: dict[int, int] = {}
+
+
+def _prepare(
+    app: ApplicationInput, round_year: int, checked: Sequence[int]
+) -> tuple[Plan, dict[int, int] | None, list[int], int | None]:
+    """What the walk needs of one application, computed once per round context and cached:
+    its plan, its recommendation (non-zero years; None when unknown), what it draws up to each
+    checked year, and what it draws up to the round's year (None when it draws nothing)."""
+    plan = app.plan(round_year)
+    recommended = app.recommended
+    if recommended is None and plan.total is not None:
+        recommended = plan.applied
+    if recommended is None:
+        return plan, None, [0] * len(checked), None
+    recommended = {year: amount for year, amount in recommended.items() if amount}
+    if not recommended:
+        return plan, recommended, [0] * len(checked), None
+    draws = [sum(a for y, a in recommended.items() if y <= year) for year in checked]
+    return plan, recommended, draws, sum(a for y, a in recommended.items() if y <= round_year)
 
 
 # --- Years view ---------------------------------------------------------------------
 
 
-def grant_by_year(app: ApplicationInput, granted: int, round_year: int) -> dict[int, int]:
-    """Spread ``granted`` over the application's budget years, in proportion to what it applied for.
-
-    Lines without a year count as ``round_year``. The parts are whole kroner, never
-    negative, and sum exactly to ``granted`` (largest remainder; ties go to the earlier
-    year). With no lines, or only zero lines, everything lands on ``round_year``.
-    The result is sorted by year and keeps years whose share is 0.
-    """
-    _check_amount(granted, f"Innvilget beløp for «{app.name}»")
-    _check_year(round_year, "Runden")
-    return _spread(app.applied_by_year, granted, round_year)
-
-
-def _spread(by_year: Mapping[int | None, int], granted: int, round_year: int) -> dict[int, int]:
-    """grant_by_year without the checks (inputs are validated on construction)."""
-    if not by_year:
-        return {round_year: granted}
-    if len(by_year) == 1:
-        ((year, amount),) = by_year.items()
-        return {round_year if year is None else year: granted} if amount else {round_year: granted}
-    weights: dict[int, int] = {}
-    for year, amount in by_year.items():
-        if year is None:
-            year = round_year
-        weights[year] = weights.get(year, 0) + amount
-    total = sum(weights.values())
-    if total == 0:
-        return {round_year: granted}
-    parts: dict[int, int] = {}
-    remainders: list[tuple[int, int]] = []
-    handed_out = 0
-    for year in sorted(weights):
-        share, remainder = divmod(granted * weights[year], total)
-        parts[year] = share
-        handed_out += share
-        remainders.append((-remainder, year))
-    leftover = granted - handed_out
-    if leftover:
-        for _, year in sorted(remainders)[:leftover]:
-            parts[year] += 1
-    return parts
-
-
-def years_summary(allocation: Allocation) -> list[YearSummary]:
-    """One :class:`YearSummary` per year in any pot, earmark or grant, sorted by year.
-
-    ``granted`` per year counts rows that count locally and are above the cut line,
-    spread with :func:`grant_by_year`. ``earmarked`` holds every decided earmark amount for
-    the year, counted in the ledger or not. An open earmark touches the years it lists,
-    or the round's year if it lists none. ``warning`` is set when money is bound to a year
-    without a confirmed pot.
-    """
+def _years(allocation: Allocation) -> list[YearLedger]:
     ledger = allocation.ledger
-    round_year = allocation.round_year
-    confirmed: dict[int, int] = {}
-    for pot in ledger.pots:
-        confirmed[pot.budget_year] = confirmed.get(pot.budget_year, 0) + pot.amount
-    assumed: dict[int, int] = {}
-    for pot in ledger.assumed_pots:
-        assumed[pot.budget_year] = assumed.get(pot.budget_year, 0) + pot.amount
-
-    earmarked: dict[int, int] = {}
-    open_count: dict[int, int] = {}
-    open_keys = {earmark.key for earmark in ledger.open_earmarks}
-    for earmark in allocation._earmarks:
-        if earmark.key in open_keys:
-            for year in earmark.amounts or (round_year,):
-                open_count[year] = open_count.get(year, 0) + 1
-        else:
-            for year, amount in earmark.amounts.items():
-                earmarked[year] = earmarked.get(year, 0) + amount
-
-    granted: dict[int, int] = {}
-    for row, app in zip(allocation.rows, allocation._applications, strict=True):
-        if not row.within_pot:
-            break  # every row after the cut is below the line as well
-        if row.counts_locally and row.granted:
-            for year, amount in _spread(app.applied_by_year, row.granted, round_year).items():
-                if amount:
-                    granted[year] = granted.get(year, 0) + amount
-
-    out: list[YearSummary] = []
-    for year in sorted({*confirmed, *assumed, *earmarked, *open_count, *granted}):
-        is_confirmed = year in confirmed
-        pot = confirmed[year] if is_confirmed else assumed.get(year)
+    confirmed = ledger.confirmed_by_year
+    assumed = ledger.assumed_by_year
+    earmarked = ledger.earmarked_by_year
+    drawn: dict[int, int] = {}
+    for row in allocation.rows:
+        for year, amount in row.local.items():
+            drawn[year] = drawn.get(year, 0) + amount
+    open_by_year: dict[int, list[str]] = {}
+    for earmark in allocation.ledger.open_earmarks:
+        for year in earmark.amounts or (allocation.round_year,):
+            open_by_year.setdefault(year, []).append(earmark.name)
+    labels: dict[int, list[str]] = {}
+    for pot in allocation.ledger.pots:
+        labels.setdefault(pot.budget_year, []).append(pot.origin or f"Lokal pott {pot.budget_year}")
+    years = {*confirmed, *assumed, *earmarked, *drawn, *open_by_year}
+    if not years:
+        return []
+    out: list[YearLedger] = []
+    balance = 0
+    for year in range(min(years), max(years) + 1):
+        opening = balance
+        new_c = confirmed.get(year, 0)
+        new_a = assumed.get(year, 0)
         bound = earmarked.get(year, 0)
-        given = granted.get(year, 0)
-        warning = None
-        if not is_confirmed and bound + given > 0:
-            warning = f"{year}: {_format_kr(bound + given)} bundet uten bekreftet pott"
+        given = drawn.get(year, 0)
+        balance = opening + new_c + new_a - bound - given
         out.append(
-            YearSummary(
+            YearLedger(
                 budget_year=year,
-                pot=pot,
-                pot_confirmed=is_confirmed,
+                opening=opening,
+                new_confirmed=new_c,
+                new_assumed=new_a,
                 earmarked=bound,
-                open_earmarks=open_count.get(year, 0),
-                granted=given,
-                left=None if pot is None else pot - bound - given,
-                warning=warning,
+                open_earmarks=open_by_year.get(year, []),
+                recommended=given,
+                closing=balance,
+                pot_labels=labels.get(year, []),
             )
         )
     return out
@@ -629,34 +852,50 @@ def years_summary(allocation: Allocation) -> list[YearSummary]:
 def _warnings(allocation: Allocation) -> list[str]:
     ledger = allocation.ledger
     out: list[str] = []
-    if not ledger.pots:
-        out.append(f"Runden {allocation.round_year} har ingen bekreftet pott: ingenting kan fordeles lokalt.")
-    elif ledger.available < 0:
-        out.append(
-            f"Avsetningene ({_format_kr(ledger.earmarked_total)}) er større enn bekreftet pott "
-            f"({_format_kr(ledger.pot_total)})."
-        )
+    if not ledger.pot_stated:
+        out.append("Pott ikke oppgitt: ingen strek kan trekkes før potten er lagt inn.")
     out.extend(f"Avsetning «{earmark.name}»: beløp ikke avklart" for earmark in ledger.open_earmarks)
+    for year in allocation.years:
+        if year.new_confirmed and year.closing < 0:
+            out.append(
+                f"{year.budget_year}: avsetningene og innstillingene er {_format_kr(-year.closing)} "
+                f"større enn det som er til rådighet."
+            )
     if allocation.cut_index is not None:
-        # Where the line falls: the first row that does not fit in what is left before it.
         row = allocation.rows[allocation.cut_index]
-        left_before = ledger.available - allocation.granted_within_pot
-        out.append(
-            f"Streken går ved «{row.name}» (rangering {row.rank}): det er {_format_kr(left_before)} "
-            f"igjen i potten før den, men søknaden har {_format_kr(row.granted)} innvilget."
-        )
-        # The whole list, above and below the line, against what the pot holds.
-        out.append(
-            f"Hele listen: innvilget lokalt for alle søknadene er til sammen "
-            f"{_format_kr(allocation.granted_total)}, {_format_kr(-allocation.left_after_grants)} mer enn "
-            f"{_format_kr(ledger.available)} til fordeling."
-        )
-    out.extend(year.warning for year in allocation.years if year.warning)
-    out.extend(
-        f"Søknad «{row.name}» (rangering {row.rank}): søkt beløp ikke oppgitt"
-        for row in allocation.rows
-        if row.applied_total is None
-    )
+        need = row.recommended or {}
+        years_short = []
+        for item in allocation.years:
+            if item.new_confirmed and any(y <= item.budget_year for y in need):
+                extra = sum(a for y, a in need.items() if y <= item.budget_year)
+                if item.closing - extra < 0:
+                    years_short.append(item)
+        where = years_short[0] if years_short else None
+        if where is not None:
+            out.append(
+                f"Streken går ved «{row.name}» (rangering {row.rank}): i {where.budget_year} er det "
+                f"{_format_kr(where.closing)} igjen, søknaden trenger "
+                f"{_format_kr(sum(a for y, a in need.items() if y <= where.budget_year))}."
+            )
+        else:  # pragma: no cover - the cut is always in a confirmed year
+            out.append(f"Streken går ved «{row.name}» (rangering {row.rank}).")
+    for year in allocation.years:
+        if year.new_confirmed or not (year.recommended or year.earmarked):
+            continue
+        bound = year.recommended + year.earmarked
+        if year.new_assumed:
+            out.append(
+                f"{year.budget_year}: {_format_kr(bound)} bundet mot antatt pott "
+                f"({_format_kr(year.new_assumed)}, ikke bekreftet)"
+                + (f"; underskudd {_format_kr(year.closing)}" if year.closing < 0 else "")
+            )
+        else:
+            out.append(
+                f"{year.budget_year}: {_format_kr(bound)} bundet uten pott"
+                + (f"; underskudd {_format_kr(year.closing)}" if year.closing < 0 else "")
+            )
+    for row in allocation.rows:
+        out.extend(f"«{row.name}» (rangering {row.rank}): {text}" for text in row.warnings)
     return out
 
 
@@ -666,98 +905,32 @@ def _warnings(allocation: Allocation) -> list[str]:
 def fill_pot(allocation: Allocation) -> list[int]:
     """The "fyll potten" suggestion: keys that fit, walking greedily in rank order.
 
-    Starting from ``ledger.available``, each row that counts locally is taken if its grant
-    fits in what is left; a row that does not fit is skipped and later, smaller rows may
-    still be taken. Rows that do not count locally are never suggested.
+    The same test as the cut line, but a row that does not fit is skipped, and later rows
+    may still be taken. Only rows that draw local money with a known amount are suggested.
     """
-    left = allocation.ledger.available
+    if not allocation.ledger.pot_stated:
+        return []
+    checked, budget = allocation.ledger.budget()
+    spent = [0] * len(checked)
     keys: list[int] = []
     for row in allocation.rows:
-        if row.counts_locally and row.granted <= left:
-            left -= row.granted
+        if not row.counts_locally or not row.recommended:
+            continue
+        draws = [sum(a for y, a in row.recommended.items() if y <= year) for year in checked]
+        if all(s + d <= b for s, d, b in zip(spent, draws, budget, strict=True)):
+            spent = [s + d for s, d in zip(spent, draws, strict=True)]
             keys.append(row.key)
     return keys
 
 
-def reallocate_after_move(allocation: Allocation, old_index: int, new_index: int) -> Allocation:
-    """The allocation after moving the row at ``old_index`` to ``new_index`` (0-based, in rank order).
-
-    Equal to :func:`allocate` of the same inputs with the application moved and every rank
-    renumbered 1..n, but only the rows between the two indexes are recomputed: the rows
-    before them keep their cumulative sum, and so do the rows after them (the same
-    applications come first), so only that segment and the cut index can change. The cut
-    cannot leave the segment either: a local row in it exceeds what is available exactly
-    when the segment's last cumulative sum does, whatever the order inside it.
-    ``allocation`` is not changed. Raises :class:`AllocationError` for an index outside the rows.
-    """
-    rows = allocation.rows
-    n = len(rows)
-    for index in (old_index, new_index):
-        if type(index) is not int or not 0 <= index < n:
-            raise AllocationError(f"Plass {index!r} finnes ikke i listen (1–{n}).")
-    if old_index == new_index:
-        return allocation
-    lo, hi = min(old_index, new_index), max(old_index, new_index)
-    new_rows = list(rows)
-    new_rows.insert(new_index, new_rows.pop(old_index))
-    apps = list(allocation._applications)
-    if len(apps) == n:
-        apps.insert(new_index, apps.pop(old_index))
-        for index in range(lo, hi + 1):
-            apps[index] = replace(apps[index], rank=index + 1)
-
-    available = allocation.ledger.available
-    old_cut = allocation.cut_index
-    cut_before = old_cut is not None and old_cut < lo
-    cut: int | None = old_cut if cut_before else None
-    cumulative = rows[lo - 1].cumulative if lo else 0
-    new_row = Row
-    for index in range(lo, hi + 1):
-        row = new_rows[index]
-        counts = row.counts_locally
-        if counts:
-            cumulative += row.granted
-            if cut is None and cumulative > available:
-                cut = index
-        new_rows[index] = new_row(
-            row.key,
-            index + 1,
-            row.name,
-            row.applied_year,
-            row.applied_total,
-            row.granted,
-            row.route,
-            counts,
-            cumulative,
-            available - cumulative,
-            cut is None,
-        )
-    if cut is None:
-        cut = old_cut  # after the segment (or none): the rows after it are unchanged
-    if cut is None:
-        within_total = allocation.granted_total
-    else:
-        within_total = new_rows[cut - 1].cumulative if cut else 0
-    return Allocation(
-        round_year=allocation.round_year,
-        ledger=allocation.ledger,
-        rows=new_rows,
-        cut_index=cut,
-        granted_total=allocation.granted_total,
-        left_after_grants=allocation.left_after_grants,
-        granted_within_pot=within_total,
-        _applications=tuple(apps),
-        _earmarks=allocation._earmarks,
-    )
-
-
 def move(order: Sequence[int], key: int, new_position: int) -> list[int]:
-    """Return ``order`` with ``key`` moved to 1-based ``new_position`` (clamped to 1..n)."""
+    """Return ``order`` with ``key`` moved to 1-based ``new_position`` (1..n, else an error)."""
     result = list(order)
     try:
         result.remove(key)
     except ValueError:
         raise AllocationError(f"Fant ikke søknad med nøkkel {key!r} i rekkefølgen.") from None
-    position = min(max(new_position, 1), len(result) + 1)
-    result.insert(position - 1, key)
+    if type(new_position) is not int or not 1 <= new_position <= len(result) + 1:
+        raise AllocationError(f"Plass {new_position!r} finnes ikke i listen (1–{len(result) + 1}).")
+    result.insert(new_position - 1, key)
     return result

@@ -1,7 +1,10 @@
-"""Reading the portfolio: rounds, their allocation, and application summaries and details.
+"""The portfolio: rounds, their allocation, and application summaries and details.
 
-Plain Python over a Session; the screens, the exporters and the CLI all read through here.
-The money figures come from `rsapp.allocation`, so every total shown is computed one way.
+Built from the store's reads (:mod:`rsapp.store.read_model`, either reader; one application in
+full through :mod:`rsapp.store.queries`). The screens, the exporters and the CLI all read
+through here. The money figures come from `rsapp.allocation`, so every total shown is computed
+one way. :func:`load_portfolio` reads the whole portfolio screen at once (five statements);
+each round's allocation is then computed from what was read, with no second read.
 """
 
 from __future__ import annotations
@@ -12,33 +15,43 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rsapp.allocation import Allocation, ApplicationInput, EarmarkInput, PotInput, allocate
-from rsapp.reader import as_date, as_reader
-from rsapp.vocab import SECTION_HEADINGS
+from rsapp.allocation import Allocation, ApplicationInput, EarmarkInput, PotInput, allocate, plan_of
+from rsapp.store.read_model import (
+    ApplicationFacts,
+    MoneyFacts,
+    RoundInfo,
+    as_reader,
+    read_applications,
+    read_money,
+    read_rounds,
+)
+from rsapp.vocab import NO_TITLE, SECTION_HEADINGS
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from rsapp.models import Application, BudgetLine, FieldSource
 
-
-@dataclass(slots=True)
-class RoundInfo:
-    id: int
-    key: str
-    year: int
-    name: str
-    helsefellesskap: str
-    helsefellesskap_key: str
-    hospital_trust: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.helsefellesskap} – {self.name}"
-
-    @property
-    def short_label(self) -> str:
-        """E.g. "Helgeland 2026", for narrow places such as filters."""
-        short = self.helsefellesskap.removeprefix("Helsefellesskapet ").removeprefix("Helsefellesskap ")
-        return f"{short} {self.year}"
+__all__ = [
+    "ApplicationDetail",
+    "ApplicationSummary",
+    "PortfolioData",
+    "RoundInfo",
+    "allocation_inputs",
+    "application_detail",
+    "application_title",
+    "applied_amounts",
+    "applied_in_year",
+    "default_round",
+    "list_applications",
+    "load_portfolio",
+    "pot_header",
+    "round_allocation",
+    "round_by_key",
+    "rounds",
+    "source_label",
+    "summarise",
+]
 
 
 @dataclass(slots=True)
@@ -85,19 +98,15 @@ def application_title(app: Any) -> str:
 
 
 def _title(name: str | None, working_title: str | None) -> str:
-    return (name or "").strip() or (working_title or "").strip() or "(uten navn)"
+    return (name or "").strip() or (working_title or "").strip() or NO_TITLE
 
 
-_ROUNDS_SQL = """
-SELECT r.id, r.key, r.year, r.name, h.name, h.key, h.hospital_trust
-FROM "round" r JOIN helsefellesskap h ON h.id = r.helsefellesskap_id
-ORDER BY r.year DESC, h.name
-"""
+# --- rounds -------------------------------------------------------------------------------------
 
 
 def rounds(source: Any) -> list[RoundInfo]:
     """Every round, newest first. `source` is a Session or a Reader."""
-    return [RoundInfo(*row) for row in as_reader(source).rows(_ROUNDS_SQL)]
+    return read_rounds(as_reader(source))
 
 
 def round_by_key(source: Any, key: str) -> RoundInfo:
@@ -111,11 +120,17 @@ def round_by_key(source: Any, key: str) -> RoundInfo:
 
 def default_round(source: Any) -> RoundInfo | None:
     """The newest Helgeland round, else the newest round."""
-    all_rounds = rounds(source)
+    return _default_round(rounds(source))
+
+
+def _default_round(all_rounds: list[RoundInfo]) -> RoundInfo | None:
     for info in all_rounds:
         if info.helsefellesskap_key == "helgeland":
             return info
     return all_rounds[0] if all_rounds else None
+
+
+# --- amounts applied for ------------------------------------------------------------------------
 
 
 def applied_amounts(lines: Iterable[Any]) -> tuple[dict[int | None, int], int | None]:
@@ -133,44 +148,15 @@ def applied_amounts(lines: Iterable[Any]) -> tuple[dict[int | None, int], int | 
 
 
 def applied_in_year(by_year: dict[int | None, int], total: int | None, year: int) -> int | None:
-    """Applied for in `year`; amounts stated with no year count in the round's year, as in the
-    allocation (`rsapp.allocation`). None when no amount is stated at all."""
+    """Applied for in the round's `year`, by the allocation's plan rule (`rsapp.allocation.plan_of`):
+    no-year amounts count in the round's year, a plan starting earlier is shifted to start in it.
+    None when no amount is stated at all."""
     if total is None:
         return None
-    return by_year.get(year, 0) + by_year.get(None, 0)
+    return plan_of(by_year, total, year).applied.get(year, 0)
 
 
-def _where_round(alias: str, round_id: int | None) -> tuple[str, dict[str, Any]]:
-    if round_id is None:
-        return "", {}
-    return f" WHERE {alias}.round_id = :round_id", {"round_id": round_id}
-
-
-def _budget_by_application(
-    reader: Any, round_id: int | None
-) -> dict[int, list[tuple[int | None, int | None]]]:
-    where, params = _where_round("a", round_id)
-    out: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
-    for app_id, year, amount in reader.rows(
-        "SELECT b.application_id, b.budget_year, b.amount FROM budgetline b"
-        f" JOIN application a ON a.id = b.application_id{where} ORDER BY b.application_id, b.position, b.id",
-        params,
-    ):
-        out[app_id].append((year, amount))
-    return out
-
-
-def _municipalities_by_application(reader: Any, round_id: int | None) -> dict[int, list[str]]:
-    where, params = _where_round("a", round_id)
-    out: dict[int, list[str]] = defaultdict(list)
-    for app_id, name in reader.rows(
-        "SELECT am.application_id, m.name FROM applicationmunicipality am"
-        " JOIN municipality m ON m.id = am.municipality_id"
-        f" JOIN application a ON a.id = am.application_id{where} ORDER BY am.application_id, am.position",
-        params,
-    ):
-        out[app_id].append(name)
-    return out
+# --- summaries ----------------------------------------------------------------------------------
 
 
 def _period_label(start: date | None, end: date | None, text: str) -> str:
@@ -181,107 +167,70 @@ def _period_label(start: date | None, end: date | None, text: str) -> str:
     return text or ""
 
 
-_SUMMARY_COLUMNS = (
-    "id, round_id, name, working_title, owners, hospital_trust, status, rank, period_start, period_end,"
-    " period_text, contact_municipal, contact_trust, agreement_text, comment, " + ", ".join(SECTION_HEADINGS)
-)
+def _summary(facts: ApplicationFacts, info: RoundInfo) -> ApplicationSummary:
+    by_year, total = applied_amounts(facts.budget)
+    title = _title(facts.name, facts.working_title)
+    blob = " ".join(
+        [
+            title,
+            facts.owners,
+            facts.hospital_trust,
+            " ".join(facts.municipalities),
+            info.helsefellesskap,
+            facts.contact_municipal,
+            facts.contact_trust,
+            facts.agreement_text,
+            facts.period_text,
+            facts.comment,
+            *facts.sections,
+        ]
+    )
+    return ApplicationSummary(
+        id=facts.id,
+        round_id=facts.round_id,
+        round_key=info.key,
+        helsefellesskap=info.helsefellesskap,
+        title=title,
+        owners=facts.owners,
+        municipalities=list(facts.municipalities),
+        hospital_trust=facts.hospital_trust,
+        applied_year=applied_in_year(by_year, total, info.year),
+        applied_total=total,
+        period=_period_label(facts.period_start, facts.period_end, facts.period_text),
+        status=facts.status,
+        rank=facts.rank,
+        search_blob=blob.casefold(),
+    )
+
+
+def summarise(
+    applications: Iterable[ApplicationFacts], all_rounds: Iterable[RoundInfo]
+) -> list[ApplicationSummary]:
+    """Summaries of applications already read (no database access)."""
+    infos = {info.id: info for info in all_rounds}
+    return [_summary(facts, infos[facts.round_id]) for facts in applications]
 
 
 def list_applications(source: Any, round_id: int | None = None) -> list[ApplicationSummary]:
     """Every application (of one round, or all), in rank order within each round."""
     reader = as_reader(source)
-    infos = {info.id: info for info in rounds(reader)}
-    where, params = _where_round("a", round_id)
-    rows = reader.rows(
-        f"SELECT {_SUMMARY_COLUMNS} FROM application a{where} ORDER BY a.round_id, a.rank, a.id", params
-    )
-    lines = _budget_by_application(reader, round_id)
-    munis = _municipalities_by_application(reader, round_id)
-    out: list[ApplicationSummary] = []
-    for row in rows:
-        (
-            app_id,
-            rid,
-            name,
-            working_title,
-            owners,
-            trust,
-            status,
-            rank,
-            p_start,
-            p_end,
-            p_text,
-            c_muni,
-            c_trust,
-            agreement,
-            comment,
-            *sections,
-        ) = row
-        info = infos[rid]
-        by_year, total = applied_amounts(lines.get(app_id, []))
-        m = munis.get(app_id, [])
-        title = _title(name, working_title)
-        blob = " ".join(
-            [
-                title,
-                owners,
-                trust,
-                " ".join(m),
-                info.helsefellesskap,
-                c_muni,
-                c_trust,
-                agreement,
-                p_text or "",
-                comment,
-                *sections,
-            ]
-        )
-        out.append(
-            ApplicationSummary(
-                id=app_id,
-                round_id=rid,
-                round_key=info.key,
-                helsefellesskap=info.helsefellesskap,
-                title=title,
-                owners=owners,
-                municipalities=m,
-                hospital_trust=trust,
-                applied_year=applied_in_year(by_year, total, info.year),
-                applied_total=total,
-                period=_period_label(as_date(p_start), as_date(p_end), p_text),
-                status=status,
-                rank=rank,
-                search_blob=blob.casefold(),
-            )
-        )
-    return out
+    return summarise(read_applications(reader, round_id), read_rounds(reader))
 
 
-def application_detail(session: Any, application_id: int) -> ApplicationDetail:
+def application_detail(session: Session, application_id: int) -> ApplicationDetail:
     """One application with its budget lines, sections and provenance (needs a SQLModel Session)."""
-    from sqlmodel import select
+    from rsapp.store import queries
+    from rsapp.store.read_model import SessionReader
 
-    from rsapp.models import Application, BudgetLine, FieldSource
-
-    app = session.get(Application, application_id)
-    if app is None:
+    record = queries.application_record(session, application_id)
+    if record is None:
         raise LookupError(f"Fant ingen søknad med id {application_id}")
-    summary = next(s for s in list_applications(session, app.round_id) if s.id == application_id)
-    lines = list(
-        session.exec(
-            select(BudgetLine)
-            .where(BudgetLine.application_id == application_id)
-            .order_by(BudgetLine.position)
-        )
-    )
+    reader = SessionReader(session)
+    summary = summarise(read_applications(reader, application_id=application_id), read_rounds(reader))[0]
+    app = record.application
     columns = [column for column in SECTION_HEADINGS if getattr(app, column).strip()]
     sections = [(SECTION_HEADINGS[column], getattr(app, column)) for column in columns]
-    sources = list(
-        session.exec(
-            select(FieldSource).where(FieldSource.application_id == application_id).order_by(FieldSource.id)
-        )
-    )
-    return ApplicationDetail(summary, app, lines, sections, sources, columns)
+    return ApplicationDetail(summary, app, record.budget_lines, sections, record.sources, columns)
 
 
 def source_label(source: Any) -> str:
@@ -302,57 +251,37 @@ def source_label(source: Any) -> str:
 
 # --- allocation inputs --------------------------------------------------------------------------
 
+AllocationInputs = tuple[list[PotInput], list[EarmarkInput], list[ApplicationInput], int]
 
-def allocation_inputs(
-    source: Any, round_id: int
-) -> tuple[list[PotInput], list[EarmarkInput], list[ApplicationInput], int]:
+
+def _application_input(facts: ApplicationFacts) -> ApplicationInput:
+    by_year, total = applied_amounts(facts.budget)
+    return ApplicationInput(
+        key=facts.id,
+        name=_title(facts.name, facts.working_title),
+        rank=facts.rank or 0,
+        applied_by_year=by_year,
+        applied_total=total,
+        recommended=dict(facts.recommended) or None,  # no rows: as applied for
+        route=facts.route,
+    )
+
+
+def inputs_from(money: MoneyFacts, applications: Iterable[ApplicationFacts]) -> AllocationInputs:
+    """What `rsapp.allocation.allocate` needs for one round, from facts already read."""
+    pots = [PotInput(p.budget_year, p.amount, p.origin, p.confirmed) for p in money.pots]
+    earmarks = [EarmarkInput(e.id, e.name, dict(e.amounts), e.is_open) for e in money.earmarks]
+    apps = [_application_input(facts) for facts in applications if facts.round_id == money.round_id]
+    return pots, earmarks, apps, money.year
+
+
+def allocation_inputs(source: Any, round_id: int) -> AllocationInputs:
     """Everything `rsapp.allocation.allocate` needs for one round, read from the database."""
     reader = as_reader(source)
-    found = reader.rows('SELECT year FROM "round" WHERE id = :round_id', {"round_id": round_id})
-    if not found:
+    money = read_money(reader, round_id)
+    if round_id not in money:
         raise LookupError(f"Fant ingen runde med id {round_id}")
-    params = {"round_id": round_id}
-    pots = [
-        PotInput(year, amount, origin, bool(confirmed))
-        for year, amount, origin, confirmed in reader.rows(
-            "SELECT budget_year, amount, origin, confirmed FROM pot WHERE round_id = :round_id"
-            " ORDER BY budget_year, id",
-            params,
-        )
-    ]
-    amounts: dict[int, dict[int, int]] = defaultdict(dict)
-    for earmark_id, year, amount in reader.rows(
-        "SELECT ea.earmark_id, ea.budget_year, ea.amount FROM earmarkamount ea"
-        " JOIN earmark e ON e.id = ea.earmark_id WHERE e.round_id = :round_id",
-        params,
-    ):
-        amounts[earmark_id][year] = amount
-    earmarks = [
-        EarmarkInput(earmark_id, name, {} if is_open else amounts.get(earmark_id, {}), bool(is_open))
-        for earmark_id, name, is_open in reader.rows(
-            "SELECT id, name, is_open FROM earmark WHERE round_id = :round_id ORDER BY position, id", params
-        )
-    ]
-    lines = _budget_by_application(reader, round_id)
-    inputs = []
-    for app_id, name, working_title, rank, granted, route in reader.rows(
-        "SELECT id, name, working_title, rank, granted, route FROM application"
-        " WHERE round_id = :round_id ORDER BY rank, id",
-        params,
-    ):
-        by_year, total = applied_amounts(lines.get(app_id, []))
-        inputs.append(
-            ApplicationInput(
-                key=app_id,
-                name=_title(name, working_title),
-                rank=rank or 0,
-                applied_by_year=by_year,
-                applied_total=total,
-                granted=granted,
-                route=route,
-            )
-        )
-    return pots, earmarks, inputs, found[0][0]
+    return inputs_from(money[round_id], read_applications(reader, round_id))
 
 
 def round_allocation(source: Any, round_id: int) -> Allocation:
@@ -361,15 +290,53 @@ def round_allocation(source: Any, round_id: int) -> Allocation:
     return allocate(pots, earmarks, apps, round_year=year)
 
 
+# --- the portfolio at once ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PortfolioData:
+    """Every round and application, read once; each round's allocation computed when first asked."""
+
+    rounds: list[RoundInfo]
+    applications: list[ApplicationSummary]
+    _facts: list[ApplicationFacts] = field(default_factory=list, repr=False)
+    _money: dict[int, MoneyFacts] = field(default_factory=dict, repr=False)
+    _allocations: dict[int, Allocation] = field(default_factory=dict, repr=False)
+
+    @property
+    def default_round(self) -> RoundInfo | None:
+        return _default_round(self.rounds)
+
+    def allocation(self, round_id: int) -> Allocation:
+        """The round's allocation, from the facts already read (no database access)."""
+        if round_id not in self._allocations:
+            pots, earmarks, apps, year = inputs_from(self._money[round_id], self._facts)
+            self._allocations[round_id] = allocate(pots, earmarks, apps, round_year=year)
+        return self._allocations[round_id]
+
+
+def load_portfolio(source: Any) -> PortfolioData:
+    """Rounds, every application and every round's money: the whole portfolio screen in one read."""
+    reader = as_reader(source)
+    all_rounds = read_rounds(reader)
+    facts = read_applications(reader)
+    return PortfolioData(all_rounds, summarise(facts, all_rounds), facts, read_money(reader))
+
+
 def pot_header(allocation: Allocation) -> str:
     """`Pott 7 800 000 kr · Avsatt 2 500 000 kr · Til fordeling 5 300 000 kr` (+ open earmarks)."""
     from rsapp.money import format_kr
 
     ledger = allocation.ledger
-    text = (
-        f"Pott {format_kr(ledger.pot_total)} · Avsatt {format_kr(ledger.earmarked_total)}"
-        f" · Til fordeling {format_kr(ledger.available)}"
-    )
+    if not ledger.pot_stated:
+        text = "Pott ikke oppgitt"
+    else:
+        text = (
+            f"Pott {format_kr(ledger.pot_total)} · Avsatt {format_kr(ledger.earmarked_total)}"
+            f" · Til fordeling {format_kr(ledger.available)}"
+        )
+        if ledger.carried_in:
+            text += f" (herav {format_kr(ledger.carried_in)} overført)"
     if ledger.open_earmarks:
         names = ", ".join(e.name for e in ledger.open_earmarks)
         text += f" · ⚠ Ikke avklart: {names}"

@@ -10,6 +10,16 @@ from rsapp.models.application import (
     BudgetLine,
     FieldSource,
     ImportedDocument,
+    RecommendedAmount,
+)
+from rsapp.models.assessment import (
+    AssessmentNote,
+    AssessmentScore,
+    Assessor,
+    AssessorTie,
+    CriteriaCatalogue,
+    Criterion,
+    HabilitetDecision,
 )
 from rsapp.models.changelog import ChangeLog
 from rsapp.models.meeting import Case, InnstillingPoint, Meeting
@@ -20,17 +30,25 @@ __all__ = [
     "Application",
     "ApplicationMunicipality",
     "ApplicationTableRow",
+    "AssessmentNote",
+    "AssessmentScore",
+    "Assessor",
+    "AssessorTie",
     "BudgetLine",
     "Case",
     "ChangeLog",
+    "CriteriaCatalogue",
+    "Criterion",
     "Earmark",
     "EarmarkAmount",
     "FieldSource",
+    "HabilitetDecision",
     "Helsefellesskap",
     "ImportedDocument",
     "InnstillingPoint",
     "Meeting",
     "Municipality",
     "Pot",
+    "RecommendedAmount",
     "Round",
 ]

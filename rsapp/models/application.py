@@ -11,7 +11,6 @@ class Application(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("round_id", "rank", name="uq_application_round_rank"),
         CheckConstraint("rank IS NULL OR rank >= 1", name="ck_application_rank_positive"),
-        CheckConstraint("granted IS NULL OR granted >= 0", name="ck_application_granted_nonnegative"),
     )
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="round.id", index=True)
@@ -41,11 +40,23 @@ class Application(SQLModel, table=True):
     source_document: str = ""
     content_hash: str = Field(default="", max_length=64, index=True)
     rank: int | None = None
-    granted: int | None = None  # None: defaults to the amount applied for
     route: str = Field(default="begge", max_length=20)
     comment: str = ""
     version: int = 1
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+# The amount recommended (innstilt) for one budget year; no rows means "as applied for".
+class RecommendedAmount(SQLModel, table=True):
+    __tablename__ = "recommended_amount"
+    __table_args__ = (
+        UniqueConstraint("application_id", "budget_year", name="uq_recommended_amount_year"),
+        CheckConstraint("amount >= 0", name="ck_recommended_amount_nonnegative"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
+    budget_year: int
+    amount: int
 
 
 # Link between an application and a municipality it covers.

@@ -6,7 +6,7 @@ Create Date: 2026-11-23 14:55:21.440057
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # the submodule by name, so type checkers see sqlmodel.sql
 from alembic import op
 
 revision = "0001_initial"
