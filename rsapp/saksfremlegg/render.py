@@ -37,8 +37,11 @@ from typing import TYPE_CHECKING, Any
 
 from rsapp.dates import format_date
 from rsapp.files import FileWriteError, write_atomic
-from rsapp.saksfremlegg.cases import case_points, get_case, get_meeting, meeting_cases
 from rsapp.saksfremlegg.numbering import format_case_number
+from rsapp.saksfremlegg.points import case_points
+from rsapp.saksfremlegg.records import get_case, get_meeting
+from rsapp.saksfremlegg.saksliste import meeting_cases
+from rsapp.store import queries
 from rsapp.vocab import CASE_TYPE_LABELS
 
 if TYPE_CHECKING:
@@ -188,9 +191,7 @@ def _case_dict(case: Case, meeting: Meeting | None, points: list) -> dict[str, A
 
 
 def _meeting_dict(session: Session, meeting: Meeting) -> dict[str, Any]:
-    from rsapp.models import Helsefellesskap
-
-    hf = session.get(Helsefellesskap, meeting.helsefellesskap_id) if meeting.helsefellesskap_id else None
+    hf = queries.helsefellesskap(session, meeting.helsefellesskap_id) if meeting.helsefellesskap_id else None
     kind = "ekstraordinært møte" if meeting.extraordinary else "møte"
     return {
         "id": meeting.id,
@@ -241,20 +242,9 @@ def context_for(
 
 def meeting_context(session: Session, meeting_id: int) -> dict[str, Any]:
     """``{"meeting": …, "cases": [every case in saksliste order], "innkalling": True, …}``."""
-    from rsapp.models import InnstillingPoint
-
     meeting = get_meeting(session, meeting_id)
     cases = meeting_cases(session, meeting_id)
-    points: dict[int, list] = {case.id: [] for case in cases}  # type: ignore[misc]
-    if cases:
-        from sqlmodel import col, select
-
-        for point in session.exec(
-            select(InnstillingPoint)
-            .where(col(InnstillingPoint.case_id).in_(list(points)))
-            .order_by(InnstillingPoint.position, InnstillingPoint.id)
-        ):
-            points[point.case_id].append(point)
+    points = queries.points_of_cases(session, [case.id for case in cases if case.id is not None])
     meeting_dict = _meeting_dict(session, meeting)
     case_dicts = [_case_dict(case, meeting, points[case.id]) for case in cases]  # type: ignore[index]
     meeting_dict["cases"] = case_dicts
