@@ -217,6 +217,18 @@ class _Token:
     bare_year: bool = False  # a lone "2025": read only when nothing more precise is in the text
 
 
+def _same_day(day: date) -> Callable[[int], tuple[date, date]]:
+    return lambda _year: (day, day)
+
+
+def _months(first_month: int, last_month: int) -> Callable[[int], tuple[date, date]]:
+    return lambda year: _month_span(year, first_month, last_month)
+
+
+def _years_until(last_year: int) -> Callable[[int], tuple[date, date]]:
+    return lambda year: (date(year, 1, 1), date(last_year, 12, 31))
+
+
 def _token(m: re.Match[str]) -> _Token | None:
     """A period token from a _PERIOD_TOKEN match, or None when it names nothing real."""
     g = m.group
@@ -224,7 +236,7 @@ def _token(m: re.Match[str]) -> _Token | None:
         made, _ = _date_from_match(m)
         if made is None:
             return None
-        return _Token(m.start(), m.end(), made.year, lambda _year, d=made: (d, d))
+        return _Token(m.start(), m.end(), made.year, _same_day(made))
     if g("qb"):
         last = int(g("qb"))
         first = int(g("qa")) if g("qa") else last
@@ -243,11 +255,11 @@ def _token(m: re.Match[str]) -> _Token | None:
     elif g("mon"):
         month = _MONTHS[g("mon").rstrip(".").lower()]
         year = int(g("my")) if g("my") else None
-        return _Token(m.start(), m.end(), year, lambda y, mo=month: _month_span(y, mo, mo))
+        return _Token(m.start(), m.end(), year, _months(month, month))
     elif g("season"):
         months = _SEASONS[g("season").lower()]
         year = int(g("sy")) if g("sy") else None
-        return _Token(m.start(), m.end(), year, lambda y, ms=months: _month_span(y, *ms))
+        return _Token(m.start(), m.end(), year, _months(*months))
     else:
         year_a = int(g("ya"))
         year_b = int(g("yb")) if g("yb") else year_a
@@ -257,13 +269,13 @@ def _token(m: re.Match[str]) -> _Token | None:
             m.start(),
             m.end(),
             year_a,
-            lambda y, yb=year_b: (date(y, 1, 1), date(yb, 12, 31)),
+            _years_until(year_b),
             bare_year=not g("yb"),
         )
     if first > last:
         return None
     year = int(year_text) if year_text else None
-    return _Token(m.start(), m.end(), year, lambda y, q1=first, q2=last: _month_span(y, 3 * q1 - 2, 3 * q2))
+    return _Token(m.start(), m.end(), year, _months(3 * first - 2, 3 * last))
 
 
 def _valid_year(year: int | None) -> bool:
