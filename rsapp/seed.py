@@ -71,6 +71,9 @@ def load_builtin(session: Session, data_dir: Path | None = None) -> list[str]:
         own = [(a, p) for a, p in applications if a.get("round") == key]
         _load_applications(session, round_, own, muni_ids)
         loaded.append(key)
+    from rsapp.assessment.changes import load_builtin_catalogues
+
+    load_builtin_catalogues(session, data_dir / "criteria")
     session.commit()
     return loaded
 

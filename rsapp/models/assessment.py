@@ -83,9 +83,7 @@ class HabilitetDecision(SQLModel, table=True):
 class AssessmentScore(SQLModel, table=True):
     __tablename__ = "assessment_score"
     __table_args__ = (
-        UniqueConstraint(
-            "application_id", "criterion_id", "assessor_id", name="uq_assessment_score_item"
-        ),
+        UniqueConstraint("application_id", "criterion_id", "assessor_id", name="uq_assessment_score_item"),
     )
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
@@ -100,9 +98,7 @@ class AssessmentScore(SQLModel, table=True):
 # One assessor's overall note on an application (shown as Kommentar in the Excel list).
 class AssessmentNote(SQLModel, table=True):
     __tablename__ = "assessment_note"
-    __table_args__ = (
-        UniqueConstraint("application_id", "assessor_id", name="uq_assessment_note_assessor"),
-    )
+    __table_args__ = (UniqueConstraint("application_id", "assessor_id", name="uq_assessment_note_assessor"),)
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
     assessor_id: int = Field(foreign_key="assessor.id", index=True, ondelete="CASCADE")

@@ -115,9 +115,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["assessor_id"], ["assessor.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["criterion_id"], ["criterion.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "application_id", "criterion_id", "assessor_id", name="uq_assessment_score_item"
-        ),
+        sa.UniqueConstraint("application_id", "criterion_id", "assessor_id", name="uq_assessment_score_item"),
     )
     with op.batch_alter_table("assessment_score", schema=None) as batch_op:
         batch_op.create_index(
