@@ -238,7 +238,7 @@ def _put(session: Session, kind: str, key: list[Any], state: Any) -> None:
             dec.decided_at = _now()
             session.add(dec)
     elif kind in ("tie", "assessor", "criterion"):
-        model = {"tie": AssessorTie, "assessor": Assessor, "criterion": Criterion}[kind]
+        model: Any = {"tie": AssessorTie, "assessor": Assessor, "criterion": Criterion}[kind]
         row = session.get(model, key[0]) if key[0] else None
         if state is None:
             if row is not None:
@@ -705,6 +705,27 @@ def clear_decision(session: Session, assessor_id: int, application_id: int) -> E
 # --- the catalogue ----------------------------------------------------------------------------
 
 
+def _store_catalogue(session: Session, head: CriteriaCatalogue, catalogue: Catalogue) -> None:
+    session.add(head)
+    session.flush()
+    assert head.id is not None
+    for position, item in enumerate(catalogue.items, start=1):
+        session.add(
+            Criterion(
+                catalogue_id=head.id,
+                key=item.key,
+                kind=item.kind,
+                position=position,
+                title=item.title,
+                text=item.text,
+                rule=item.rule,
+                params=dict(item.params),
+                weight=item.weight,
+            )
+        )
+    session.flush()
+
+
 def install_catalogue(session: Session, round_id: int, catalogue: Catalogue, *, replace: bool = False) -> int:
     """Store a catalogue for a round; with `replace`, a round whose items have no answers yet gets
     the new list instead of the old. Returns the number of items."""
@@ -739,22 +760,7 @@ def install_catalogue(session: Session, round_id: int, catalogue: Catalogue, *, 
         head = CriteriaCatalogue(
             round_id=round_id, key=catalogue.key, name=catalogue.name, source=catalogue.source
         )
-        session.add(head)
-        session.flush()
-        for position, item in enumerate(catalogue.items, start=1):
-            session.add(
-                Criterion(
-                    catalogue_id=head.id,
-                    key=item.key,
-                    kind=item.kind,
-                    position=position,
-                    title=item.title,
-                    text=item.text,
-                    rule=item.rule,
-                    params=dict(item.params),
-                    weight=item.weight,
-                )
-            )
+        _store_catalogue(session, head, catalogue)
         uow.log(
             "kriterieliste",
             head.id,
@@ -888,7 +894,7 @@ def _replay(session: Session, edit: Edit, *, backwards: bool) -> Edit:
             _put(session, step.kind, step.key, target)
             if target is not None and step.kind in _VERSIONED:
                 # Screens that show this row must see that it changed.
-                table = _VERSIONED[step.kind].__table__  # type: ignore[attr-defined]
+                table = _VERSIONED[step.kind].__table__
                 session.execute(
                     update(table).where(table.c.id == step.key[0]).values(version=table.c.version + 1)
                 )
@@ -970,22 +976,7 @@ def load_builtin_catalogues(session: Session, folder: Path) -> list[str]:
             head = CriteriaCatalogue(
                 round_id=round_id, key=catalogue.key, name=catalogue.name, source=catalogue.source
             )
-            session.add(head)
-            session.flush()
-            for position, item in enumerate(catalogue.items, start=1):
-                session.add(
-                    Criterion(
-                        catalogue_id=head.id,
-                        key=item.key,
-                        kind=item.kind,
-                        position=position,
-                        title=item.title,
-                        text=item.text,
-                        rule=item.rule,
-                        params=dict(item.params),
-                        weight=item.weight,
-                    )
-                )
+            _store_catalogue(session, head, catalogue)
             have.add(round_id)
             loaded.append(key)
     session.flush()

@@ -5,7 +5,7 @@ Revises: 0004_recommended_amounts
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0005_assessment"
