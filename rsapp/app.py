@@ -1,13 +1,15 @@
 """The rsapp Textual application: opens the database and shows the portfolio.
 
-`make_app()` is the one factory used by the command line and by the tests.
+`make_app()` is the one factory used by the command line and by the tests. It reads what the
+first frame shows (the portfolio) before the app starts, through the stdlib SQLite reader when
+the database is a ready SQLite file, so the first frame waits neither for SQLAlchemy nor for a
+read on the UI thread; the full database layer opens in a worker right after it.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -17,11 +19,14 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from rsapp.config import resolve_database_url
-from rsapp.reader import Reader, SessionReader, SqliteReader, sqlite_path, sqlite_ready
+from rsapp.store.database import Database
+from rsapp.store.read_model import Reader, SqliteReader, sqlite_path, sqlite_ready
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
+
+    from rsapp.portfolio import PortfolioData
 
 
 class RsApp(App[int]):
@@ -47,58 +52,47 @@ class RsApp(App[int]):
     ]
 
     def __init__(
-        self,
-        *,
-        engine: Engine | None = None,
-        database_url: str | None = None,
-        reader: Reader | None = None,
-        today: date | None = None,
+        self, *, db: Database, today: date | None = None, portfolio: PortfolioData | None = None
     ) -> None:
         super().__init__()
-        if engine is None and database_url is None:
-            raise ValueError("RsApp needs an engine or a database URL")
-        self._engine = engine
-        self.database_url = database_url or str(engine.url)  # type: ignore[union-attr]
-        self._reader = reader
-        self._engine_lock = threading.Lock()
+        self.db = db
+        self.database_url = db.url
         self.today = today or date.today()
+        self._start_portfolio = portfolio
 
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine, opened (schema checked, built-in data loaded) on first use."""
-        with self._engine_lock:
-            if self._engine is None:
-                from rsapp.db import open_database
-
-                self._engine = open_database(self.database_url)
-            return self._engine
+        return self.db.engine
 
     def session(self) -> Session:
-        """A new session on the app's database (use in a `with` block)."""
-        from sqlmodel import Session
+        """A new session on the app's database (use in a `with` block, in a worker).
 
-        return Session(self.engine, expire_on_commit=False)
+        Kept for the screens that still open sessions themselves; new code calls
+        ``self.db.call(function, ...)`` instead.
+        """
+        return self.db.session()
 
-    @contextmanager
-    def read(self) -> Iterator[Reader]:
-        """A reader for the read side: the fast stdlib one where there is one, else a session."""
-        if self._reader is not None:
-            yield self._reader
-            return
-        with self.session() as session:
-            yield SessionReader(session)
+    def read(self) -> AbstractContextManager[Reader]:
+        """A reader for the read model: the fast stdlib one where there is one, else a session."""
+        return self.db.read()
+
+    def take_start_portfolio(self) -> PortfolioData | None:
+        """The portfolio read before the app started (once; later reads happen in workers)."""
+        data, self._start_portfolio = self._start_portfolio, None
+        return data
 
     def on_mount(self) -> None:
         from rsapp.screens.portfolio import PortfolioScreen
 
-        self.push_screen(PortfolioScreen())
-        if self._engine is None:
+        self.push_screen(PortfolioScreen(self.take_start_portfolio()))
+        if not self.db.engine_open:
             self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
         """After the first frame: open the full database layer in a thread, ready for the first edit."""
         self.run_worker(
-            lambda: self.engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False
+            lambda: self.db.engine, thread=True, exclusive=True, group="warm-up", exit_on_error=False
         )
 
     # --- actions -------------------------------------------------------------------------------
@@ -126,7 +120,7 @@ class RsApp(App[int]):
     def action_command_palette(self) -> None:
         from rsapp.widgets.palette import NorskCommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 NorskCommandPalette(id="--command-palette", placeholder="Søk etter kommandoer …")
             )
@@ -150,17 +144,24 @@ def make_app(
 ) -> RsApp:
     """The app on `database_url` (or an already opened `engine`), schema migrated and data loaded.
 
-    A SQLite file that is already migrated and loaded is first read through the standard library,
-    so the first frame does not wait for SQLAlchemy; the engine opens right after it.
+    A SQLite file that is already migrated and loaded is read through the standard library, so
+    the first frame does not wait for SQLAlchemy; the engine opens right after it. What the first
+    frame shows is read here, before the app's event loop starts.
     """
     from rsapp.migrations import HEAD_REVISION
+    from rsapp.portfolio import load_portfolio
 
     if engine is not None:
-        return RsApp(engine=engine, today=today)
-    url = resolve_database_url(database_url)
-    path = sqlite_path(url)
-    if path is not None and sqlite_ready(path, HEAD_REVISION):
-        return RsApp(database_url=url, reader=SqliteReader(path), today=today)
-    from rsapp.db import open_database
+        db = Database(engine=engine)
+    else:
+        url = resolve_database_url(database_url)
+        path = sqlite_path(url)
+        if path is not None and sqlite_ready(path, HEAD_REVISION):
+            db = Database(url, reader=SqliteReader(path))
+        else:
+            from rsapp.db import open_database
 
-    return RsApp(engine=open_database(url), database_url=url, today=today)
+            db = Database(url, engine=open_database(url), owns_engine=True)
+    with db.read() as reader:
+        portfolio = load_portfolio(reader)
+    return RsApp(db=db, today=today, portfolio=portfolio)

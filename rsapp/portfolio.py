@@ -25,7 +25,7 @@ from rsapp.store.read_model import (
     read_money,
     read_rounds,
 )
-from rsapp.vocab import NO_TITLE, SECTION_HEADINGS
+from rsapp.vocab import NO_TITLE, NOT_SETTLED, NOT_STATED, SECTION_HEADINGS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -148,9 +148,9 @@ def applied_amounts(lines: Iterable[Any]) -> tuple[dict[int | None, int], int | 
 
 
 def applied_in_year(by_year: dict[int | None, int], total: int | None, year: int) -> int | None:
-    """Applied for in the round's `year`, by the allocation's plan rule (`rsapp.allocation.plan_of`):
-    no-year amounts count in the round's year, a plan starting earlier is shifted to start in it.
-    None when no amount is stated at all."""
+    """Applied for in the round's budget ``year``, by the allocation's reading of the plan
+    (:func:`rsapp.allocation.plan_of`: amounts with no year count in the round's year, a plan
+    that starts before it is shifted). None when no amount is stated at all."""
     if total is None:
         return None
     return plan_of(by_year, total, year).applied.get(year, 0)
@@ -329,7 +329,7 @@ def pot_header(allocation: Allocation) -> str:
 
     ledger = allocation.ledger
     if not ledger.pot_stated:
-        text = "Pott ikke oppgitt"
+        text = f"Pott {NOT_STATED}"
     else:
         text = (
             f"Pott {format_kr(ledger.pot_total)} · Avsatt {format_kr(ledger.earmarked_total)}"
@@ -339,7 +339,7 @@ def pot_header(allocation: Allocation) -> str:
             text += f" (herav {format_kr(ledger.carried_in)} overført)"
     if ledger.open_earmarks:
         names = ", ".join(e.name for e in ledger.open_earmarks)
-        text += f" · ⚠ Ikke avklart: {names}"
+        text += f" · ⚠ {NOT_SETTLED.capitalize()}: {names}"
     return text
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -77,3 +78,46 @@ def any_engine(db_url: str) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine) as s:
         yield s
+
+
+# --- Pilot tests: starting the app, waiting for its workers ---------------------------------------
+
+
+@pytest.fixture(params=["fast", "engine"])
+def start_app(
+    request: pytest.FixtureRequest, engine: Engine, sqlite_url: str
+) -> Iterator[Callable[..., Any]]:
+    """Makes the app for a Pilot test in both ways it runs.
+
+    ``fast``: as a real start does: the database (made by the ``engine`` fixture) is a ready
+    SQLite file, read through the stdlib reader before SQLAlchemy; the app opens its own
+    engine after the first frame. ``engine``: on the test's already opened engine.
+    """
+    from rsapp.app import make_app
+
+    made: list[Any] = []
+
+    def make(**kwargs: Any) -> Any:
+        kwargs.setdefault("today", TODAY)
+        if request.param == "fast":
+            app = make_app(database_url=sqlite_url, **kwargs)
+            assert app.db.fast_reader is not None, "a ready SQLite file starts with the fast reader"
+        else:
+            app = make_app(engine=engine, **kwargs)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.db.close()
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until the app's thread workers have finished and what they posted is handled
+    (a worker's message may start another worker: wait for those too)."""
+    app = pilot.app
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return

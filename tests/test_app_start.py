@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from sqlmodel import Session, select
 from textual.widgets import DataTable
 
 from rsapp.app import make_app
 from rsapp.cli import cli
 from rsapp.models import Application
-from rsapp.reader import SqliteReader
-from tests.conftest import TODAY
+from rsapp.store.read_model import SqliteReader
+from tests.conftest import TODAY, settle
 
 
 async def test_first_start_creates_database_then_fast_start_reads_it(sqlite_url) -> None:
     first = make_app(database_url=sqlite_url, today=TODAY)
-    assert first._reader is None  # a new file: migrated and loaded through SQLAlchemy
+    assert first.db.fast_reader is None  # a new file: migrated and loaded through SQLAlchemy
     async with first.run_test(size=(170, 50)) as pilot:
         await pilot.pause()
         assert first.screen.query_one("#applications", DataTable).row_count == 5
 
     second = make_app(database_url=sqlite_url, today=TODAY)
-    assert isinstance(second._reader, SqliteReader)
+    assert isinstance(second.db.fast_reader, SqliteReader)
+    assert not second.db.engine_open  # the first frame does not wait for SQLAlchemy
     async with second.run_test(size=(170, 50)) as pilot:
         await pilot.pause()
         table = second.screen.query_one("#applications", DataTable)
@@ -34,9 +38,11 @@ async def test_first_start_creates_database_then_fast_start_reads_it(sqlite_url)
             session.add(app)
             session.commit()
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(pilot)
         assert str(table.get_row_at(0)[1]) == "Nytt navn fra en annen prosess"
-    second._reader.close()
+        assert any("Oppdatert fra databasen" in str(n.message) for n in second._notifications)
+    second.db.close()
+    first.db.close()
 
 
 def test_cli_list_and_rounds(sqlite_url, capsys) -> None:
@@ -61,3 +67,17 @@ def test_env_variable_selects_database(sqlite_url, monkeypatch, capsys) -> None:
     monkeypatch.setenv("RSAPP_DATABASE_URL", sqlite_url)
     assert cli(["db", "info"]) == 0
     assert sqlite_url in capsys.readouterr().out
+
+
+def test_a_ready_sqlite_file_is_read_without_sqlalchemy(engine, sqlite_url) -> None:
+    """What the first frame shows is read before SQLAlchemy is imported (start-up speed)."""
+    code = (
+        "import sys\n"
+        "from rsapp.app import make_app\n"
+        "app = make_app(database_url=sys.argv[1])\n"
+        "print(len(app.take_start_portfolio().applications), 'sqlalchemy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, sqlite_url], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["7", "False"]

@@ -117,7 +117,7 @@ def test_portfolio_and_allocation_show_the_same_applied_amounts(engine) -> None:
         info = round_by_key(session, "helgeland-2026")
         summaries = {a.id: a for a in list_applications(session, info.id)}
         rows = round_allocation(session, info.id).rows
-        assert {r.key: (r.applied_year, r.applied_total) for r in rows} == {
+        assert {r.key: (r.applied_round_year, r.applied_total) for r in rows} == {
             k: (s.applied_year, s.applied_total) for k, s in summaries.items()
         }
         rehab = next(s for s in summaries.values() if s.title.startswith("Forprosjekt - tverretatlig"))

@@ -9,7 +9,7 @@ from rsapp.money import format_kr
 from rsapp.screens.application import ApplicationScreen
 from rsapp.screens.help import HelpScreen
 from rsapp.screens.portfolio import PortfolioScreen
-from tests.conftest import TODAY
+from tests.conftest import TODAY, settle
 from tests.screen_text import static_text
 
 NBSP = "\u00a0"
@@ -23,8 +23,8 @@ def _text(widget: Static) -> str:
     return static_text(widget)
 
 
-async def test_portfolio_opens_on_helgeland_2026_with_pot_header(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_portfolio_opens_on_helgeland_2026_with_pot_header(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -40,8 +40,8 @@ async def test_portfolio_opens_on_helgeland_2026_with_pot_header(engine) -> None
         assert _titles(table)[0] == "Interkommunalt innsats- og vurderingsteam for Helgeland"
 
 
-async def test_search_brønnøy_finds_observasjonspost_and_opens_it(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_search_brønnøy_finds_observasjonspost_and_opens_it(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         await pilot.press("slash")
         await pilot.press(*"Brønnøy")
@@ -56,7 +56,7 @@ async def test_search_brønnøy_finds_observasjonspost_and_opens_it(engine) -> N
         row = _titles(table).index("Forprosjekt: Observasjonspost Sør-Helgeland")
         table.move_cursor(row=row)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
         budget = _text(app.screen.query_one("#application-budget", Static))
         for amount in (1_500_000, 1_300_000, 800_000, 3_600_000):
@@ -65,8 +65,8 @@ async def test_search_brønnøy_finds_observasjonspost_and_opens_it(engine) -> N
         assert isinstance(app.screen, PortfolioScreen)
 
 
-async def test_click_on_a_row_opens_the_application_and_not_stated_is_shown(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_click_on_a_row_opens_the_application_and_not_stated_is_shown(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         table = app.screen.query_one("#applications", DataTable)
         row = _titles(table).index(
@@ -78,13 +78,13 @@ async def test_click_on_a_row_opens_the_application_and_not_stated_is_shown(engi
         await pilot.pause()
         await pilot.click("#applications", offset=(10, row + 1))
         await pilot.click("#applications", offset=(10, row + 1))
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
         assert "ikke oppgitt" in _text(app.screen.query_one("#application-budget", Static))
 
 
-async def test_sort_by_clicking_header_and_by_key(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_sort_by_clicking_header_and_by_key(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         table = app.screen.query_one("#applications", DataTable)
         # "Søkt totalt" is the sixth column: press s five times to reach it.
@@ -103,8 +103,8 @@ async def test_sort_by_clicking_header_and_by_key(engine) -> None:
         assert titles == sorted(titles, key=str.casefold)
 
 
-async def test_filters_show_all_rounds_and_by_status(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_filters_show_all_rounds_and_by_status(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         screen = app.screen
         screen.query_one("#filter-hf", Select).value = ""
@@ -119,8 +119,8 @@ async def test_filters_show_all_rounds_and_by_status(engine) -> None:
         assert "0 av 7 søknader" in _text(screen.query_one("#portfolio-status", Static))
 
 
-async def test_escape_clears_search(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_escape_clears_search(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         await pilot.press("slash", *"zzzz-finnes-ikke")
         table = app.screen.query_one("#applications", DataTable)
@@ -174,8 +174,8 @@ async def test_export_from_portfolio_asks_for_file_and_writes_it(engine, monkeyp
     assert "Forprosjekt: Observasjonspost Sør-Helgeland" in names
 
 
-async def test_filter_menus_open_by_key_and_choose_by_keyboard(engine) -> None:
-    app = make_app(engine=engine, today=TODAY)
+async def test_filter_menus_open_by_key_and_choose_by_keyboard(start_app) -> None:
+    app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#applications", DataTable)
@@ -217,7 +217,7 @@ async def test_imported_application_shows_where_each_field_came_from(sqlite_url,
     app = make_app(database_url=sqlite_url, today=TODAY)
     async with app.run_test(size=(170, 50)) as pilot:
         await pilot.press("slash", *"Testprosjekt", "enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
         headings = [static_text(w) for w in app.screen.query(".section-heading").results(Static)]
         description = next(h for h in headings if h.startswith("Kort beskrivelse"))

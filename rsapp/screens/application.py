@@ -1,4 +1,8 @@
-"""One application in full: every form section, the budget lines and the source."""
+"""One application in full: every form section, the budget lines and the source.
+
+The application is read in a thread worker (:class:`~rsapp.messages.ApplicationLoaded`); the
+screen shows a loading indicator until then.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,20 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
+from rsapp.messages import ApplicationLoaded, error_text
 from rsapp.money import format_amount_or_missing, format_kr
 from rsapp.portfolio import ApplicationDetail, application_detail
-from rsapp.vocab import SECTION_HEADINGS, status_label
+from rsapp.vocab import NOT_STATED, SECTION_HEADINGS, status_label
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -24,7 +32,7 @@ if TYPE_CHECKING:
 def budget_table(detail: ApplicationDetail, round_year: int | None = None) -> Table | Text:
     lines = detail.budget_lines
     if not lines or all(line.amount is None for line in lines):
-        return Text("Søkt beløp: ikke oppgitt", style="bold")
+        return Text(f"Søkt beløp: {NOT_STATED}", style="bold")
     table = Table(title="Budsjettlinjer", title_justify="left", expand=False)
     table.add_column("År")
     table.add_column("Beløp", justify="right")
@@ -82,47 +90,76 @@ class ApplicationScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        with self.rsapp.session() as session:
-            detail = application_detail(session, self.application_id)
-        s, a = detail.summary, detail.application
         yield Header(show_clock=False, icon="")
-        with VerticalScroll(id="application-body"):
-            yield Static(Text(s.title, style="bold"), id="application-title", classes="title")
-            facts = Table.grid(padding=(0, 2))
-            facts.add_column(style="bold")
-            facts.add_column()
-            for label, value in (
-                ("Helsefellesskap", s.helsefellesskap),
-                ("Prosjekteiere", a.owners or "–"),
-                ("Kommune(r)", ", ".join(s.municipalities) or "–"),
-                ("Kontaktperson(er)", a.contact_municipal or "–"),
-                ("Helseforetak", a.hospital_trust or "–"),
-                ("Kontaktperson", a.contact_trust or "–"),
-                (
-                    "Signert avtale",
-                    (a.agreement_text or "–")
-                    + (f" ({format_date(a.agreement_date)})" if a.agreement_date else ""),
-                ),
-                ("Periode", s.period or "ikke oppgitt"),
-                ("Status", status_label(a.status)),
-                ("Søkt totalt", format_amount_or_missing(s.applied_total)),
-                ("Kilde", a.source_document or "–"),
-            ):
-                facts.add_row(label, value)
-            yield Static(facts, id="application-facts")
-            yield Static(budget_table(detail), id="application-budget")
-            for column, (heading, text) in zip(detail.section_fields, detail.sections, strict=True):
-                title = Text(heading, style="bold underline")
-                source = detail.source_of(column)
-                if source:
-                    title.append(f"  (kilde: {source})", style="dim")
-                yield Static(title, classes="section-heading")
-                yield Static(text, classes="section-text")
-            if detail.sources:
-                yield Static(Text("Kilder for feltene", style="bold underline"), classes="section-heading")
-                yield Static(sources_table(detail), id="application-sources")
+        yield VerticalScroll(id="application-body")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Søknad"
-        self.query_one("#application-body").focus()
+        body = self.query_one("#application-body")
+        body.loading = True
+        body.focus()
+        self._load(self.application_id)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="application-load",
+        description="Leser søknaden",
+    )
+    def _load(self, application_id: int) -> None:
+        detail = self.rsapp.db.call(application_detail, application_id)
+        self.post_message(ApplicationLoaded(detail))
+
+    @on(Worker.StateChanged)
+    def _load_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "application-load" and event.state == WorkerState.ERROR:
+            self.query_one("#application-body").loading = False
+            self.notify(error_text(event.worker.error), title="Kunne ikke vise søknaden", severity="error")
+
+    @on(ApplicationLoaded)
+    async def _loaded(self, message: ApplicationLoaded) -> None:
+        body = self.query_one("#application-body", VerticalScroll)
+        await body.mount_all(self._content(message.detail))
+        body.loading = False
+
+    def _content(self, detail: ApplicationDetail) -> list[Widget]:
+        s, a = detail.summary, detail.application
+        widgets: list[Widget] = [Static(Text(s.title, style="bold"), id="application-title", classes="title")]
+        facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold")
+        facts.add_column()
+        for label, value in (
+            ("Helsefellesskap", s.helsefellesskap),
+            ("Prosjekteiere", a.owners or "–"),
+            ("Kommune(r)", ", ".join(s.municipalities) or "–"),
+            ("Kontaktperson(er)", a.contact_municipal or "–"),
+            ("Helseforetak", a.hospital_trust or "–"),
+            ("Kontaktperson", a.contact_trust or "–"),
+            (
+                "Signert avtale",
+                (a.agreement_text or "–")
+                + (f" ({format_date(a.agreement_date)})" if a.agreement_date else ""),
+            ),
+            ("Periode", s.period or NOT_STATED),
+            ("Status", status_label(a.status)),
+            ("Søkt totalt", format_amount_or_missing(s.applied_total)),
+            ("Kilde", a.source_document or "–"),
+        ):
+            facts.add_row(label, value)
+        widgets.append(Static(facts, id="application-facts"))
+        widgets.append(Static(budget_table(detail), id="application-budget"))
+        for column, (heading, text) in zip(detail.section_fields, detail.sections, strict=True):
+            title = Text(heading, style="bold underline")
+            source = detail.source_of(column)
+            if source:
+                title.append(f"  (kilde: {source})", style="dim")
+            widgets.append(Static(title, classes="section-heading"))
+            widgets.append(Static(text, classes="section-text"))
+        if detail.sources:
+            widgets.append(
+                Static(Text("Kilder for feltene", style="bold underline"), classes="section-heading")
+            )
+            widgets.append(Static(sources_table(detail), id="application-sources"))
+        return widgets

@@ -1,4 +1,10 @@
-"""The portfolio: the round's pot in one line, and every application, sortable and searchable."""
+"""The portfolio: the round's pot in one line, and every application, sortable and searchable.
+
+The first frame shows the portfolio read before the app started (`rsapp.app.make_app`);
+every later read (Ctrl+R, coming back from another screen) runs in a thread worker that posts
+:class:`~rsapp.messages.PortfolioLoaded`. Filters, search and sorting work on what was read,
+with no database access.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +13,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.worker import Worker, WorkerState
 
+from rsapp.messages import PortfolioLoaded, error_text
 from rsapp.money import format_amount_or_missing
-from rsapp.portfolio import (
-    ApplicationSummary,
-    RoundInfo,
-    default_round,
-    list_applications,
-    pot_header,
-    round_allocation,
-    rounds,
-)
-from rsapp.reader import Reader
-from rsapp.vocab import STATUS_LABELS, status_label
+from rsapp.portfolio import ApplicationSummary, PortfolioData, RoundInfo, load_portfolio, pot_header
+from rsapp.vocab import NOT_STATED, STATUS_LABELS, status_label
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -100,21 +99,22 @@ class PortfolioScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, start: PortfolioData | None = None) -> None:
+        """``start``: the portfolio already read (the first frame shows it); None: read it now."""
         super().__init__()
-        self._all: list[ApplicationSummary] = []
-        self._rounds: list[RoundInfo] = []
+        self._data = start
+        self._all: list[ApplicationSummary] = start.applications if start else []
+        self._rounds: list[RoundInfo] = start.rounds if start else []
         self._sort_index = 0
         self._sort_reverse = False
+        self._notify_when_loaded = False
 
     @property
     def rsapp(self) -> RsApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        with self.rsapp.read() as reader:
-            self._rounds = rounds(reader)
-            start = default_round(reader)
+        start = self._data.default_round if self._data else None
         yield Header(show_clock=False, icon="")
         yield Static(id="pot-header")
         self.filter_hf = start.helsefellesskap_key if start else ALL
@@ -131,7 +131,10 @@ class PortfolioScreen(Screen[None]):
         table = self.query_one("#applications", DataTable)
         for column in COLUMNS:
             table.add_column(column.label, key=column.key, width=column.width)
-        self.reload()
+        if self._data is not None:
+            self._show(self._data)
+        else:
+            self.reload()
         table.focus()
         # The filter menus are the costliest widgets here: they follow the first frame.
         self.call_after_refresh(self._mount_filters)
@@ -166,22 +169,59 @@ class PortfolioScreen(Screen[None]):
     # --- data ----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        with self.rsapp.read() as reader:
-            self._rounds = rounds(reader)
-            self._all = list_applications(reader)
-            info = self.current_round()
-            header = self._header_text(reader, info)
-        self.query_one("#pot-header", Static).update(header)
+        """Read the portfolio again (in a worker); the table follows when it is read."""
+        self.query_one("#portfolio-status", Static).update("Leser databasen …")
+        self._load()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="portfolio-load",
+        description="Leser porteføljen",
+    )
+    def _load(self) -> None:
+        with self.rsapp.db.read() as reader:
+            data = load_portfolio(reader)
+        self.post_message(PortfolioLoaded(data))
+
+    @on(PortfolioLoaded)
+    def _loaded(self, message: PortfolioLoaded) -> None:
+        first = self._data is None
+        self._data = message.data
+        if first and self.filter_round == ALL and message.data.default_round is not None:
+            start = message.data.default_round
+            self.filter_hf, self.filter_round = start.helsefellesskap_key, start.key
+            for select_id, value in (("#filter-hf", self.filter_hf), ("#filter-round", self.filter_round)):
+                for select in self.query(select_id).results(Select):
+                    select.value = value
+        self._show(message.data)
+        if self._notify_when_loaded:
+            self._notify_when_loaded = False
+            self.notify("Oppdatert fra databasen.")
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(error_text(event.worker.error), title="Kunne ikke lese databasen", severity="error")
+
+    def _show(self, data: PortfolioData) -> None:
+        self._rounds = data.rounds
+        self._all = data.applications
+        self._show_header()
         self.refresh_table()
 
-    def _header_text(self, reader: Reader, info: RoundInfo | None) -> Text:
-        if info is None:
+    def _show_header(self) -> None:
+        self.query_one("#pot-header", Static).update(self._header_text(self.current_round()))
+
+    def _header_text(self, info: RoundInfo | None) -> Text:
+        if info is None or self._data is None:
             return Text("Velg en runde for å se potten.", style="italic")
-        allocation = round_allocation(reader, info.id)
+        allocation = self._data.allocation(info.id)
         text = Text()
         text.append(f"{info.short_label}: ", style="bold")
         if not allocation.ledger.pots:
-            text.append("pott ikke oppgitt")
+            text.append(f"pott {NOT_STATED}")
         else:
             text.append(pot_header(allocation))
         return text
@@ -196,7 +236,7 @@ class PortfolioScreen(Screen[None]):
                 return info
         return None
 
-    def visible(self) -> list[ApplicationSummary]:
+    def visible_rows(self) -> list[ApplicationSummary]:
         hf, round_key, status = self.filter_hf, self.filter_round, self.filter_status
         query = self.query_one("#search", Input).value
         round_hf = {r.key: r.helsefellesskap_key for r in self._rounds}
@@ -216,7 +256,7 @@ class PortfolioScreen(Screen[None]):
         table = self.query_one("#applications", DataTable)
         selected = self.selected_id()
         table.clear()
-        rows = self.visible()
+        rows = self.visible_rows()
         for a in rows:
             cells: list[Any] = [
                 str(a.rank or ""),
@@ -272,8 +312,7 @@ class PortfolioScreen(Screen[None]):
                 return
             self.filter_status = value
         if event.select.id in {"filter-hf", "filter-round"}:
-            with self.rsapp.read() as reader:
-                self.query_one("#pot-header", Static).update(self._header_text(reader, self.current_round()))
+            self._show_header()
         self.refresh_table()
 
     @on(Input.Changed, "#search")
@@ -335,8 +374,8 @@ class PortfolioScreen(Screen[None]):
         self.refresh_table()
 
     def action_refresh(self) -> None:
+        self._notify_when_loaded = True
         self.reload()
-        self.notify("Oppdatert fra databasen.")
 
     def _round_or_warn(self) -> RoundInfo | None:
         info = self.current_round()

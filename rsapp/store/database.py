@@ -34,11 +34,19 @@ class Database:
     """The app's (or a command's) database: a URL, an engine opened on demand, an optional fast reader."""
 
     def __init__(
-        self, url: str | None = None, *, engine: Engine | None = None, reader: Reader | None = None
+        self,
+        url: str | None = None,
+        *,
+        engine: Engine | None = None,
+        reader: Reader | None = None,
+        owns_engine: bool = False,
     ) -> None:
+        """``engine``: one already opened (the caller disposes of it unless ``owns_engine``);
+        ``reader``: the stdlib reader of a ready SQLite file (closed by :meth:`close`)."""
         if engine is None and url is None:
             raise ValueError("Database needs an engine or a URL")
         self._engine = engine
+        self._owns_engine = owns_engine or engine is None
         self.url: str = url if url is not None else str(engine.url)  # type: ignore[union-attr]
         self._reader = reader
         self._lock = threading.Lock()
@@ -83,9 +91,9 @@ class Database:
             yield SessionReader(session)
 
     def close(self) -> None:
-        """Close the fast reader and dispose of the engine's connections."""
+        """Close the fast reader, and dispose of the engine if this handle opened it."""
         close = getattr(self._reader, "close", None)
         if close is not None:
             close()
-        if self._engine is not None:
+        if self._engine is not None and self._owns_engine:
             self._engine.dispose()
