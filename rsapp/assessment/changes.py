@@ -755,6 +755,7 @@ def install_catalogue(session: Session, round_id: int, catalogue: Catalogue, *, 
                 )
             for crit in session.exec(select(Criterion).where(Criterion.catalogue_id == existing.id)):
                 session.delete(crit)
+            session.flush()
             session.delete(existing)
             session.flush()
         head = CriteriaCatalogue(

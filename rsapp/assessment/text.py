@@ -32,6 +32,8 @@ HEADER_LABELS: dict[str, str] = {
 }
 
 FIELD_LABELS: dict[str, str] = HEADER_LABELS | SECTION_HEADINGS
+# Labels of values that are not a text column of the application (lists, dates, budget lines).
+_PSEUDO = ("municipalities", "period", "budget_line")
 
 # The fields whose text is searched by the rules, in the form's order.
 TEXT_FIELDS: tuple[str, ...] = ("name", "period_text", *SECTION_HEADINGS)
@@ -195,7 +197,7 @@ def application_text(app: Any, **extra: Any) -> ApplicationText:
     """From an Application row (or anything with its attributes)."""
     fields = {name: getattr(app, name, "") or "" for name in (*HEADER_LABELS, *SECTION_HEADINGS)}
     fields["name"] = (app.name or "").strip() or (getattr(app, "working_title", "") or "").strip()
-    for key in ("municipalities", "period", "budget_line"):
+    for key in _PSEUDO:
         fields.pop(key, None)
     return ApplicationText(
         id=app.id or 0,
@@ -221,7 +223,9 @@ _DATA_SECTIONS = {"budget": "budget_text", "other": "other_text"}
 def from_data(doc: Mapping[str, Any], application_id: int = 0) -> ApplicationText:
     """From a built-in application data file (data/applications/*.toml), without a database."""
     sections = {_DATA_SECTIONS.get(k, k): str(v).strip() for k, v in doc.get("sections", {}).items()}
-    fields = {name: str(doc.get(name, "") or "") for name in HEADER_LABELS if name in doc}
+    fields = {
+        name: str(doc.get(name, "") or "") for name in HEADER_LABELS if name in doc and name not in _PSEUDO
+    }
     fields["name"] = str(doc.get("name", "")).strip() or str(doc.get("display_name", "")).strip()
     fields.update(sections)
     return ApplicationText(
