@@ -55,9 +55,30 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return
+    # SQLite changes a table by copying it (Alembic's batch mode). Dropping the old copy with
+    # foreign keys on would delete every row that refers to it (ON DELETE CASCADE): the pragma
+    # is switched off for the migration (it only takes effect outside a transaction), the keys
+    # are checked before the commit, and it is switched on again for the pooled connection.
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()  # SQLAlchemy's autobegun transaction; SQLite itself began none for a pragma
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise DatabaseError(
+                        f"Oppgraderingen ville gitt {len(broken)} brutte koblinger i databasen."
+                    )
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 def ensure_schema(engine: Engine) -> None:

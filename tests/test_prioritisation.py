@@ -1,4 +1,4 @@
-"""The prioritisation write side on SQLite and PostgreSQL: moves, grants, routes, earmarks,
+"""The prioritisation write side on SQLite and PostgreSQL: moves, recommendations, routes, earmarks,
 "fyll potten", undo/redo, the change log and optimistic locking between two engines."""
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from rsapp.prioritisation import (
     EarmarkEditCommand,
     EarmarkRemoveCommand,
     FillPotCommand,
-    GrantCommand,
     History,
     MoveCommand,
     PrioritisationError,
+    RecommendCommand,
     RouteCommand,
     StaleError,
     Versions,
@@ -35,12 +35,19 @@ from rsapp.prioritisation import (
     normalise_ranks,
     parse_earmark_amounts,
     remove_earmark,
-    set_granted,
+    load_recommendation,
+    set_recommendation,
     set_route,
     update_earmark,
 )
 
 REHAB = "Forprosjekt - tverretatlig rehabilitering"
+NURSE = "Helgelandssykepleier – utdanning, rekruttering og stabilisering av sykepleiere på Helgeland"
+
+
+def _recommended(engine: Engine, name: str) -> dict[int, int] | None:
+    with Session(engine) as s:
+        return load_recommendation(s, _app(engine, name).id)
 
 
 def _round_id(engine: Engine) -> int:
@@ -86,15 +93,20 @@ def test_move_to_top_keeps_ranks_contiguous_and_moves_the_cut_line(any_engine: E
     assert order[1].startswith("Interkommunalt")
     # 4 000 000 fits in 5 300 000; Interkommunalt's 4 657 500 then does not.
     assert after.cut_index == 1
-    assert after.rows[0].remaining == 1_300_000
+    assert after.rows[0].left == 1_300_000 and after.left == 1_300_000
 
 
-def test_move_up_down_bottom_and_clamping(any_engine: Engine) -> None:
+def test_move_up_down_bottom_and_impossible_places_refused(any_engine: Engine) -> None:
     round_id = _round_id(any_engine)
     start = _order(any_engine, round_id)
     first = _app(any_engine, start[0])
     with Session(any_engine) as s:
-        move_application(s, first.id, 99, version=first.version)  # clamped to the bottom
+        for bad in (0, -2, 99):
+            with pytest.raises(PrioritisationError, match="fra 1 til 5"):
+                move_application(s, first.id, bad, version=first.version)
+    assert _order(any_engine, round_id) == start  # refused, not clamped
+    with Session(any_engine) as s:
+        move_application(s, first.id, 5, version=first.version)  # to the bottom
     assert _order(any_engine, round_id) == start[1:] + start[:1]
     with Session(any_engine) as s:
         move_application(s, first.id, 4, version=first.version + 1)  # one up
@@ -106,44 +118,50 @@ def test_every_change_is_logged_with_user_and_old_and_new(any_engine: Engine) ->
     rehab = _app(any_engine, REHAB)
     with Session(any_engine) as s:
         move_application(s, rehab.id, 1, version=rehab.version)
-        set_granted(s, rehab.id, 3_000_000, version=rehab.version + 1)
+        set_recommendation(s, rehab.id, {2026: 3_000_000}, version=rehab.version + 1)
         set_route(s, rehab.id, "lokal", version=rehab.version + 2)
         entries = change_log(s, round_id)
-    assert [e.action for e in entries] == ["rute", "innvilget", "flytt"]
+    assert [e.action for e in entries] == ["rute", "innstilt", "flytt"]
     assert {e.user for e in entries} == {current_user()}
     assert (entries[2].old, entries[2].new) == ("plass 4", "plass 1")
-    # Amounts are written as a user reads them; the applied amount is named, not left empty.
-    assert (entries[1].old, entries[1].new) == ("søkt beløp", "3\u00a0000\u00a0000 kr")
+    # Amounts are written per year as a user reads them; the default is named, not left empty.
+    assert (entries[1].old, entries[1].new) == ("som søkt", "2026: 3\u00a0000\u00a0000 kr")
     assert "3\u00a0000\u00a0000 kr" in entries[1].summary
     assert (entries[0].old, entries[0].new) == ("begge", "lokal")
-    assert [format_log_value(e.action, e.old) for e in entries] == ["Begge", "søkt beløp", "plass 4"]
+    assert [format_log_value(e.action, e.old) for e in entries] == ["Begge", "som søkt", "plass 4"]
 
 
 def test_log_values_written_as_bare_numbers_are_shown_formatted() -> None:
     assert format_log_value("innvilget", "3000000") == "3\u00a0000\u00a0000 kr"
-    assert format_log_value("innvilget", "") == "søkt beløp"
+    assert format_log_value("innvilget", "") == "som søkt"
     assert format_log_value("flytt", "4") == "plass 4"
     assert format_log_value("rute", "ikke_prioritert") == "Ikke prioritert"
     assert format_log_value("ny", "Kurs (2026: 300 000)") == "Kurs (2026: 300 000)"
 
 
-def test_grant_rules_more_than_applied_and_negative_are_refused(any_engine: Engine) -> None:
+def test_recommendation_rules_more_than_applied_and_negative_are_refused(any_engine: Engine) -> None:
     round_id = _round_id(any_engine)
     rehab = _app(any_engine, REHAB)
     with Session(any_engine) as s:
         with pytest.raises(PrioritisationError, match="kan ikke være høyere enn søkt"):
-            set_granted(s, rehab.id, 4_000_001, version=rehab.version)
+            set_recommendation(s, rehab.id, {2026: 4_000_001}, version=rehab.version)
         with pytest.raises(PrioritisationError, match="negativt"):
-            set_granted(s, rehab.id, -1, version=rehab.version)
+            set_recommendation(s, rehab.id, {2026: -1}, version=rehab.version)
+        with pytest.raises(PrioritisationError, match="for stort"):
+            set_recommendation(s, _app(any_engine, NURSE).id, {2026: 3_000_000_000}, version=1)
     unchanged = _app(any_engine, REHAB)
-    assert (unchanged.granted, unchanged.version) == (None, rehab.version)
+    assert (_recommended(any_engine, REHAB), unchanged.version) == (None, rehab.version)
+
+    def rehab_row(s):
+        return next(r for r in round_allocation(s, round_id).rows if r.key == rehab.id)
+
     with Session(any_engine) as s:
-        set_granted(s, rehab.id, 0, version=rehab.version)
-        assert round_allocation(s, round_id).rows[3].granted == 0
-        set_granted(s, rehab.id, 2_500_000, version=rehab.version + 1)
-        assert round_allocation(s, round_id).rows[3].granted == 2_500_000
-        set_granted(s, rehab.id, None, version=rehab.version + 2)  # back to the applied amount
-        assert round_allocation(s, round_id).rows[3].granted == 4_000_000
+        set_recommendation(s, rehab.id, {}, version=rehab.version)  # nothing: kept as 0, not the default
+        assert rehab_row(s).recommended == {} and rehab_row(s).forwarded == {2026: 4_000_000}
+        set_recommendation(s, rehab.id, {2026: 2_000_000, 2027: 500_000}, version=rehab.version + 1)
+        assert rehab_row(s).recommended == {2026: 2_000_000, 2027: 500_000}
+        set_recommendation(s, rehab.id, None, version=rehab.version + 2)  # back to the applied amount
+        assert rehab_row(s).recommended == {2026: 4_000_000}
 
 
 def test_unknown_route_is_refused(any_engine: Engine) -> None:
@@ -168,14 +186,14 @@ def test_stale_edit_from_another_process_is_refused_and_changes_nothing(any_engi
         )
         assert _order(any_engine, round_id) == seen_by_other
         with Session(any_engine) as s, pytest.raises(StaleError):
-            set_granted(s, rehab.id, 1_000_000, version=rehab.version)
-        assert _app(any_engine, REHAB).granted is None
+            set_recommendation(s, rehab.id, {2026: 1_000_000}, version=rehab.version)
+        assert _recommended(any_engine, REHAB) is None
         # After a refresh (the new version) the same edit goes through.
         with Session(any_engine) as s:
             view = load_view(s, round_id)  # what Ctrl+R reads
             assert view.order()[0] == rehab.id
-            set_granted(s, rehab.id, 1_000_000, version=view.versions[rehab.id])
-        assert _app(other, REHAB).granted == 1_000_000
+            set_recommendation(s, rehab.id, {2026: 1_000_000}, version=view.versions[rehab.id])
+        assert _recommended(other, REHAB) == {2026: 1_000_000}
     finally:
         other.dispose()
 
@@ -187,7 +205,7 @@ def test_undo_and_redo_go_through_the_same_versioned_logged_functions(any_engine
     history = _history(any_engine, round_id)
     with Session(any_engine) as s:
         history.run(MoveCommand(rehab.id, 4, 1), s)
-        history.run(GrantCommand(rehab.id, None, 3_000_000), s)
+        history.run(RecommendCommand(rehab.id, None, {2026: 3_000_000}), s)
         history.run(RouteCommand(rehab.id, "begge", "lokal"), s)
         assert history.undo(s) is not None
         assert history.undo(s) is not None
@@ -195,13 +213,13 @@ def test_undo_and_redo_go_through_the_same_versioned_logged_functions(any_engine
         assert history.undo(s) is None  # nothing more
     assert _order(any_engine, round_id) == start
     restored = _app(any_engine, REHAB)
-    assert (restored.granted, restored.route) == (None, "begge")
+    assert (_recommended(any_engine, REHAB), restored.route) == (None, "begge")
     with Session(any_engine) as s:
         history.redo(s)
         history.redo(s)
         assert len(change_log(s, round_id)) == 8
     assert _order(any_engine, round_id)[0] == REHAB
-    assert _app(any_engine, REHAB).granted == 3_000_000
+    assert _recommended(any_engine, REHAB) == {2026: 3_000_000}
 
 
 def test_undo_after_another_users_change_is_refused(any_engine: Engine) -> None:
@@ -209,17 +227,17 @@ def test_undo_after_another_users_change_is_refused(any_engine: Engine) -> None:
     rehab = _app(any_engine, REHAB)
     history = _history(any_engine, round_id)
     with Session(any_engine) as s:
-        history.run(GrantCommand(rehab.id, None, 3_000_000), s)
+        history.run(RecommendCommand(rehab.id, None, {2026: 3_000_000}), s)
     other = _second_engine(any_engine)
     try:
         with Session(other) as s:
-            set_granted(s, rehab.id, 1_000_000, version=rehab.version + 1)
+            set_recommendation(s, rehab.id, {2026: 1_000_000}, version=rehab.version + 1)
     finally:
         other.dispose()
     with Session(any_engine) as s, pytest.raises(StaleError):
         history.undo(s)
     assert history.can_undo and not history.can_redo
-    assert _app(any_engine, REHAB).granted == 1_000_000
+    assert _recommended(any_engine, REHAB) == {2026: 1_000_000}
 
 
 def test_earmarks_add_edit_remove_with_undo_and_the_ledger_follows(any_engine: Engine) -> None:
@@ -276,15 +294,18 @@ def test_fill_pot_moves_what_fits_to_the_top_in_current_order_and_undoes(any_eng
     with Session(any_engine) as s:
         history.run(command, s)
         allocation = round_allocation(s, round_id)
-    # Interkommunalt (4 657 500) fits; Fremtidens (0 kr, amount not stated) fits; the rest do not.
+    # Interkommunalt (4 657 500) fits; Fremtidens (amount not stated) is never suggested.
     assert _order(any_engine, round_id) == start
     assert allocation.cut_index == 2
     rehab = _app(any_engine, REHAB)
+    nurse = _app(any_engine, NURSE)
     with Session(any_engine) as s:
         history.run(MoveCommand(rehab.id, 4, 1), s)
+        history.run(RecommendCommand(nurse.id, None, {2026: 1_000_000}), s)
         history.run(FillPotCommand(round_id), s)
     order = _order(any_engine, round_id)
-    assert order[:2] == [REHAB, start[1]]  # 4 000 000 + 0 fit; 4 657 500 no longer does
+    # 4 000 000 + 1 000 000 fit in 5 300 000; Interkommunalt's 4 657 500 no longer does.
+    assert order[:3] == [REHAB, NURSE, start[0]]
     with Session(any_engine) as s:
         history.undo(s)
     assert _order(any_engine, round_id)[:2] == [REHAB, start[0]]
@@ -323,6 +344,10 @@ def test_any_sequence_of_moves_keeps_ranks_a_permutation(
             if position < 1:
                 with pytest.raises(PrioritisationError):
                     move_application(s, key, position + 0.5, version=view.versions[key])  # type: ignore[arg-type]
+                continue
+            if position > len(order):  # an impossible place is refused, never clamped
+                with pytest.raises(PrioritisationError, match="finnes ikke"):
+                    move_application(s, key, position, version=view.versions[key])
                 continue
             change = move_application(s, key, position, version=view.versions[key])
             view.apply(change)

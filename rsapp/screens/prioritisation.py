@@ -22,17 +22,17 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from rsapp.allocation import (
-    KIND_EARMARK,
-    KIND_OPEN,
-    KIND_POT,
+    POSITION_ABOVE,
+    POSITION_BELOW,
+    POSITION_NO_POT,
+    POSITION_UNKNOWN,
     ROUTE_LABELS,
     ROUTES,
     Allocation,
     fill_pot,
-    grant_by_year,
     reallocate_after_move,
 )
-from rsapp.money import format_amount_or_missing, format_kr
+from rsapp.money import format_kr
 from rsapp.prioritisation import (
     Change,
     Command,
@@ -40,10 +40,10 @@ from rsapp.prioritisation import (
     EarmarkEditCommand,
     EarmarkRemoveCommand,
     FillPotCommand,
-    GrantCommand,
     History,
     MoveCommand,
     PrioritisationError,
+    RecommendCommand,
     RoundView,
     RouteCommand,
     Versions,
@@ -62,11 +62,19 @@ __all__ = ["PrioritisationScreen"]
 
 SLOW_UPDATE_SECONDS = 0.15  # years view, warnings and log follow shortly after each change
 
-#: Under the years view: the ledger above counts a multi-year grant in full, this view spreads it.
+#: Under the years view: how the ledger reads.
 YEARS_NOTE = (
-    "Innvilget beløp er fordelt på år etter søknadens budsjett; potten over regner hele beløpet "
-    "mot det som er til fordeling i runden."
+    "Hvert år: inngående saldo (fjorårets utgående) + ny pott − avsetninger − innstilt for søknadene "
+    "over streken = utgående saldo, som overføres til neste år. Streken trekkes mot årene med bekreftet "
+    "pott; år med antatt pott eller uten pott er lov, men varslet."
 )
+
+POSITION_WORDS = {
+    POSITION_ABOVE: "over streken",
+    POSITION_BELOW: "under streken",
+    POSITION_UNKNOWN: "beløp ukjent (?)",
+    POSITION_NO_POT: "pott ikke oppgitt",
+}
 
 
 def _button(label: str, button_id: str, tooltip: str, variant: str = "default") -> Button:
@@ -94,7 +102,7 @@ class PrioritisationScreen(Screen[None]):
         Binding("b", "move_bottom", "Nederst", id="prio-move-bottom", tooltip="Flytt søknaden nederst"),
         Binding("n", "move_to", "Til plass …", id="prio-move-to", tooltip="Flytt søknaden til plass N"),
         Binding(
-            "g", "edit_grant", "Innvilget", id="prio-grant", tooltip="Endre innvilget beløp (også Enter)"
+            "g", "edit_grant", "Innstilt", id="prio-grant", tooltip="Endre innstilt beløp per år (også Enter)"
         ),
         Binding(
             "r",
@@ -209,7 +217,7 @@ class PrioritisationScreen(Screen[None]):
                     yield _button("Øverst", "btn-top", "Flytt øverst (t)")
                     yield _button("Nederst", "btn-bottom", "Flytt nederst (b)")
                     yield _button("Til plass …", "btn-move-to", "Flytt til plass N (n)")
-                    yield _button("Innvilget …", "btn-grant", "Endre innvilget beløp (g)")
+                    yield _button("Innstilt …", "btn-grant", "Endre innstilt beløp per år (g)")
                     yield _button("Rute", "btn-route", "Bytt til neste rute (r)")
                     yield _button("Velg rute …", "btn-route-choose", "Velg rute i en liste (v)")
                     yield _button("Vis forslag", "btn-marks", "Merk det som får plass (m)")
@@ -312,7 +320,7 @@ class PrioritisationScreen(Screen[None]):
         assert view is not None
         if full or self._grants_dirty:
             self._grants_dirty = False
-            return {k for k, a in view.applications.items() if a.granted is None}
+            return {k for k, a in view.applications.items() if a.recommended is None}
         return None
 
     def _schedule_slow(self) -> None:
@@ -350,7 +358,7 @@ class PrioritisationScreen(Screen[None]):
         view = self.view
         assert view is not None
         view.apply(change)
-        self._grants_dirty = self._grants_dirty or bool(change.granted)
+        self._grants_dirty = self._grants_dirty or bool(change.recommended)
         if change.earmarks_changed:
             with self.rsapp.session() as session:
                 view.earmarks = load_earmarks(session, self.round_id)
@@ -363,34 +371,43 @@ class PrioritisationScreen(Screen[None]):
         allocation = self.allocation
         assert allocation is not None
         ledger = allocation.ledger
-        lines = ledger.lines()
-        key = tuple((line.label, line.budget_year, line.amount, line.kind) for line in lines)
-        if key == self._ledger_key:
-            return  # a move or a grant does not change the ledger: skip the layout pass
-        self._ledger_key = key
-        table = Table.grid(padding=(0, 1))
-        table.add_column(no_wrap=True, max_width=56)
-        table.add_column(justify="right", no_wrap=True)
-        for line in lines:
-            if line.kind == KIND_POT:
-                table.add_row(f"  {line.label}", format_kr(line.amount or 0))
-            elif line.kind == KIND_EARMARK:
-                year = f" ({line.budget_year})" if line.budget_year else ""
-                table.add_row(Text(f"− {line.label}{year}"), format_kr(-(line.amount or 0)))
-            elif line.kind == KIND_OPEN:
-                table.add_row(Text(f"⚠ {line.label}", style="bold yellow"), Text("?", style="bold yellow"))
-        headline = Text()
-        headline.append(
-            f"{format_kr(ledger.pot_total)} − {format_kr(ledger.earmarked_total)} avsatt = ", style="bold"
+        years = [y for y in allocation.years if y.budget_year <= allocation.round_year]
+        key = (
+            tuple((y.budget_year, y.opening, y.new_confirmed, y.new_assumed, y.earmarked) for y in years),
+            tuple(e.name for e in ledger.open_earmarks),
+            ledger.pot_stated,
         )
-        headline.append(f"{format_kr(ledger.available)} til fordeling", style="bold reverse")
-        parts: list = [headline, table]
+        if key == self._ledger_key:
+            return  # a move or a recommendation does not change the ledger: skip the layout pass
+        self._ledger_key = key
+        parts: list = []
+        if not ledger.pot_stated:
+            parts.append(Text("Pott ikke oppgitt: ingen strek før potten er lagt inn.", style="bold yellow"))
+        for year in years:
+            line = Text()
+            line.append(f"{year.budget_year}: ", style="bold")
+            if year.opening:
+                line.append(f"{format_kr(year.opening)} overført + ")
+            new = year.new_confirmed + year.new_assumed
+            line.append(f"{format_kr(new)} ny pott")
+            if year.new_assumed:
+                line.append(" (antatt)", style="yellow")
+            if year.earmarked:
+                line.append(f" − {format_kr(year.earmarked)} avsatt")
+            if year.budget_year < allocation.round_year:
+                line.append(f" = {format_kr(year.closing)} overføres")
+            parts.append(line)
+        if ledger.pot_stated:
+            headline = Text()
+            headline.append(
+                f"Til fordeling {allocation.round_year}: {format_kr(ledger.available)}", style="bold reverse"
+            )
+            if ledger.carried_in:
+                headline.append(f" (herav {format_kr(ledger.carried_in)} overført)")
+            parts.append(headline)
         for earmark in ledger.open_earmarks:
             parts.append(
-                Text(
-                    f"⚠ Åpen avsetning: «{earmark.name}» – beløp ikke avklart, ikke regnet som 0.",
-                    style="bold yellow",
-                )
+                Text(f"⚠ «{earmark.name}»: beløp ikke avklart, ikke regnet som 0.", style="bold yellow")
             )
         self.query_one("#prio-ledger", Static).update(Group(*parts))
 
@@ -398,19 +415,25 @@ class PrioritisationScreen(Screen[None]):
         allocation = self.allocation
         if allocation is None:
             return
+        year = allocation.round_year
         text = Text()
-        text.append("Innvilget over streken: ", style="bold")
-        text.append(format_kr(allocation.granted_within_pot))
-        text.append("\nIgjen etter søknadene over streken: ", style="bold")
-        text.append(format_kr(allocation.ledger.available - allocation.granted_within_pot))
+        if allocation.ledger.pot_stated:
+            text.append(f"Innstilt over streken {year}: ", style="bold")
+            text.append(format_kr(allocation.recommended_round_year))
+            text.append(f"\nIgjen {year} etter søknadene over streken: ", style="bold")
+            text.append(format_kr(allocation.left or 0))
         if allocation.cut_index is None:
-            text.append("\nAlle søknadene får plass i potten.", style="green")
+            if allocation.ledger.pot_stated:
+                text.append("\nAlle søknadene med kjent beløp får plass i potten.", style="green")
         else:
             row = allocation.rows[allocation.cut_index]
             text.append(f"\nStreken går før plass {row.rank}: «{row.name}».", style="bold red")
+        unknown = sum(1 for row in allocation.rows if row.position == POSITION_UNKNOWN)
+        if unknown:
+            text.append(f"\n⚠ {unknown} søknad(er) uten oppgitt beløp (?)", style="yellow")
         for warning in allocation.warnings:
-            if warning.startswith("Avsetning «") or warning.startswith("Streken"):
-                continue  # shown in the ledger and above
+            if warning.startswith(("Avsetning «", "Streken", "«", "Pott ikke oppgitt")):
+                continue  # shown in the ledger, above, or per application in the status line
             text.append(f"\n⚠ {warning}", style="yellow")
         self.query_one("#prio-summary", Static).update(text)
 
@@ -421,13 +444,15 @@ class PrioritisationScreen(Screen[None]):
             self.query_one("#prio-status", Static).update("Ingen søknader i runden.")
             return
         row = allocation.rows[ranked.cursor]
-        where = "over streken" if row.within_pot else "under streken"
+        where = POSITION_WORDS.get(row.position, row.position)
         route = ROUTE_LABELS.get(row.route, row.route)
-        undo = "Ctrl+Z angrer" if self.history.can_undo else "ingenting å angre"
+        notes = " · ".join(f"⚠ {w}" for w in row.warnings)
+        hint = notes or (
+            "Ctrl+Z angrer" if self.history.can_undo else "Dra en rad med musen eller bruk Shift+↑/↓"
+        )
         # One line of fixed height: no layout pass needed (keeps a move within one frame).
         self.query_one("#prio-status", Static).update(
-            f"Plass {row.rank} av {len(allocation.rows)}: {row.name} · {route} · {where} · "
-            f"Dra en rad med musen eller bruk Shift+↑/↓ · {undo}",
+            f"{row.rank}/{len(allocation.rows)} {row.name} · {route} · {where} · {hint}",
             layout=False,
         )
 
@@ -436,51 +461,42 @@ class PrioritisationScreen(Screen[None]):
         view = self.view
         if allocation is None or view is None:
             return
-        years = allocation.years
-        per_year: dict[int, list[tuple[str, int]]] = {y.budget_year: [] for y in years}
-        for earmark in view.earmarks:
-            if earmark.data.is_open:
-                continue
-            for year, amount in earmark.data.amounts.items():
-                per_year.setdefault(year, []).append((f"Avsetning: {earmark.data.name}", amount))
-        apps = view.applications
-        for row in allocation.rows_within_pot:
-            if not row.counts_locally or not row.granted:
-                continue
-            for year, amount in grant_by_year(apps[row.key], row.granted, allocation.round_year).items():
-                if amount:
-                    per_year.setdefault(year, []).append((f"{row.rank}. {row.name}", amount))
-        parts: list = [
-            Text("Per budsjettår: avsetninger og innvilget (over streken) mot årets pott", style="bold"),
-            Text(YEARS_NOTE, style="italic"),
-        ]
-        for summary in years:
-            if summary.pot is None:
-                pot_text = "ingen pott"
-            elif summary.pot_confirmed:
-                pot_text = f"pott {format_kr(summary.pot)} (bekreftet)"
-            else:
-                pot_text = f"pott {format_kr(summary.pot)} (antatt, ikke bekreftet)"
-            table = Table(
-                title=f"{summary.budget_year} – {pot_text}", title_justify="left", expand=False, min_width=80
-            )
-            table.add_column("Post")
-            table.add_column("Beløp", justify="right")
-            for label, amount in per_year.get(summary.budget_year, []):
-                table.add_row(label, format_kr(amount))
-            if summary.open_earmarks:
-                table.add_row(
-                    Text(f"{summary.open_earmarks} åpen avsetning (beløp ikke avklart)", style="yellow"), "?"
-                )
-            table.add_section()
-            table.add_row("Avsatt", format_kr(summary.earmarked))
-            table.add_row("Innvilget", format_kr(summary.granted))
+        table = Table(title="Regnskap per budsjettår", title_justify="left", expand=False)
+        table.add_column("År")
+        table.add_column("Grunnlag")
+        for label in ("Inngående", "Ny pott", "Avsatt", "Innstilt", "Utgående"):
+            table.add_column(label, justify="right", no_wrap=True)
+        for year in allocation.years:
+            basis = Text(year.basis, style="" if year.basis == "bekreftet" else "yellow")
+            closing = Text(format_kr(year.closing), style="bold red" if year.closing < 0 else "bold")
             table.add_row(
-                Text("Igjen", style="bold"), Text(format_amount_or_missing(summary.left), style="bold")
+                str(year.budget_year),
+                basis,
+                format_kr(year.opening),
+                format_kr(year.new_confirmed + year.new_assumed),
+                format_kr(year.earmarked) + (" + ?" if year.open_earmarks else ""),
+                format_kr(year.recommended),
+                closing,
             )
-            parts.append(table)
-            if summary.warning:
-                parts.append(Text(f"⚠ {summary.warning}", style="bold yellow"))
+        parts: list = [table, Text(YEARS_NOTE, style="italic")]
+        # What each year holds: the earmarks and the applications above the line.
+        for year in allocation.years:
+            lines = [
+                f"  − {earmark.data.name}: {format_kr(earmark.data.amounts[year.budget_year])}"
+                for earmark in view.earmarks
+                if not earmark.data.is_open and year.budget_year in earmark.data.amounts
+            ]
+            lines += [f"  ⚠ {name}: beløp ikke avklart" for name in year.open_earmarks]
+            lines += [
+                f"  {row.rank}. {row.name}: {format_kr(row.local[year.budget_year])}"
+                for row in allocation.rows
+                if year.budget_year in row.local
+            ]
+            if lines:
+                parts.append(Text(f"{year.budget_year} ({year.basis})", style="bold"))
+                parts.extend(Text(line) for line in lines)
+        warnings = [w for w in allocation.warnings if w[:4].isdigit()]
+        parts.extend(Text(f"⚠ {w}", style="bold yellow") for w in warnings)
         self.query_one("#years", Static).update(Group(*parts))
 
     def _fill_earmark_table(self) -> None:
@@ -683,25 +699,24 @@ class PrioritisationScreen(Screen[None]):
             self.edit_grant(row.key)
 
     def edit_grant(self, key: int) -> None:
-        from rsapp.screens.prioritisation_dialogs import GrantChoice, GrantDialog
+        from rsapp.screens.prioritisation_dialogs import RecommendChoice, RecommendDialog
 
         view = self.view
         if view is None or key not in view.applications:
             return
         app_input = view.applications[key]
+        old = dict(app_input.recommended) if app_input.recommended is not None else None
 
-        def done(choice: GrantChoice | None) -> None:
-            if choice is None or choice.granted == app_input.granted:
+        def done(choice: RecommendChoice | None) -> None:
+            if choice is None or choice.amounts == old:
                 return
             self._run(
-                GrantCommand(
-                    key, app_input.granted, choice.granted, label=f"innvilget beløp for «{app_input.name}»"
-                ),
+                RecommendCommand(key, old, choice.amounts, label=f"innstilt beløp for «{app_input.name}»"),
                 cursor_key=key,
             )
 
         self.app.push_screen(
-            GrantDialog(app_input.name, app_input.applied_total, app_input.granted), callback=done
+            RecommendDialog(app_input.name, app_input.plan(view.year), old, view.year), callback=done
         )
 
     def action_cycle_route(self) -> None:
@@ -883,7 +898,9 @@ class PrioritisationScreen(Screen[None]):
         yield SystemCommand(
             "Prioritering: flytt til plass …", "Flytt valgt søknad til plass N", self.action_move_to
         )
-        yield SystemCommand("Prioritering: innvilget beløp", "Endre innvilget beløp", self.action_edit_grant)
+        yield SystemCommand(
+            "Prioritering: innstilt beløp", "Endre innstilt beløp per år", self.action_edit_grant
+        )
         yield SystemCommand(
             "Prioritering: bytt rute",
             "Til neste: lokal pott, regional, begge, ikke prioritert",
@@ -907,7 +924,7 @@ class PrioritisationScreen(Screen[None]):
         yield SystemCommand("Avsetning: slett", "Slett valgt avsetning", self.action_remove_earmark)
         yield SystemCommand(
             "Vis: flerårsoversikt",
-            "Avsetninger og innvilget per budsjettår",
+            "Regnskap per budsjettår: overført, ny pott, avsatt, innstilt, utgående",
             lambda: self.action_tab("tab-years"),
         )
         yield SystemCommand(

@@ -6,6 +6,7 @@ callback (None when cancelled); the screen makes the change through `rsapp.prior
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual import on
@@ -13,34 +14,56 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from rsapp.allocation import ROUTE_BOTH, ROUTE_LABELS, ROUTE_LOCAL, ROUTE_NONE, ROUTE_REGIONAL, ROUTES
-from rsapp.money import format_amount_or_missing
+from rsapp.allocation import (
+    ROUTE_BOTH,
+    ROUTE_LABELS,
+    ROUTE_LOCAL,
+    ROUTE_NONE,
+    ROUTE_REGIONAL,
+    ROUTES,
+    SPREAD_AS_APPLIED,
+    SPREAD_MODES,
+    SPREAD_ROUND_YEAR,
+    AllocationError,
+    Plan,
+    spread,
+)
+from rsapp.money import format_kr
 from rsapp.prioritisation import (
     EarmarkData,
     PrioritisationError,
-    check_grant,
+    check_recommendation,
     format_earmark_amounts,
     parse_earmark_amounts,
     read_amount,
 )
 
-__all__ = ["ConfirmDialog", "EarmarkDialog", "GrantChoice", "GrantDialog", "MoveToDialog", "RouteDialog"]
+__all__ = [
+    "ConfirmDialog",
+    "EarmarkDialog",
+    "MoveToDialog",
+    "RecommendChoice",
+    "RecommendDialog",
+    "RouteDialog",
+]
 
 #: What each route means, shown under its name in the route chooser.
 ROUTE_HELP = {
     ROUTE_LOCAL: "betales av den lokale potten",
     ROUTE_REGIONAL: "sendes til Helse Nords regionale ordning, teller ikke i potten",
-    ROUTE_BOTH: "lokal pott og regional søknad; teller i potten",
+    ROUTE_BOTH: "lokal pott betaler det innstilte, resten av det søkte sendes regionalt",
     ROUTE_NONE: "verken lokal pott eller regional søknad",
 }
 
 
 @dataclass(frozen=True, slots=True)
-class GrantChoice:
-    granted: int | None  # None: use the amount applied for
+class RecommendChoice:
+    """The recommendation the user chose: amounts per budget year, or None for "as applied for"."""
+
+    amounts: dict[int, int] | None
 
 
 class _Dialog(ModalScreen):
@@ -56,54 +79,126 @@ class _Dialog(ModalScreen):
         error.display = True
 
 
-class GrantDialog(_Dialog):
-    """Innvilget beløp for one application."""
+def _amount_text(amount: int) -> str:
+    """What an amount field shows: ``2 000 000`` (spaces as a user writes it, no "kr")."""
+    return format_kr(amount).removesuffix(" kr")
 
-    def __init__(self, title: str, applied_total: int | None, granted: int | None) -> None:
+
+class RecommendDialog(_Dialog):
+    """Innstilt beløp for one application, year by year, or a total spread over the years."""
+
+    def __init__(
+        self, title: str, plan: Plan, recommended: Mapping[int, int] | None, round_year: int
+    ) -> None:
         super().__init__()
         self.application_title = title
-        self.applied_total = applied_total
-        self.granted = granted
+        self.plan = plan
+        self.recommended = dict(recommended) if recommended is not None else None
+        self.round_year = round_year
+        years = {round_year, *plan.applied, *(self.recommended or {})}
+        if not plan.applied:
+            years.update({round_year + 1, round_year + 2})
+        self.years = sorted(y for y in years if y >= round_year)
 
     def compose(self) -> ComposeResult:
-        current = "" if self.granted is None else str(self.granted)
-        with Vertical(classes="dialog"):
-            yield Static(f"Innvilget beløp: {self.application_title}", classes="dialog-title")
-            yield Static(
-                f"Søkt totalt: {format_amount_or_missing(self.applied_total)}. "
-                "0 og delvis finansiering er lov, mer enn søkt er ikke lov."
+        plan = self.plan
+        current = self.recommended if self.recommended is not None else plan.applied
+        if plan.total is None:
+            applied = (
+                "Søkt beløp er ikke oppgitt: skriv beløpet per år, eller sett søknaden til ikke prioritert."
             )
-            yield Input(current, placeholder="f.eks. 3 000 000", id="grant-input")
+        else:
+            applied = (
+                "Søkt: "
+                + "; ".join(f"{y}: {format_kr(a)}" for y, a in plan.applied.items())
+                + f" (totalt {format_kr(plan.total)})."
+            )
+        with Vertical(classes="dialog dialog-wide"):
+            yield Static(f"Innstilt beløp: {self.application_title}", classes="dialog-title")
+            yield Static(applied)
+            for flag in plan.flags(self.round_year):
+                yield Static(f"⚠ {flag}", classes="dialog-note")
+            yield Static("0 og delvis finansiering er lov, mer enn søkt totalt er ikke lov.")
+            with Horizontal(classes="recommend-years"):
+                for year in self.years:
+                    with Vertical(classes="recommend-year"):
+                        yield Label(str(year))
+                        yield Input(
+                            _amount_text(current.get(year, 0)) if current or plan.total is not None else "",
+                            placeholder="0",
+                            id=f"year-{year}",
+                            classes="recommend-input",
+                        )
+            with Horizontal(classes="recommend-spread"):
+                yield Label("Totalt:")
+                yield Input(placeholder="f.eks. 3 000 000", id="recommend-total")
+                yield Select(
+                    [(label, mode) for mode, label in SPREAD_MODES.items()],
+                    value=SPREAD_AS_APPLIED if plan.applied else SPREAD_ROUND_YEAR,
+                    allow_blank=False,
+                    id="recommend-mode",
+                )
+                yield Button("Fordel", id="recommend-spread", tooltip="Fordel totalen på årene")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Lagre", id="grant-save", variant="primary")
-                yield Button("Bruk søkt beløp", id="grant-default")
-                yield Button("Avbryt (Esc)", id="grant-cancel")
+                yield Button("Lagre", id="recommend-save", variant="primary")
+                yield Button(
+                    "Som søkt", id="recommend-default", tooltip="Innstill det som er søkt, år for år"
+                )
+                yield Button("Avbryt (Esc)", id="recommend-cancel")
 
     def on_mount(self) -> None:
         self.query_one(".dialog-error").display = False
-        self.query_one("#grant-input", Input).focus()
+        self.query_one(f"#year-{self.years[0]}", Input).focus()
 
-    @on(Input.Submitted, "#grant-input")
-    @on(Button.Pressed, "#grant-save")
-    def _save(self) -> None:
-        text = self.query_one("#grant-input", Input).value.strip()
-        if not text:
-            self.dismiss(GrantChoice(None))
-            return
+    def _years_from_fields(self) -> dict[int, int]:
+        amounts: dict[int, int] = {}
+        for year in self.years:
+            text = self.query_one(f"#year-{year}", Input).value.strip()
+            if not text:
+                raise PrioritisationError(f"Feltet for {year} er tomt: skriv 0 eller et beløp.")
+            amount = read_amount(text, f"Innstilt beløp for {year}")
+            if amount:
+                amounts[year] = amount
+        return amounts
+
+    @on(Button.Pressed, "#recommend-spread")
+    @on(Input.Submitted, "#recommend-total")
+    def _spread(self) -> None:
+        text = self.query_one("#recommend-total", Input).value.strip()
         try:
-            amount = read_amount(text, "Innvilget beløp")
-            check_grant(amount, self.applied_total, self.application_title)
+            if not text:
+                raise PrioritisationError("Skriv totalen som skal fordeles.")
+            total = read_amount(text, "Totalt innstilt beløp")
+            mode = self.query_one("#recommend-mode", Select).value
+            parts = spread(total, str(mode), self.plan, self.round_year)
+        except (PrioritisationError, AllocationError) as exc:
+            self.show_error(str(exc))
+            return
+        missing = [y for y in parts if y not in self.years]
+        if missing:
+            self.show_error(f"Fordelingen bruker år som ikke er i skjemaet: {', '.join(map(str, missing))}.")
+            return
+        for year in self.years:
+            self.query_one(f"#year-{year}", Input).value = _amount_text(parts.get(year, 0))
+        self.query_one(".dialog-error").display = False
+
+    @on(Input.Submitted, ".recommend-input")
+    @on(Button.Pressed, "#recommend-save")
+    def _save(self) -> None:
+        try:
+            amounts = self._years_from_fields()
+            check_recommendation(amounts, self.plan.total, self.application_title)
         except PrioritisationError as exc:
             self.show_error(str(exc))
             return
-        self.dismiss(GrantChoice(amount))
+        self.dismiss(RecommendChoice(amounts))
 
-    @on(Button.Pressed, "#grant-default")
+    @on(Button.Pressed, "#recommend-default")
     def _default(self) -> None:
-        self.dismiss(GrantChoice(None))
+        self.dismiss(RecommendChoice(None))
 
-    @on(Button.Pressed, "#grant-cancel")
+    @on(Button.Pressed, "#recommend-cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
 

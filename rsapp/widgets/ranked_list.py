@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from rsapp.allocation import ROUTE_LABELS, Row
+from rsapp.allocation import POSITION_BELOW, POSITION_UNKNOWN, ROUTE_LABELS, Row
 from rsapp.money import format_amount_or_missing, format_kr
 
 __all__ = ["RankedList", "columns_for_width"]
@@ -44,27 +44,33 @@ class _Column:
 
 
 def columns_for_width(width: int, year: int | None = None) -> list[_Column]:
-    """Column layout for a list ``width`` cells wide: the name and owners take what is left."""
-    year_label = f"Søkt {year}" if year else "Søkt i år"
+    """Column layout for a list ``width`` cells wide: the name and owners take what is left.
+
+    Amounts never shrink: when the list is narrow the owners go first, then the name shortens.
+    The money columns are the round's year (applied, recommended, what is left after the row)
+    and the recommended amounts of the later years.
+    """
+    year_text = str(year) if year else "i år"
     fixed = [
         _Column("mark", "", 2),
-        _Column("rank", "Nr", 5, True),
+        _Column("rank", "Nr", 4, True),
         _Column("route", "Rute", 11),
-        _Column("applied_year", year_label, 13, True),
-        _Column("applied_total", "Søkt totalt", 13, True),
-        _Column("granted", "Innvilget", 15, True),
-        _Column("cumulative", "Kumulativt", 14, True),
-        _Column("remaining", "Igjen i potten", 15, True),
+        _Column("applied_year", f"Søkt {year_text}", 13, True),
+        _Column("recommended_year", f"Innstilt {year_text}", 15, True),
+        _Column("recommended_later", "Innstilt senere", 15, True),
+        _Column("left", f"Igjen {year_text}", 14, True),
     ]
-    gaps = len(fixed) + 2  # one space between columns
-    flexible = max(width - sum(c.width for c in fixed) - gaps, 20)
-    name_width = max(flexible * 2 // 3, 12)
-    owners_width = max(flexible - name_width, 8)
-    cols = fixed[:2] + [
-        _Column("name", "Prosjekt", name_width),
-        _Column("owners", "Prosjekteiere", owners_width),
-    ]
-    return cols + fixed[2:]
+    gaps = len(fixed) + 1  # one space between columns
+    flexible = max(width - sum(c.width for c in fixed) - gaps, 12)
+    if flexible >= 48:
+        name_width = flexible * 2 // 3
+        named = [
+            _Column("name", "Prosjekt", name_width),
+            _Column("owners", "Prosjekteiere", flexible - name_width - 1),
+        ]
+    else:
+        named = [_Column("name", "Prosjekt", flexible)]
+    return fixed[:2] + named + fixed[2:]
 
 
 def _same_keys(a: Collection[int], b: Collection[int]) -> bool:
@@ -363,29 +369,42 @@ class RankedList(ScrollView, can_focus=True):
 
     def _cut_strip(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("ranked-list--cut")
-        label = (
-            f" Streken: {format_kr(self._available)} til fordeling – søknadene under får ikke plass i potten "
-        )
+        year = f" i {self._year}" if self._year else ""
+        label = f" Streken: {format_kr(self._available)} til fordeling{year} – søknadene under får ikke plass i potten "
         side = max((width - len(label)) // 2, 2)
         text = ("━" * side + label + "━" * width)[:width]
         return Strip([Segment(text, style)], width)
 
     def _cells(self, row: Row) -> dict[str, str]:
-        granted = format_kr(row.granted)
-        if row.key in self._default_grant and row.applied_total is not None:
-            granted = "= " + granted
-        counts = row.counts_locally
+        recommended = row.recommended
+        if recommended is None:
+            year_text = later_text = "?"
+        else:
+            this_year = recommended.get(row.round_year, 0)
+            later = sum(amount for year, amount in recommended.items() if year > row.round_year)
+            year_text = format_kr(this_year)
+            later_text = format_kr(later) if later else "–"
+            if not row.counts_locally:  # not paid locally: shown in brackets
+                year_text = f"({year_text})"
+                later_text = f"({later_text})" if later else "–"
+            elif row.key in self._default_grant and row.applied_total is not None:
+                year_text = "= " + year_text  # as applied for
+        if row.key in self._marks:
+            mark = "✓"
+        elif row.position == POSITION_UNKNOWN:
+            mark = "?"
+        else:
+            mark = ""
         return {
-            "mark": "✓" if row.key in self._marks else "",
+            "mark": mark,
             "rank": str(row.rank),
             "name": row.name,
             "owners": self._owners.get(row.key, ""),
             "route": SHORT_ROUTE.get(row.route, ROUTE_LABELS.get(row.route, row.route)),
-            "applied_year": format_amount_or_missing(row.applied_year),
-            "applied_total": format_amount_or_missing(row.applied_total),
-            "granted": granted if counts else f"({granted})",
-            "cumulative": format_kr(row.cumulative) if counts else "–",
-            "remaining": format_kr(row.remaining) if counts else "–",
+            "applied_year": format_amount_or_missing(row.applied_round_year),
+            "recommended_year": year_text,
+            "recommended_later": later_text,
+            "left": "–" if row.left is None else format_kr(row.left),
         }
 
     def _row_strip(self, index: int, width: int, base: Style) -> Strip:
@@ -395,12 +414,11 @@ class RankedList(ScrollView, can_focus=True):
             row.key,
             row.rank,
             row.name,
-            row.granted,
-            row.cumulative,
-            row.within_pot,
+            row.position,
+            row.left,
             row.route,
-            row.applied_year,
-            row.applied_total,
+            row.plan.total,
+            tuple(row.recommended.items()) if row.recommended is not None else None,
             row.key in self._marks,
             row.key in self._default_grant,
             index == self.cursor,
@@ -420,9 +438,9 @@ class RankedList(ScrollView, can_focus=True):
     def _build_row_strip(self, index: int, width: int, base: Style) -> Strip:
         row = self._rows[index]
         style = base
-        if not row.within_pot:
+        if row.position == POSITION_BELOW:
             style += self.get_component_rich_style("ranked-list--below")
-        if not row.counts_locally:
+        if not row.counts_locally or row.position == POSITION_UNKNOWN:
             style += self.get_component_rich_style("ranked-list--muted")
         if index == self.cursor:
             style += self.get_component_rich_style("ranked-list--cursor")
