@@ -19,6 +19,7 @@ from rsapp.models import (
     Application,
     BudgetLine,
     Case,
+    Earmark,
     FieldSource,
     Helsefellesskap,
     InnstillingPoint,
@@ -36,6 +37,7 @@ __all__ = [
     "case_points",
     "cases_in_year",
     "cases_with_meetings",
+    "earmark_sources",
     "helsefellesskap",
     "meeting",
     "meeting_case_counts",
@@ -55,6 +57,12 @@ __all__ = [
 
 def round_record(session: Session, round_id: int) -> Round | None:
     return session.get(Round, round_id)
+
+
+def earmark_sources(session: Session, round_id: int) -> dict[int, str]:
+    """Earmark id -> the case that decided it ("Sak 23-2025, innstilling 4"), for one round."""
+    rows = session.exec(select(Earmark.id, Earmark.source_case).where(Earmark.round_id == round_id)).all()
+    return {int(earmark_id): source or "" for earmark_id, source in rows if earmark_id is not None}
 
 
 def helsefellesskap(session: Session, helsefellesskap_id: int) -> Helsefellesskap | None:
