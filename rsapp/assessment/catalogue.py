@@ -78,6 +78,22 @@ class Catalogue:
             f"Kriterielisten «{self.name}» har ikke punktet «{key}». Kjente punkter: {known}"
         )
 
+    def find(self, ref: str) -> Item:
+        """An item by its key ("avtale") or its number ("Krav 2", "krav2", "k2", "kriterium 3")."""
+        text = "".join(str(ref).split()).casefold()
+        for item in self.items:
+            if item.key == text:
+                return item
+        for number, item in self.numbered():
+            kind, n = number.casefold().split()
+            if text in (kind + n, kind[0] + n, (kind[:2] + n) if kind == "kriterium" else ""):
+                return item
+        known = ", ".join(f"{number} ({item.key})" for number, item in self.numbered())
+        raise CatalogueError(f"Fant ikke punktet «{ref}» i kriterielisten. Punktene er: {known}")
+
+    def number_of(self, item: Item) -> str:
+        return next(number for number, other in self.numbered() if other.key == item.key)
+
     def numbered(self) -> list[tuple[str, Item]]:
         """Items with their short numbers: "Krav 1", "Prioritert 2", "Kriterium 3"."""
         counters = dict.fromkeys(KINDS, 0)
