@@ -139,15 +139,10 @@ def test_tables_become_rows(bundle: list[ParsedApplication]) -> None:
 def test_pages_that_are_not_applications_are_skipped_and_reported() -> None:
     parsed = parse_document(read_document(BUNDLE))
     kinds = {block.kind for block in parsed.skipped}
-    assert {
-        "saksfremlegg",
-        "oversendelsesbrev",
-        "skjemaets innledning",
-        "lenke",
-        "sidetall",
-        "sidefot/adresse",
-    } <= kinds
-    everything = "\n".join(app.fields[k].text for app in parsed.applications for k in app.fields)
+    assert {"saksfremlegg", "skjemaets innledning", "lenke", "sidetall", "sidefot/adresse"} <= kinds
+    everything = "\n".join(
+        app.fields[k].text for app in parsed.applications for k in app.fields if k != "other_text"
+    )
     for furniture in (
         "file:///",
         "mailto:",
@@ -157,8 +152,15 @@ def test_pages_that_are_not_applications_are_skipped_and_reported() -> None:
         "Sak 23-2025",
     ):
         assert furniture not in everything
-    cover = next(b for b in parsed.skipped if b.kind == "oversendelsesbrev")
-    assert cover.line_start == 1511
+    # The cover letter is not skipped: it belongs to the application it sends, kept labelled.
+    nurse = parsed.applications[4]
+    [cover] = nurse.attachments
+    assert (cover.kind, cover.line_start, cover.line_end) == ("oversendelsesbrev", 1511, 1554)
+    assert cover.title.startswith("Oversending av søknad Helgelandssykepleier")
+    assert "[Vedlegg: Oversendelsesbrev] Oversending av søknad" in nurse.text("other_text")
+    assert "Med vennlig hilsen" in nurse.text("other_text")
+    assert "file:///" not in nurse.text("other_text") and "mailto:" not in nurse.text("other_text")
+    assert all(not app.attachments for app in parsed.applications[:4])
 
 
 def test_text_under_no_heading_is_kept_as_other_text(bundle: list[ParsedApplication]) -> None:
@@ -392,7 +394,7 @@ def test_confirming_a_budget_line() -> None:
     [line] = app.budget_lines
     line.confirm(pick="høy")
     assert (line.amount, line.amount_high, line.needs_confirmation) == (800_000, None, False)
-    assert app.unconfirmed == [] and app.notices == []
+    assert app.unconfirmed == [] and not any("må bekreftes" in n for n in app.notices)
     confirm_budget_edit(line, "2026", "750 000")
     assert (line.budget_year, line.amount) == (2026, 750_000)
     with pytest.raises(ValueError, match="Kan ikke lese året «26»"):

@@ -68,13 +68,15 @@ class HeadingSpec:
     label: str  # as shown to the user (Norwegian)
     pattern: re.Pattern[str]
     short: bool  # a short field (names, dates) rather than free text
+    loose: re.Pattern[str]  # the heading at the start, whatever follows (a form table's label cell)
 
 
 def _spec(key: str, label: str, *alternatives: str, short: bool = False) -> HeadingSpec:
     body = "|".join(f"(?:{a})" for a in alternatives)
     end = _END_SHORT if short else _END_LONG
     pattern = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?:{end})", re.IGNORECASE | re.MULTILINE)
-    return HeadingSpec(key, label, pattern, short)
+    loose = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?![^\W_])", re.IGNORECASE | re.MULTILINE)
+    return HeadingSpec(key, label, pattern, short, loose)
 
 
 HEADINGS: tuple[HeadingSpec, ...] = (
@@ -175,12 +177,17 @@ SHORT_LABELS: dict[str, str] = {
     "other_text": "Øvrig tekst",
 }
 
-# The fields a user must see filled in before an application is complete (issue 3, point 6).
+# The fields the call treats as required (DOMAIN.md §5): who applies with whom, the signed
+# agreement, what the project is and what it brings (Nytte), the budget, and the involvement
+# of users, tillitsvalgte and vernetjenesten. An empty one is a warning before saving.
 REQUIRED_FIELDS: tuple[str, ...] = (
     "name",
     "owners",
+    "municipalities",
     "hospital_trust",
     "agreement_text",
+    "description",
+    "benefit",
     "budget_text",
     "involvement",
 )
@@ -207,18 +214,20 @@ def could_be_heading(text: str) -> bool:
     return m is not None and m.group(1).lower().startswith(_FIRST_WORDS)
 
 
-def match_heading(lines: list[str]) -> HeadingMatch | None:
+def match_heading(lines: list[str], *, heading: bool = False, loose: bool = False) -> HeadingMatch | None:
     """The heading that starts lines[0], if any; it may continue over the next lines.
 
-    A heading starts with a capital letter (or Markdown decoration), as on the form; a line
-    in running text that happens to begin with "kommuner (…" or "helseforetak" is not one.
+    A heading starts with a capital letter (or Markdown decoration, or the line is styled as a
+    heading: ``heading``), as on the form; a line in running text that happens to begin with
+    "kommuner (…" or "helseforetak" is not one. ``loose`` accepts any text after the heading
+    (the label cell of a form laid out as a table, where help text follows the heading).
     """
     if not lines:
         return None
     lead = _LEAD.match(lines[0])
     if lead is None or not lead.group(1).lower().startswith(_FIRST_WORDS):
         return None
-    decorated = bool(re.match(r"[ \t>]*[#*_]", lines[0]))
+    decorated = heading or bool(re.match(r"[ \t>]*[#*_]", lines[0]))
     if not decorated and not lead.group(1)[0].isupper():
         return None
     # A Markdown heading split over several "#" lines ("### Kort beskrivelse av" /
@@ -227,7 +236,7 @@ def match_heading(lines: list[str]) -> HeadingMatch | None:
     marks = [0] + [len(m.group(0)) if (m := _CONTINUED_MARK.match(x)) else 0 for x in shown[1:]]
     window = "\n".join(x[n:] for x, n in zip(shown, marks, strict=True))
     for spec in HEADINGS:
-        m = spec.pattern.match(window)
+        m = (spec.loose if loose else spec.pattern).match(window)
         if m is None:
             continue
         end = m.end()
