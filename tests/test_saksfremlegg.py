@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from rsapp import prioritisation
 from rsapp.models import Application, Earmark, EarmarkAmount, Round
 from rsapp.money import format_kr_prefix
 from rsapp.saksfremlegg import cases, drafting
@@ -88,25 +90,27 @@ def test_prioritisation_case_points_follow_sak_23_in_order(session) -> None:
         "open",
     ]
     texts = [p.text for p in points]
-    assert (
-        texts[0]
-        == f"{_kr(500_000)} av midlene for 2026 brukes til innkjøp av lisens for digital hjemmeoppfølging (Dignio)."
+    # The Dignio licence binds 500 000 a year in 2026–2028; 2027 rests on an assumed pot, 2028 on none.
+    assert texts[0] == (
+        f"{_kr(1_500_000)} av midlene for 2026–2028 (kr{_kr(500_000)[2:]} per år) brukes til innkjøp av lisens "
+        "for digital hjemmeoppfølging (Dignio), forutsatt at midler for 2027 og 2028 blir tildelt."
     )
     assert texts[1] == (
         f"{_kr(2_000_000)} av midlene for 2025 og 2026 (kr{_kr(1_000_000)[2:]} per år) brukes til "
         "prosjektleder/rådgiver i sekretariatet."
     )
     assert texts[2] == (
-        f"{_kr(4_657_500)} av de lokale midlene tildeles «Interkommunalt innsats- og vurderingsteam for Helgeland» "
-        "for 2026."
+        f"{_kr(4_657_500)} av de lokale midlene innstilles til «Interkommunalt innsats- og vurderingsteam for "
+        "Helgeland» for 2026."
     )
     regional = texts[3].splitlines()
     assert "innen 01.11.2025, i prioritert rekkefølge:" in regional[0]
-    assert [line.split(" (")[0] for line in regional[1:]] == [
-        "1. Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland",
-        "2. Forprosjekt: Observasjonspost Sør-Helgeland",
-        "3. Forprosjekt - tverretatlig rehabilitering",
-        "4. Helgelandssykepleier – utdanning, rekruttering og stabilisering av sykepleiere på Helgeland",
+    assert [line.replace(NBSP, " ") for line in regional[1:]] == [
+        "1. Fremtidens pasientforløp: Enhet for samhandling og digital oppfølging Helgeland (beløp ikke oppgitt)",
+        "2. Forprosjekt: Observasjonspost Sør-Helgeland (kr 3 600 000 i 2026)",
+        "3. Forprosjekt - tverretatlig rehabilitering (kr 4 000 000 i 2026)",
+        "4. Helgelandssykepleier – utdanning, rekruttering og stabilisering av sykepleiere på Helgeland "
+        "(kr 10 000 000 fordelt med kr 2 000 000 per år i 2026–2030)",
     ]
     assert texts[4] == "Finansiering av intermediærpost i Vefsn er ikke avklart og behandles i egen sak."
     assert all(p.text == p.generated_text for p in points)
@@ -118,16 +122,31 @@ def test_saksopplysninger_carry_the_figures_of_the_allocation(session) -> None:
     for expected in (
         "var 01.10.2025",
         "innen 01.11.2025",
-        "kr 7 800 000 til lokal prioritering",
+        "kr 7 800 000 i bekreftede lokale midler til og med 2026",
         "- Rest fra 2025: kr 2 800 000",
-        "satt av kr 2 500 000",
-        "- Intermediærpost i Vefsn: beløpet er ikke avklart",
-        "Til fordeling på søknader: kr 5 300 000.",
-        "Det er kommet inn 5 søknader. For 2026 søkes det om kr 10 657 500, mot kr 5 300 000",
-        "samlet søknadsbeløp over alle år er kr 22 257 500",
-        "kr 642 500 står igjen",
+        "- Lokal pott 2027 (antatt, indeksregulert): kr 5 000 000 (ikke bekreftet)",
+        "satt av kr 2 500 000 av midlene til og med 2026",
+        "- Intermediærpost i Vefsn: ikke avklart",
+        "Til fordeling på søknader i 2026: kr 5 300 000, herav kr 1 800 000 overført fra 2025.",
+        "- 2025: inngående saldo kr 0 + nye midler kr 2 800 000 (bekreftet) − avsatt kr 1 000 000 − innstilt kr 0 "
+        "= utgående saldo kr 1 800 000, overføres til 2026",
+        "- 2026: inngående saldo kr 1 800 000 + nye midler kr 5 000 000 (bekreftet) − avsatt kr 1 500 000 "
+        "(ikke avklart: Intermediærpost i Vefsn) − innstilt kr 4 657 500 = utgående saldo kr 642 500",
+        "- 2027: inngående saldo kr 642 500 + nye midler kr 5 000 000 (antatt, ikke bekreftet)",
+        "- 2028: inngående saldo kr 5 142 500 + nye midler kr 0 (ingen pott) − avsatt kr 500 000",
+        # What is applied for, per budget year of the plans (shifted to 2026), never totals in one year.
+        "Det er kommet inn 5 søknader, til sammen kr 22 257 500 over 2026–2030.",
+        "For 2026 søkes det om kr 14 257 500, mot kr 5 300 000 til fordeling lokalt.",
+        "- 2030: kr 2 000 000",
+        "«Forprosjekt: Observasjonspost Sør-Helgeland» (rangering 3): søkt kr 3 600 000 i 2026 "
+        "(planen er forskjøvet fra 2025 til 2026); under streken",
+        "«Interkommunalt innsats- og vurderingsteam for Helgeland» (rangering 1): søkt kr 4 657 500 i 2026 "
+        "(kr 4 657 500 uten år er ført i 2026); innstilt lokalt kr 4 657 500 i 2026",
+        "Igjen i 2026 etter innstillingen: kr 642 500.",
+        "Streken går foran «Forprosjekt: Observasjonspost Sør-Helgeland» (rangering 3)",
     ):
         assert expected in text
+    assert "10 657 500" not in text and "innvilget" not in text.lower()
     assert "[Sekretariatets vurdering" in case.vurdering
     assert (
         case.attachments.splitlines()[0]
@@ -136,21 +155,32 @@ def test_saksopplysninger_carry_the_figures_of_the_allocation(session) -> None:
     assert len(case.attachments.splitlines()) == 6
 
 
-def test_multi_year_grant_names_its_years_and_what_was_applied_for(session) -> None:
+def test_multi_year_recommendation_names_its_years_the_condition_and_what_was_applied_for(session) -> None:
     for app in session.exec(select(Application).where(Application.rank.in_([1, 3, 4]))):  # type: ignore[union-attr]
         app.route = "regional"
         session.add(app)
-    sykepleier = _application(session, "Helgelandssykepleier")
-    sykepleier.granted = 5_000_000  # of 2 000 000 a year over 2025–2029
-    session.add(sykepleier)
     session.commit()
+    sykepleier = _application(session, "Helgelandssykepleier")  # 2 000 000 a year, shifted to 2026–2030
+    prioritisation.set_recommendation(
+        session,
+        sykepleier.id,
+        {2026: 1_000_000, 2027: 1_000_000, 2028: 1_000_000},
+        version=sykepleier.version,
+    )
     draft = drafting.draft_prioritisation(session, _round(session).id)
     point = next(p for p in draft.points if p.application_id == sykepleier.id)
     assert point.text == (
-        f"{_kr(5_000_000)} av de lokale midlene tildeles «{sykepleier.name}» over 2025–2029 med "
-        f"kr{_kr(1_000_000)[2:]} per år. Det er søkt om kr{_kr(10_000_000)[2:]}."
+        f"{_kr(3_000_000)} av de lokale midlene innstilles til «{sykepleier.name}» med kr{_kr(1_000_000)[2:]} "
+        "per år i 2026–2028, forutsatt at midler for 2027 og 2028 blir tildelt. "
+        f"Det er søkt om kr{_kr(10_000_000)[2:]}. Resten oversendes den regionale ordningen."
     )
-    assert point.amount == 5_000_000
+    assert point.amount == 3_000_000
+    regional = next(p for p in draft.points if p.source_key == "regional").text.replace(NBSP, " ")
+    # The rest of each year is forwarded, beside what the local pot pays.
+    assert (
+        f"{sykepleier.name} (kr 7 000 000 fordelt med kr 1 000 000 i 2026, kr 1 000 000 i 2027, "
+        "kr 1 000 000 i 2028, kr 2 000 000 i 2029 og kr 2 000 000 i 2030; lokalt innstilt kr 3 000 000)"
+    ) in regional
 
 
 # --- regeneration ---------------------------------------------------------------------------
@@ -174,10 +204,9 @@ def test_regeneration_updates_untouched_points_and_never_overwrites_edited_ones(
     ).one()
     amount.amount = 600_000
     session.add(amount)
-    team = _application(session, "Interkommunalt")
-    team.granted = 4_000_000
-    session.add(team)
     session.commit()
+    team = _application(session, "Interkommunalt")
+    prioritisation.set_recommendation(session, team.id, {2026: 4_000_000}, version=team.version)
 
     plan = {c.key: c for c in drafting.plan_regeneration(session, case.id)}
     assert plan[f"earmark:{dignio.id}"].kind == drafting.CHANGE_EDITED
@@ -194,7 +223,7 @@ def test_regeneration_updates_untouched_points_and_never_overwrites_edited_ones(
     texts = _texts(session, case.id)
     assert texts[0] == edited.text  # the user's words stay
     assert texts[2] == own.text  # the user's own point stays where it was
-    assert texts[3].startswith(f"{_kr(4_000_000)} av de lokale midlene tildeles «Interkommunalt")
+    assert texts[3].startswith(f"{_kr(4_000_000)} av de lokale midlene innstilles til «Interkommunalt")
     assert "Det er søkt om kr" in texts[3]
     updated = cases.get_case(session, case.id)
     assert "kr" + _kr(600_000)[2:] in updated.saksopplysninger  # the untouched field follows the figures
@@ -203,7 +232,9 @@ def test_regeneration_updates_untouched_points_and_never_overwrites_edited_ones(
 
     # Accepting the edited point's change, and the edited field, is the user's explicit choice.
     drafting.apply_regeneration(session, case.id, accept={f"earmark:{dignio.id}", "felt:vurdering"})
-    assert _texts(session, case.id)[0].startswith(f"{_kr(600_000)} av midlene for 2026")
+    assert _texts(session, case.id)[0].startswith(
+        f"{_kr(1_600_000)} av midlene for 2026–2028 (kr{_kr(600_000)[2:]} i 2026, kr{_kr(500_000)[2:]} i 2027"
+    )
     assert "[Sekretariatets anbefaling.]" in cases.get_case(session, case.id).vurdering
     assert own.text in _texts(session, case.id)
     assert drafting.plan_regeneration(session, case.id) == []
@@ -290,8 +321,8 @@ def test_applications_neither_funded_nor_forwarded_get_a_point_that_they_are_not
         point.text.splitlines()
         == [  # in priority order
             "Følgende søknader prioriteres ikke, verken til lokale midler eller til den regionale ordningen:",
-            f"- {observasjon.name} (søkt kr{_kr(3_600_000)[2:]})",
-            f"- {rehab.name} (søkt kr{_kr(4_000_000)[2:]})",
+            f"- {observasjon.name} (søkt kr{_kr(3_600_000)[2:]} i 2026)",
+            f"- {rehab.name} (søkt kr{_kr(4_000_000)[2:]} i 2026)",
         ]
     )
     regional = next(p for p in draft.points if p.source_key == "regional").text
@@ -355,14 +386,14 @@ def test_docx_has_header_table_numbered_points_and_amounts(session) -> None:
     )
     numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
     assert numbered == _texts(session, case.id)  # Word numbers them 1, 2, … in this order
-    assert numbered[0].startswith(f"{_kr(500_000)} av midlene for 2026 brukes til innkjøp av lisens")
+    assert numbered[0].startswith(f"{_kr(1_500_000)} av midlene for 2026–2028 (kr")
     assert "Redigert: & <ikke> XML-trøbbel" in numbered
     widths = [column.width for column in document.tables[0].columns]
     assert widths[0] < widths[1] and widths[2] == max(widths)  # Saksnr narrow, Utvalg wide
     footer = document.sections[0].footer.paragraphs[0]._p.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     assert any(p.startswith("Vedlegg 1: Prioriteringsliste") for p in paragraphs)
-    assert "Til fordeling på søknader: kr" + _kr(5_300_000)[2:] + "." in paragraphs
+    assert any(p.startswith("Til fordeling på søknader i 2026: kr" + _kr(5_300_000)[2:]) for p in paragraphs)
 
 
 def test_meeting_document_has_innkalling_saksliste_and_every_case(session) -> None:
@@ -508,12 +539,12 @@ def test_pdf_from_libreoffice_contains_the_same_text(session, tmp_path: Path) ->
     flat = " ".join(text.split())
     assert "Sak 28-2025: Rekrutterings- og samhandlingstilskudd 2026" in flat
     assert (
-        "1. Kr 500 000 av midlene for 2026 brukes til innkjøp av lisens for digital hjemmeoppfølging (Dignio)."
-        in flat
-    )
+        "1. Kr 1 500 000 av midlene for 2026–2028 (kr 500 000 per år) brukes til innkjøp av lisens for digital "
+        "hjemmeoppfølging (Dignio), forutsatt at midler for 2027 og 2028 blir tildelt."
+    ) in flat
     assert "20.10.2025" in flat and "Kr 4 657 500" in flat
     assert "2. Kr 2 000 000 av midlene" in flat  # Word's own numbering, rendered by LibreOffice
-    assert flat.endswith("Side 2 av 2")  # page numbers in the footer
+    assert re.search(r"Side (\d+) av \1$", flat)  # page numbers in the footer
 
 
 def test_pdf_without_libreoffice_is_a_clear_norwegian_message(monkeypatch) -> None:
