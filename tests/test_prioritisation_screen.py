@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console
 from sqlalchemy.engine import Engine
@@ -22,17 +23,20 @@ REHAB = "Forprosjekt - tverretatlig rehabilitering"
 
 
 def kr(text: str) -> str:
-    return text.replace(" ", NB) + " kr"
+    """An amount as the user reads it (the tests compare text with non-breaking spaces as spaces)."""
+    return text + " kr"
 
 
 def static_text(widget: Static) -> str:
     console = Console(width=160, file=io.StringIO(), record=True)
     console.print(widget.content)
-    return console.export_text()
+    return console.export_text().replace(NB, " ")
 
 
 def list_lines(ranked: RankedList) -> list[str]:
-    return [ranked.render_line(y).text for y in range(ranked.scrollable_content_region.height)]
+    return [
+        ranked.render_line(y).text.replace(NB, " ") for y in range(ranked.scrollable_content_region.height)
+    ]
 
 
 def row_line(ranked: RankedList, name: str) -> int:
@@ -65,9 +69,9 @@ def years_text(screen: PrioritisationScreen) -> str:
 
 
 def year_row(screen: PrioritisationScreen, year: int) -> list[str]:
-    """The years tab's row for ``year``: [år, grunnlag, inngående, ny pott, avsatt, innstilt, utgående]."""
+    """The years tab's row for ``year``: [år, pott, inngående, ny pott, avsatt, innstilt, utgående]."""
     for line in static_text(screen.query_one("#years", Static)).splitlines():
-        cells = [c.strip() for c in line.replace("┃", "│").split("│") if c.strip()]
+        cells = [c for c in re.split(r" {2,}", line.strip()) if c]
         if cells and cells[0] == str(year):
             return cells
     raise AssertionError(f"no row for {year}")
@@ -161,7 +165,7 @@ async def test_drag_rehab_to_top_moves_the_cut_line_then_grant_and_undo_both(eng
         await pilot.press("g")
         await pilot.pause()
         field = pilot.app.screen.query_one("#year-2026")
-        assert field.value == "4 000 000".replace(" ", NB)  # pre-filled as a user writes amounts
+        assert field.value.replace(NB, " ") == "4 000 000"  # pre-filled as a user writes amounts
         field.value = ""
         await pilot.press(*"3000000", "enter")
         await pilot.pause()
@@ -259,7 +263,7 @@ async def test_recommendation_per_year_and_spread_of_a_total(engine: Engine) -> 
         dialog.query_one("#recommend-mode", Select).value = "jevnt"
         await pilot.click("#recommend-spread")
         await pilot.pause()
-        assert dialog.query_one("#year-2026").value == "1 000 000".replace(" ", NB)
+        assert dialog.query_one("#year-2026").value.replace(NB, " ") == "1 000 000"
         await pilot.click("#recommend-save")
         await pilot.pause(0.4)
         key = ranked.rows[0].key
@@ -439,13 +443,13 @@ async def test_earmark_edit_and_delete_in_dialogs_then_log_and_years_note(engine
         dialog = pilot.app.screen
         assert isinstance(dialog, EarmarkDialog)
         amounts = dialog.query_one("#earmark-amounts", Input)
-        assert amounts.value == "2026: 500 000; 2027: 500 000; 2028: 500 000".replace(" 0", NB + "0")
+        assert amounts.value.replace(NB, " ") == "2026: 500 000; 2027: 500 000; 2028: 500 000"
         amounts.value = "2026: 400 000; 2027: 500 000; 2028: 500 000"
         await pilot.click("#earmark-save")
         await pilot.pause()
         assert pilot.app.screen is screen
         assert f"Til fordeling 2026: {kr('5 400 000')}" in ledger()
-        assert f"2026: 400{NB}000" in str(table.get_row_at(0)[1])
+        assert "2026: 400 000" in str(table.get_row_at(0)[1]).replace(NB, " ")
 
         # Delete the project leader earmark: asked first; "Nei" keeps it, "Slett" removes it.
         await pilot.press("down")
@@ -475,7 +479,10 @@ async def test_earmark_edit_and_delete_in_dialogs_then_log_and_years_note(engine
         await pilot.press("4")
         await pilot.pause()
         log = screen.query_one("#log", DataTable)
-        assert [str(c) for c in log.get_row_at(0)[3:]] == ["som søkt", f"2026: {kr('3 000 000')}"]
+        assert [str(c).replace(NB, " ") for c in log.get_row_at(0)[3:]] == [
+            "som søkt",
+            f"2026: {kr('3 000 000')}",
+        ]
 
         # The years view says how the ledger reads.
         await pilot.press("3")
@@ -506,3 +513,35 @@ async def test_a_move_shown_just_before_quitting_is_saved(engine) -> None:
             a.rank for a in session.exec(select(Application).where(Application.round_id == moved.round_id))
         )
         assert ranks == list(range(1, len(ranks) + 1))
+
+
+SPLIT_AMOUNT = re.compile(r"\d{1,3}(?: \d{3})*\s*$")
+CONTINUED_AMOUNT = re.compile(r"^\s*(?:\d{3}\b|kr\b)")
+
+
+def assert_no_split_amount(lines: list[str]) -> None:
+    for above, below in zip(lines, lines[1:], strict=False):
+        assert not (SPLIT_AMOUNT.search(above) and CONTINUED_AMOUNT.match(below)), (above, below)
+
+
+async def test_at_100x30_no_amount_is_split_or_cut(engine: Engine) -> None:
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen, ranked = await open_screen(pilot)
+        await pilot.press("end", "t")  # Helgelandssykepleier first: the longest warnings
+        await pilot.pause(0.4)
+        for selector in ("#prio-ledger", "#prio-summary", "#prio-status"):
+            widget = screen.query_one(selector, Static)
+            console = Console(width=widget.size.width, file=io.StringIO(), record=True)
+            console.print(widget.content)
+            lines = console.export_text().replace(NB, " ").splitlines()
+            assert_no_split_amount(lines)
+            assert all(len(line.rstrip()) <= widget.size.width for line in lines)
+        text = static_text(screen.query_one("#prio-ledger", Static))
+        assert f"Til fordeling 2026: {kr('5 300 000')}" in text
+        # The list: every amount column is wide enough for its amounts (nothing ends in "…").
+        lines = list_lines(ranked)
+        assert "Innstilt 2026" in lines[0] and "Igjen 2026" in lines[0]
+        for line in lines[1:]:
+            assert not re.search(r"\d…", line), line
+        assert kr("3 300 000") in lines[1]

@@ -10,6 +10,7 @@ import gc
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -54,6 +55,7 @@ from rsapp.prioritisation import (
     load_view,
 )
 from rsapp.widgets.ranked_list import RankedList
+from rsapp.widgets.wrap import wrapped
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -380,34 +382,34 @@ class PrioritisationScreen(Screen[None]):
         if key == self._ledger_key:
             return  # a move or a recommendation does not change the ledger: skip the layout pass
         self._ledger_key = key
+        width = self._panel_width("#prio-ledger", 3 / 5)
         parts: list = []
         if not ledger.pot_stated:
-            parts.append(Text("Pott ikke oppgitt: ingen strek før potten er lagt inn.", style="bold yellow"))
-        for year in years:
-            line = Text()
-            line.append(f"{year.budget_year}: ", style="bold")
-            if year.opening:
-                line.append(f"{format_kr(year.opening)} overført + ")
-            new = year.new_confirmed + year.new_assumed
-            line.append(f"{format_kr(new)} ny pott")
-            if year.new_assumed:
-                line.append(" (antatt)", style="yellow")
-            if year.earmarked:
-                line.append(f" − {format_kr(year.earmarked)} avsatt")
-            if year.budget_year < allocation.round_year:
-                line.append(f" = {format_kr(year.closing)} overføres")
-            parts.append(line)
-        if ledger.pot_stated:
-            headline = Text()
-            headline.append(
-                f"Til fordeling {allocation.round_year}: {format_kr(ledger.available)}", style="bold reverse"
+            parts.append(
+                wrapped("Pott ikke oppgitt: ingen strek før potten er lagt inn.", width, style="bold yellow")
             )
+        for year in years:
+            line = f"{year.budget_year}: "
+            if year.opening:
+                line += f"{format_kr(year.opening)} overført + "
+            line += f"{format_kr(year.new_confirmed + year.new_assumed)} ny pott"
+            if year.new_assumed:
+                line += " (antatt)"
+            if year.earmarked:
+                line += f" − {format_kr(year.earmarked)} avsatt"
+            if year.budget_year < allocation.round_year:
+                line += f" = {format_kr(year.closing)} overføres"
+            parts.append(wrapped(line, width, indent="  "))
+        if ledger.pot_stated:
+            headline = f"Til fordeling {allocation.round_year}: {format_kr(ledger.available)}"
             if ledger.carried_in:
-                headline.append(f" (herav {format_kr(ledger.carried_in)} overført)")
-            parts.append(headline)
+                headline += f" (herav {format_kr(ledger.carried_in)} overført)"
+            parts.append(wrapped(headline, width, style="bold"))
         for earmark in ledger.open_earmarks:
             parts.append(
-                Text(f"⚠ «{earmark.name}»: beløp ikke avklart, ikke regnet som 0.", style="bold yellow")
+                wrapped(
+                    f"⚠ «{earmark.name}»: beløp ikke avklart, ikke regnet som 0.", width, style="bold yellow"
+                )
             )
         self.query_one("#prio-ledger", Static).update(Group(*parts))
 
@@ -416,26 +418,58 @@ class PrioritisationScreen(Screen[None]):
         if allocation is None:
             return
         year = allocation.round_year
-        text = Text()
+        width = self._panel_width("#prio-summary", 2 / 5) - 2
+        parts: list = []
         if allocation.ledger.pot_stated:
-            text.append(f"Innstilt over streken {year}: ", style="bold")
-            text.append(format_kr(allocation.recommended_round_year))
-            text.append(f"\nIgjen {year} etter søknadene over streken: ", style="bold")
-            text.append(format_kr(allocation.left or 0))
+            parts.append(
+                wrapped(
+                    f"Innstilt over streken {year}: {format_kr(allocation.recommended_round_year)}",
+                    width,
+                    style="bold",
+                )
+            )
+            parts.append(
+                wrapped(
+                    f"Igjen {year} etter søknadene over streken: {format_kr(allocation.left or 0)}",
+                    width,
+                    style="bold",
+                )
+            )
         if allocation.cut_index is None:
             if allocation.ledger.pot_stated:
-                text.append("\nAlle søknadene med kjent beløp får plass i potten.", style="green")
+                parts.append(
+                    wrapped("Alle søknadene med kjent beløp får plass i potten.", width, style="green")
+                )
         else:
             row = allocation.rows[allocation.cut_index]
-            text.append(f"\nStreken går før plass {row.rank}: «{row.name}».", style="bold red")
+            parts.append(wrapped(f"Streken går før plass {row.rank}: «{row.name}».", width, style="bold red"))
         unknown = sum(1 for row in allocation.rows if row.position == POSITION_UNKNOWN)
         if unknown:
-            text.append(f"\n⚠ {unknown} søknad(er) uten oppgitt beløp (?)", style="yellow")
-        for warning in allocation.warnings:
-            if warning.startswith(("Avsetning «", "Streken", "«", "Pott ikke oppgitt")):
-                continue  # shown in the ledger, above, or per application in the status line
-            text.append(f"\n⚠ {warning}", style="yellow")
-        self.query_one("#prio-summary", Static).update(text)
+            parts.append(wrapped(f"⚠ {unknown} søknad(er) uten oppgitt beløp (?)", width, style="yellow"))
+        # Year warnings are listed in the years tab; here only how many there are, so that the
+        # list keeps its room at 100×30 (each application's own warnings are in the status line).
+        year_warnings = [w for w in allocation.warnings if w[:4].isdigit()]
+        if year_warnings:
+            parts.append(
+                wrapped(
+                    f"⚠ {len(year_warnings)} varsel om årene etter {year}: se Flerårsoversikt (3)",
+                    width,
+                    style="yellow",
+                )
+            )
+        self.query_one("#prio-summary", Static).update(Group(*parts))
+
+    def _panel_width(self, selector: str, share: float) -> int:
+        """The width a top panel has (or will have, before the first layout)."""
+        width = self.query_one(selector, Static).size.width
+        return width if width > 0 else int((self.size.width or self.app.size.width) * share) - 2
+
+    def on_resize(self) -> None:
+        if self.allocation is not None:
+            self._ledger_key = None
+            self._update_ledger()
+            self._update_summary()
+            self._update_status()
 
     def _update_status(self) -> None:
         ranked = self.query_one(RankedList)
@@ -461,9 +495,11 @@ class PrioritisationScreen(Screen[None]):
         view = self.view
         if allocation is None or view is None:
             return
-        table = Table(title="Regnskap per budsjettår", title_justify="left", expand=False)
-        table.add_column("År")
-        table.add_column("Grunnlag")
+        table = Table(
+            title="Regnskap per budsjettår", title_justify="left", expand=False, box=box.SIMPLE_HEAD
+        )
+        table.add_column("År", no_wrap=True)
+        table.add_column("Pott", no_wrap=True)
         for label in ("Inngående", "Ny pott", "Avsatt", "Innstilt", "Utgående"):
             table.add_column(label, justify="right", no_wrap=True)
         for year in allocation.years:
