@@ -2,56 +2,148 @@
 
     rsapp prioriter [--round KEY] vis        (--round may also follow the action: vis --round KEY)
     rsapp prioriter flytt ID PLASS
-    rsapp prioriter innvilg ID BELØP|søkt
+    rsapp prioriter innstill ID BELØP [--fordeling runden|som_søkt|jevnt]
+    rsapp prioriter innstill ID --år 2026=1 000 000 --år 2027=500 000
+    rsapp prioriter innstill ID --som-søkt
     rsapp prioriter rute ID lokal|regional|begge|ikke_prioritert
     rsapp prioriter fyll
     rsapp prioriter avsetning liste|ny NAVN|endre ID|slett ID [--belop "2026: 500 000"] [--apen] …
     rsapp prioriter logg [--antall N]
 
-Every change goes through `rsapp.prioritisation` (own transaction, versioned, logged).
+``vis`` prints what the prioritisation screen shows, every figure from the round's allocation
+(:mod:`rsapp.allocation`): the headline (Pott · Avsatt · Til fordeling, herav overført), the
+ledger per budget year, the ranked applications with the round's year and the later years and
+the cut line, the regional list for Helse Nord and the warnings. ``innstill`` (formerly
+``innvilg``, still accepted) sets the recommended amount per year. Every change goes through
+:mod:`rsapp.prioritisation` (own transaction, versioned, logged) and prints one line.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rsapp.cli.common import CliError, open_engine, print_table
+
+if TYPE_CHECKING:
+    from rsapp.allocation import Allocation, Row
+
+#: Shown for an amount that is not stated (never 0).
+UNKNOWN = "?"
+#: Shown in a cell that does not apply.
+NOT_APPLICABLE = "–"
+#: Project names in the ranked table are cut to this many characters (the regional list has them whole).
+NAME_WIDTH = 44
+#: ``--fordeling`` as typed -> the allocation's spread mode.
+SPREAD_CHOICES = {"runden": "runden", "som_søkt": "som_søkt", "som_sokt": "som_søkt", "jevnt": "jevnt"}
+#: BELØP words that mean "as applied for" (what `innvilg ID søkt` meant).
+AS_APPLIED_WORDS = frozenset({"søkt", "sokt", "som søkt", "som_søkt", "som-søkt"})
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "prioriter", aliases=["prioritize"], help="prioritering: vis, flytt, innvilg, rute, avsetninger, logg"
+        "prioriter",
+        aliases=["prioritize"],
+        help="prioritering: vis, flytt, innstill, rute, fyll, avsetninger, logg",
+        description="Prioriteringen av en runde: det samme som prioriteringsskjermen viser og gjør.",
     )
     _round_option(p, default=None)
     actions = p.add_subparsers(dest="prio_action", metavar="HANDLING", required=True)
 
     a = actions.add_parser(
-        "vis", aliases=["show"], help="potten, avsetningene og den rangerte listen med streken"
+        "vis",
+        aliases=["show"],
+        help="pott, regnskap per år, den rangerte listen med streken, regional liste og advarsler",
+        description=(
+            "Viser overskriften (Pott · Avsatt · Til fordeling), de lokale midlene per budsjettår "
+            "(inngående saldo, nye midler, avsatt, innstilt, utgående saldo), søknadene i prioritert "
+            "rekkefølge med streken, den regionale listen og advarslene. «?» betyr at beløpet ikke er oppgitt."
+        ),
     )
     _round_option(a)
     a.set_defaults(handler=show_cmd)
 
-    a = actions.add_parser("flytt", aliases=["move"], help="flytt søknad ID til plass N")
-    a.add_argument("application_id", type=int, metavar="ID")
-    a.add_argument("position", type=int, metavar="PLASS")
+    a = actions.add_parser(
+        "flytt",
+        aliases=["move"],
+        help="flytt søknad ID til plass PLASS",
+        description="Flytter søknaden til plassen (1 er øverst); de andre rykker opp eller ned.",
+    )
+    a.add_argument("application_id", metavar="ID", help="søknadens id (se «rsapp prioriter vis»)")
+    a.add_argument("position", metavar="PLASS", help="ny plass, fra 1 til antall søknader")
     _round_option(a)
     a.set_defaults(handler=move_cmd)
 
     a = actions.add_parser(
-        "innvilg", aliases=["grant"], help="sett innvilget beløp (eller «søkt» for søkt beløp)"
+        "innstill",
+        aliases=["innvilg", "recommend", "grant"],
+        help="sett innstilt beløp: et totalbeløp, beløp per år (--år) eller som søkt (--som-søkt)",
+        description=(
+            "Setter innstilt beløp for en søknad. Et totalbeløp fordeles på årene etter --fordeling; "
+            "--år setter hvert år for seg (år som ikke nevnes, får 0); --som-søkt går tilbake til "
+            "standard, det som er søkt år for år. 0 og delvis finansiering er lov, mer enn søkt er ikke lov."
+        ),
     )
-    a.add_argument("application_id", type=int, metavar="ID")
-    a.add_argument("amount", metavar="BELØP")
+    a.add_argument("application_id", metavar="ID", help="søknadens id (se «rsapp prioriter vis»)")
+    a.add_argument(
+        "amount",
+        nargs="*",
+        metavar="BELØP",
+        help="totalt innstilt beløp, f.eks. «3 000 000» eller «1,5 mill»",
+    )
+    a.add_argument(
+        "--fordeling",
+        "--spread",
+        dest="spread",
+        metavar="MÅTE",
+        help=(
+            "hvordan totalen fordeles: runden (alt i rundens år), som_søkt (i forhold til det som er søkt "
+            "hvert år) eller jevnt (likt over planens år); standard: som_søkt når søknaden har år, ellers runden"
+        ),
+    )
+    a.add_argument(
+        "--år",
+        "--aar",
+        "--year",
+        dest="years",
+        action="append",
+        nargs="+",
+        metavar="ÅR=BELØP",
+        help="innstilt beløp for ett budsjettår, f.eks. --år 2026=1 000 000 --år 2027=500 000",
+    )
+    a.add_argument(
+        "--som-søkt",
+        "--som-sokt",
+        "--as-applied",
+        dest="as_applied",
+        action="store_true",
+        help="tilbake til standard: det som er søkt, år for år",
+    )
     _round_option(a)
-    a.set_defaults(handler=grant_cmd)
+    a.set_defaults(handler=recommend_cmd)
 
-    a = actions.add_parser("rute", aliases=["route"], help="lokal, regional, begge eller ikke_prioritert")
-    a.add_argument("application_id", type=int, metavar="ID")
-    a.add_argument("route", metavar="RUTE")
+    a = actions.add_parser(
+        "rute",
+        aliases=["route"],
+        help="lokal, regional, begge eller ikke_prioritert",
+        description=(
+            "lokal: betales av den lokale potten; regional: sendes til Helse Nord; begge: den lokale "
+            "potten betaler det innstilte, resten av det søkte sendes regionalt; ikke_prioritert: ingen av delene."
+        ),
+    )
+    a.add_argument("application_id", metavar="ID", help="søknadens id (se «rsapp prioriter vis»)")
+    a.add_argument("route", metavar="RUTE", help="lokal, regional, begge eller ikke_prioritert")
     _round_option(a)
     a.set_defaults(handler=route_cmd)
 
-    a = actions.add_parser("fyll", aliases=["fill"], help="fyll potten: det som får plass, flyttes øverst")
+    a = actions.add_parser(
+        "fyll",
+        aliases=["fill"],
+        help="fyll potten: det som får plass, flyttes øverst",
+        description="Søknadene som får plass i de bekreftede lokale midlene (i rekkefølge), flyttes øverst.",
+    )
     _round_option(a)
     a.set_defaults(handler=fill_cmd)
 
@@ -86,6 +178,7 @@ def _round_option(parser: argparse.ArgumentParser, default: object = argparse.SU
     """
     parser.add_argument(
         "--round",
+        "--runde",
         dest="round_key",
         default=default,
         help="runde, f.eks. helgeland-2026 (standard: nyeste Helgeland-runde)",
@@ -104,6 +197,14 @@ def _session(args: argparse.Namespace):
     return Session(open_engine(args), expire_on_commit=False)
 
 
+def _whole_number(text: str, what: str) -> int:
+    """A whole number the user typed (an id, a place), or a Norwegian error naming the field."""
+    value = text.strip()
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise CliError(f"{what} må være et heltall, fikk «{text}».")
+    return int(value)
+
+
 def _version(session, application_id: int, round_id: int) -> int:
     from rsapp.models import Application
 
@@ -114,85 +215,306 @@ def _version(session, application_id: int, round_id: int) -> int:
 
 
 def _change(fn, *args, **kwargs):
+    from rsapp.allocation import AllocationError
     from rsapp.prioritisation import PrioritisationError
 
     try:
         return fn(*args, **kwargs)
-    except PrioritisationError as exc:
+    except (PrioritisationError, AllocationError) as exc:
         raise CliError(str(exc)) from exc
 
 
+# --- vis ----------------------------------------------------------------------------------------
+
+
+def _kr(amount: int | None) -> str:
+    from rsapp.money import format_kr
+
+    return UNKNOWN if amount is None else format_kr(amount)
+
+
+def _short(name: str, width: int = NAME_WIDTH) -> str:
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
+def years_text(parts: Mapping[int, int] | None) -> str:
+    """Amounts per year, consecutive years with the same amount together.
+
+    ``{2027: 2 000 000, …, 2030: 2 000 000}`` → ``"2027–2030: 2 000 000 kr per år"``;
+    ``{2026: 1 000 000, 2027: 500 000}`` → ``"2026: 1 000 000 kr; 2027: 500 000 kr"``;
+    None → ``"?"``; nothing → ``"–"``.
+    """
+    if parts is None:
+        return UNKNOWN
+    items = sorted((year, amount) for year, amount in parts.items() if amount)
+    if not items:
+        return NOT_APPLICABLE
+    groups: list[list[int]] = []  # [first year, last year, amount]
+    for year, amount in items:
+        if groups and groups[-1][1] == year - 1 and groups[-1][2] == amount:
+            groups[-1][1] = year
+        else:
+            groups.append([year, year, amount])
+    return "; ".join(
+        f"{first}: {_kr(amount)}" if first == last else f"{first}–{last}: {_kr(amount)} per år"
+        for first, last, amount in groups
+    )
+
+
+def _status(row: Row) -> str:
+    from rsapp.allocation import (
+        POSITION_ABOVE,
+        POSITION_BELOW,
+        POSITION_NO_POT,
+        POSITION_UNKNOWN,
+        ROUTE_NONE,
+        ROUTE_REGIONAL,
+    )
+
+    if row.position == POSITION_UNKNOWN:
+        return "? ikke oppgitt"
+    if row.position == POSITION_NO_POT:
+        return "ingen pott"
+    if row.route == ROUTE_NONE:
+        return "ikke prioritert"
+    if row.route == ROUTE_REGIONAL:
+        return "regional"
+    if row.position == POSITION_BELOW:
+        return "under streken"
+    if row.position == POSITION_ABOVE and row.fits:
+        return "✓ får plass"
+    return "0 kr lokalt"
+
+
+def _years_table(allocation: Allocation) -> None:
+    from rsapp.vocab import NOT_SETTLED
+
+    rows = []
+    for item in allocation.years:
+        notes = [item.basis]
+        if item.budget_year == allocation.round_year:
+            notes.append("rundens år")
+        if item.open_earmarks:
+            notes.append(f"{NOT_SETTLED}: {', '.join(item.open_earmarks)}")
+        if item.closing < 0:
+            notes.append("underskudd")
+        rows.append(
+            [
+                str(item.budget_year),
+                _kr(item.opening),
+                _kr(item.new_confirmed),
+                _kr(item.new_assumed),
+                _kr(item.earmarked),
+                _kr(item.recommended),
+                _kr(item.closing),
+                "; ".join(notes),
+            ]
+        )
+    print_table(
+        [
+            "År",
+            "Inngående",
+            "Nye midler bekreftet",
+            "Nye midler antatt",
+            "Avsatt",
+            "Innstilt",
+            "Utgående",
+            "Merknad",
+        ],
+        rows,
+        right={1, 2, 3, 4, 5, 6},
+    )
+
+
+def _rows_table(allocation: Allocation) -> None:
+    from rsapp.allocation import ROUTE_LABELS
+
+    year = allocation.round_year
+    rows = []
+    for index, row in enumerate(allocation.rows):
+        if index == allocation.cut_index:
+            rows.append(["—", "—", "——— streken ———", "—", "—", "—", "—", "—", "—"])
+        later = None if row.recommended is None else {y: a for y, a in row.recommended.items() if y > year}
+        rows.append(
+            [
+                str(row.rank),
+                str(row.key),
+                _short(row.name),
+                ROUTE_LABELS.get(row.route, row.route),
+                _kr(row.applied_round_year),
+                _kr(row.recommended_round_year),
+                years_text(later),
+                NOT_APPLICABLE if row.left is None else _kr(row.left),
+                _status(row),
+            ]
+        )
+    print_table(
+        [
+            "Nr",
+            "ID",
+            "Prosjekt",
+            "Rute",
+            f"Søkt {year}",
+            f"Innstilt {year}",
+            "Innstilt senere år",
+            f"Igjen {year}",
+            "Status",
+        ],
+        rows,
+        right={0, 1, 4, 5, 7},
+    )
+
+
+def _regional_table(allocation: Allocation) -> None:
+    rows = [
+        [str(index), str(item.key), item.name, years_text(item.by_year), _kr(item.total)]
+        for index, item in enumerate(allocation.regional, start=1)
+    ]
+    print_table(["Nr", "ID", "Prosjekt", "Per år", "Sum"], rows, right={0, 1, 4})
+
+
 def show_cmd(args: argparse.Namespace) -> int:
-    from rsapp.allocation import KIND_OPEN, ROUTE_LABELS
-    from rsapp.money import format_amount_or_missing, format_kr
+    from rsapp.portfolio import pot_header
     from rsapp.prioritisation import load_view
 
     with _session(args) as session:
         info = _round(session, args.round_key)
         view = _change(load_view, session, info.id)
     allocation = view.allocation()
-    ledger = allocation.ledger
+    year = allocation.round_year
     print(f"{info.label} ({info.key})")
-    for line in ledger.lines():
-        amount = "beløp ikke avklart" if line.kind == KIND_OPEN else format_kr(line.amount or 0)
-        print(f"  {line.label:<60} {amount:>16}")
-    print(
-        f"  {format_kr(ledger.pot_total)} − {format_kr(ledger.earmarked_total)} avsatt = "
-        f"{format_kr(ledger.available)} til fordeling"
-    )
-    for warning in allocation.warnings:
-        print(f"  ⚠ {warning}")
-    rows = []
-    for index, row in enumerate(allocation.rows):
-        if index == allocation.cut_index:
-            rows.append(["", "—", "— streken —", "", "", "", "", ""])
-        rows.append(
-            [
-                str(row.rank),
-                str(row.key),
-                row.name,
-                ROUTE_LABELS.get(row.route, row.route),
-                format_amount_or_missing(row.applied_total),
-                format_kr(row.granted),
-                format_kr(row.cumulative),
-                format_kr(row.remaining),
-            ]
-        )
+    print(pot_header(allocation))
+    left = allocation.left
+    print(f"Igjen i {year}: {'pott ikke oppgitt' if left is None else _kr(left)}")
+    if allocation.years:
+        print()
+        print("De lokale midlene per budsjettår (utgående saldo overføres til neste år):")
+        _years_table(allocation)
     print()
-    print_table(
-        ["Nr", "ID", "Prosjekt", "Rute", "Søkt totalt", "Innvilget", "Kumulativt", "Igjen"],
-        rows,
-        right={0, 1, 4, 5, 6, 7},
-    )
+    print(f"Søknadene i prioritert rekkefølge (innstilt beløp; «{UNKNOWN}» = ikke oppgitt):")
+    _rows_table(allocation)
+    print()
+    if allocation.regional:
+        print("Regional liste (oversendes Helse Nord, i prioritert rekkefølge):")
+        _regional_table(allocation)
+    else:
+        print("Regional liste: ingen søknader oversendes Helse Nord.")
+    if allocation.warnings:
+        print()
+        print("Advarsler:")
+        for warning in allocation.warnings:
+            print(f"  ⚠ {warning}")
     return 0
+
+
+# --- changes ------------------------------------------------------------------------------------
 
 
 def move_cmd(args: argparse.Namespace) -> int:
     from rsapp.prioritisation import move_application
 
+    application_id = _whole_number(args.application_id, "Søknadens id")
+    position = _whole_number(args.position, "Plassen")
     with _session(args) as session:
         info = _round(session, args.round_key)
-        version = _version(session, args.application_id, info.id)
-        change = _change(move_application, session, args.application_id, args.position, version=version)
+        version = _version(session, application_id, info.id)
+        change = _change(move_application, session, application_id, position, version=version)
     print(change.summary)
     return 0
 
 
-def grant_cmd(args: argparse.Namespace) -> int:
-    from rsapp.prioritisation import PrioritisationError, read_amount, set_granted
+def _spread_mode(text: str) -> str:
+    key = text.strip().casefold().replace("-", "_").replace(" ", "_")
+    mode = SPREAD_CHOICES.get(key)
+    if mode is None:
+        raise CliError(f"Ukjent fordeling «{text}». Velg runden, som_søkt eller jevnt.")
+    return mode
 
-    text = args.amount.strip()
-    if text.casefold() in {"søkt", "sokt", "applied", "standard"}:
-        amount = None
-    else:
+
+def parse_year_amounts(groups: Sequence[Sequence[str]]) -> dict[int, int]:
+    """``--år`` values → {year: kr}; years with 0 are left out (as in the grant dialog).
+
+    Each ``--år`` takes ``ÅR=BELØP`` (or ``ÅR: BELØP``); an amount may be typed with spaces and
+    without quotes (``--år 2026=1 000 000``), and one ``--år`` may hold several years
+    (``--år 2026=1 000 000 2027=500 000``).
+    """
+    from rsapp.prioritisation import PrioritisationError, read_amount
+
+    entries: list[str] = []
+    for tokens in groups:
+        for token in tokens:
+            if re.match(r"^\s*\d*\s*[=:]", token) or not entries:
+                entries.append(token)
+            else:
+                entries[-1] += " " + token
+    amounts: dict[int, int] = {}
+    for entry in entries:
+        match = re.fullmatch(r"\s*(\d{4})\s*[=:]\s*(.*?)\s*", entry)
+        if match is None:
+            raise CliError(f"--år «{entry}»: skriv år og beløp som ÅR=BELØP, f.eks. --år 2026=1 000 000.")
+        year, text = int(match.group(1)), match.group(2)
+        if year in amounts:
+            raise CliError(f"--år: {year} er oppgitt to ganger.")
+        if not text:
+            raise CliError(f"--år {year}: beløpet er tomt; skriv 0 eller et beløp.")
         try:
-            amount = read_amount(text, "Innvilget beløp")
+            amounts[year] = read_amount(text, f"Innstilt beløp for {year}")
         except PrioritisationError as exc:
             raise CliError(str(exc)) from exc
+    return {year: amount for year, amount in sorted(amounts.items()) if amount}
+
+
+def recommend_cmd(args: argparse.Namespace) -> int:
+    from rsapp.allocation import SPREAD_AS_APPLIED, SPREAD_ROUND_YEAR, spread
+    from rsapp.prioritisation import PrioritisationError, load_view, read_amount, set_recommendation
+
+    application_id = _whole_number(args.application_id, "Søknadens id")
+    text = " ".join(args.amount).strip() if args.amount else None
+    if text is not None and text.casefold() in AS_APPLIED_WORDS:
+        text, as_applied = None, True
+    else:
+        as_applied = args.as_applied
+    chosen = [
+        name
+        for name, given in (
+            ("BELØP", text is not None),
+            ("--år", bool(args.years)),
+            ("--som-søkt", as_applied),
+        )
+        if given
+    ]
+    if len(chosen) > 1:
+        raise CliError(f"Bruk bare én av BELØP, --år og --som-søkt (fikk {' og '.join(chosen)}).")
+    if not chosen:
+        raise CliError(
+            "Oppgi et innstilt beløp (BELØP), beløp per år (--år 2026=1 000 000) eller --som-søkt "
+            "for det som er søkt."
+        )
+    if args.spread is not None and text is None:
+        raise CliError("--fordeling gjelder bare et totalbeløp (BELØP).")
+    if text == "":
+        raise CliError("Beløpet er tomt: skriv 0 eller et beløp, eller bruk --som-søkt for det som er søkt.")
+    total = None
+    if text is not None:
+        try:
+            total = read_amount(text, "Innstilt beløp")
+        except PrioritisationError as exc:
+            raise CliError(str(exc)) from exc
+    amounts = parse_year_amounts(args.years) if args.years else None
+
     with _session(args) as session:
         info = _round(session, args.round_key)
-        version = _version(session, args.application_id, info.id)
-        change = _change(set_granted, session, args.application_id, amount, version=version)
+        version = _version(session, application_id, info.id)
+        if total is not None:
+            view = _change(load_view, session, info.id)
+            plan = view.applications[application_id].plan(view.year)
+            if args.spread is not None:
+                mode = _spread_mode(args.spread)
+            else:
+                mode = SPREAD_AS_APPLIED if plan.applied else SPREAD_ROUND_YEAR
+            parts = _change(spread, total, mode, plan, view.year)
+            amounts = {year: amount for year, amount in parts.items() if amount}
+        change = _change(set_recommendation, session, application_id, amounts, version=version)
     print(change.summary)
     return 0
 
@@ -200,10 +522,12 @@ def grant_cmd(args: argparse.Namespace) -> int:
 def route_cmd(args: argparse.Namespace) -> int:
     from rsapp.prioritisation import set_route
 
+    application_id = _whole_number(args.application_id, "Søknadens id")
+    route = args.route.strip().casefold().replace("-", "_").replace(" ", "_")
     with _session(args) as session:
         info = _round(session, args.round_key)
-        version = _version(session, args.application_id, info.id)
-        change = _change(set_route, session, args.application_id, args.route, version=version)
+        version = _version(session, application_id, info.id)
+        change = _change(set_route, session, application_id, route, version=version)
     print(change.summary)
     return 0
 
