@@ -19,7 +19,7 @@ from rsapp.allocation import (
     PotInput,
     allocate,
 )
-from rsapp.models import Application, Round
+from rsapp.models import Application, Case, Round
 from rsapp.portfolio import round_allocation
 from rsapp.saksfremlegg import cases, drafting
 from rsapp.saksfremlegg.drafting import YearFigures, figures_from_markdown
@@ -256,3 +256,18 @@ def test_random_rounds_the_document_and_the_ledger_agree(allocation: Allocation)
 )
 def test_amounts_per_year_are_read_back_as_written(parts: dict[int, int]) -> None:
     assert drafting.read_amounts_text(drafting.amounts_text(parts)) == parts
+
+
+def test_regenerating_after_a_change_follows_the_ledger_and_is_logged(session) -> None:
+    from rsapp.models import ChangeLog
+
+    _rendered(session)
+    case = session.exec(select(Case).where(Case.kind == "prioritering")).one()
+    _sykepleier_first(session)
+    changes = drafting.apply_regeneration(session, case.id)
+    assert {c.key for c in changes} >= {f"application:{_application(session, 'Helgelandssykepleier').id}"}
+    markdown = str(render_case(session, case.id, "md"))
+    _agree(markdown, round_allocation(session, _round(session).id))
+    entry = session.exec(select(ChangeLog).where(ChangeLog.action == "regenerer")).one()
+    assert entry.entity_id == case.id and entry.summary.startswith("Laget Sak ")
+    assert entry.round_id == _round(session).id

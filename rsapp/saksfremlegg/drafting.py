@@ -58,16 +58,12 @@ from rsapp.allocation import (
 from rsapp.dates import format_date
 from rsapp.models import Case, Earmark, Helsefellesskap, InnstillingPoint, Round
 from rsapp.money import format_kr_prefix
-from rsapp.saksfremlegg.cases import (
-    KIND_PRIORITISATION,
-    TYPE_DECISION,
-    CaseError,
-    _editable_case,
-    _new_case,
-    _transaction,
-    case_points,
-    get_meeting,
-)
+from rsapp.saksfremlegg import records
+from rsapp.saksfremlegg.points import case_points
+from rsapp.saksfremlegg.records import CaseError, case_label, editable_case, get_meeting
+from rsapp.saksfremlegg.saksliste import new_case
+from rsapp.vocab import CASE_KIND_PRIORITISATION as KIND_PRIORITISATION
+from rsapp.vocab import CASE_TYPE_DECISION as TYPE_DECISION
 from rsapp.vocab import NOT_SETTLED
 
 __all__ = [
@@ -905,9 +901,9 @@ def create_prioritisation_case(
 ) -> Case:
     """Draft the prioritisation case and put it on the meeting's saksliste (one transaction)."""
     draft = draft_prioritisation(session, round_id)
-    with _transaction(session):
-        case = _new_case(
-            session,
+    with records.change(session) as work:
+        case = new_case(
+            work,
             get_meeting(session, meeting_id),
             title=draft.title,
             case_type=TYPE_DECISION,
@@ -985,7 +981,7 @@ def plan_regeneration(session: Session, case_id: int) -> list[PointChange]:
     new points, points and fields the user has not touched, and stale untouched points;
     everything that would overwrite or bring back what the user did needs acceptance.
     """
-    case = _editable_case(session, case_id)
+    case = editable_case(session, case_id)
     return _plan(case, case_points(session, case_id), _draft_for_case(session, case))
 
 
@@ -998,8 +994,8 @@ def apply_regeneration(
     Points the user added are never touched. New points are placed after the nearest
     earlier generated point that is present. Returns the changes applied.
     """
-    with _transaction(session):
-        case = _editable_case(session, case_id)
+    with records.change(session) as work:
+        case = editable_case(session, case_id)
         draft = _draft_for_case(session, case)
         points = case_points(session, case_id)
         changes = _plan(case, points, draft)
@@ -1068,4 +1064,14 @@ def apply_regeneration(
         for position, point in enumerate(ordered, start=1):
             point.position = position
             session.add(point)
+        if chosen:
+            work.log(
+                records.ENTITY_CASE,
+                case_id,
+                "regenerer",
+                f"Laget {case_label(case)} på nytt fra tallene: {_count(len(chosen), 'endring', 'endringer')}",
+                "",
+                "; ".join(f"{c.label} ({c.key})" for c in chosen),
+                round_id=case.round_id,
+            )
     return chosen
