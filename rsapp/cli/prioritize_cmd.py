@@ -181,6 +181,7 @@ def _round_option(parser: argparse.ArgumentParser, default: object = argparse.SU
         "--runde",
         dest="round_key",
         default=default,
+        metavar="RUNDE",
         help="runde, f.eks. helgeland-2026 (standard: nyeste Helgeland-runde)",
     )
 
@@ -466,7 +467,8 @@ def parse_year_amounts(groups: Sequence[Sequence[str]]) -> dict[int, int]:
 
 def recommend_cmd(args: argparse.Namespace) -> int:
     from rsapp.allocation import SPREAD_AS_APPLIED, SPREAD_ROUND_YEAR, spread
-    from rsapp.prioritisation import PrioritisationError, load_view, read_amount, set_recommendation
+    from rsapp.portfolio import allocation_inputs
+    from rsapp.prioritisation import PrioritisationError, read_amount, set_recommendation
 
     application_id = _whole_number(args.application_id, "Søknadens id")
     text = " ".join(args.amount).strip() if args.amount else None
@@ -506,13 +508,13 @@ def recommend_cmd(args: argparse.Namespace) -> int:
         info = _round(session, args.round_key)
         version = _version(session, application_id, info.id)
         if total is not None:
-            view = _change(load_view, session, info.id)
-            plan = view.applications[application_id].plan(view.year)
+            _pots, _earmarks, applications, round_year = allocation_inputs(session, info.id)
+            plan = next(app for app in applications if app.key == application_id).plan(round_year)
             if args.spread is not None:
                 mode = _spread_mode(args.spread)
             else:
                 mode = SPREAD_AS_APPLIED if plan.applied else SPREAD_ROUND_YEAR
-            parts = _change(spread, total, mode, plan, view.year)
+            parts = _change(spread, total, mode, plan, round_year)
             amounts = {year: amount for year, amount in parts.items() if amount}
         change = _change(set_recommendation, session, application_id, amounts, version=version)
     print(change.summary)
