@@ -105,10 +105,18 @@ class RsApp(App[int]):
 
     async def action_quit(self) -> None:
         """Quit, after every open screen has written what the user changed but it had not saved yet."""
+        from textual.worker import Worker
+
         for screen in reversed(self.screen_stack):
             flush = getattr(screen, "flush_unsaved", None)
-            if flush is not None:
-                flush()
+            if flush is None:
+                continue
+            pending = flush()
+            if isinstance(pending, Worker):  # a save running in a thread worker: let it finish
+                try:
+                    await pending.wait()
+                except Exception:  # noqa: BLE001 - the screen has told the user; quit anyway
+                    pass
         self.exit()
 
     def action_export_excel(self, round_id: int) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
     from rsapp.portfolio import ApplicationDetail, PortfolioData
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ApplicationLoaded",
     "CaseLoaded",
+    "CaseSlotChecked",
     "ChangeSaved",
     "DocumentWritten",
     "MeetingDateDescribed",
@@ -58,10 +60,9 @@ class ApplicationLoaded(Message):
 
 @dataclass(eq=False)
 class RoundLoaded(Message):
-    """The round the meetings screen works for was read (its label; None: no round)."""
+    """The round the meetings screen works for was read."""
 
-    round_id: int | None
-    label: str
+    round: Any  # rsapp.saksfremlegg.meetings.MeetingRound
 
 
 @dataclass(eq=False)
@@ -83,6 +84,17 @@ class SakslisteLoaded(Message):
     title: str
     rows: list[Any]  # SakslisteRow
     select_case: int | None = None
+
+
+@dataclass(eq=False)
+class CaseSlotChecked(Message):
+    """A meeting was checked for a round's case of one kind: the case it has, else the number
+    a new one would get."""
+
+    meeting_id: int
+    round_id: int
+    existing_case_id: int | None
+    proposed: str
 
 
 @dataclass(eq=False)
@@ -112,7 +124,8 @@ class ChangeSaved(Message):
 
     notice: str = ""
     status: str = ""
-    severity: str = "information"
+    severity: SeverityLevel = "information"
+    timeout: float | None = None
     select_meeting: int | None = None
     select_case: int | None = None
     select_point: int | None = None

@@ -26,6 +26,7 @@ from rsapp.models import (
     Pot,
     Round,
 )
+from rsapp.vocab import STATUS_RECEIVED
 
 APPLICATION_TEXT_FIELDS = {
     # data file [sections] key -> Application column
@@ -115,10 +116,11 @@ def _load_round(session: Session, doc: dict[str, Any], hf_ids: dict[str, int]) -
     )
     session.add(round_)
     session.flush()
+    round_id = _stored_id(round_)
     for p in doc.get("pot", []):
         session.add(
             Pot(
-                round_id=round_.id,
+                round_id=round_id,
                 budget_year=p["budget_year"],
                 amount=int(p["amount"]),
                 origin=p.get("origin", ""),
@@ -128,7 +130,7 @@ def _load_round(session: Session, doc: dict[str, Any], hf_ids: dict[str, int]) -
         )
     for position, e in enumerate(doc.get("earmark", []), start=1):
         earmark = Earmark(
-            round_id=round_.id,
+            round_id=round_id,
             position=position,
             name=e["name"],
             purpose=e.get("purpose", ""),
@@ -139,7 +141,9 @@ def _load_round(session: Session, doc: dict[str, Any], hf_ids: dict[str, int]) -
         session.add(earmark)
         session.flush()
         for year, amount in e.get("amounts", {}).items():
-            session.add(EarmarkAmount(earmark_id=earmark.id, budget_year=int(year), amount=int(amount)))
+            session.add(
+                EarmarkAmount(earmark_id=_stored_id(earmark), budget_year=int(year), amount=int(amount))
+            )
     session.flush()
     return round_
 
@@ -154,7 +158,7 @@ def _load_applications(
             raise SeedError(f"Ukjente seksjoner {sorted(unknown)} i datafilen {path}")
         start, end = (a.get("source_lines") or [None, None])[:2]
         app = Application(
-            round_id=round_.id,
+            round_id=_stored_id(round_),
             name=a.get("name", ""),
             working_title=a.get("display_name", ""),
             owners=a.get("owners", ""),
@@ -166,25 +170,26 @@ def _load_applications(
             period_text=a.get("period_text", ""),
             period_start=a.get("period_start"),
             period_end=a.get("period_end"),
-            status=a.get("status", "mottatt"),
+            status=a.get("status", STATUS_RECEIVED),
             source_document=_source_label(a, start, end),
             rank=rank,
             **{column: sections.get(key, "").strip() for key, column in APPLICATION_TEXT_FIELDS.items()},
         )
         session.add(app)
         session.flush()
+        app_id = _stored_id(app)
         for position, name in enumerate(a.get("municipalities", [])):
             if name not in muni_ids:
                 raise SeedError(f"Ukjent kommune «{name}» i datafilen {path}")
             session.add(
                 ApplicationMunicipality(
-                    application_id=app.id, municipality_id=muni_ids[name], position=position
+                    application_id=app_id, municipality_id=muni_ids[name], position=position
                 )
             )
         for position, line in enumerate(a.get("budget_line", [])):
             session.add(
                 BudgetLine(
-                    application_id=app.id,
+                    application_id=app_id,
                     position=position,
                     budget_year=line.get("budget_year"),
                     amount=line.get("amount"),
@@ -195,6 +200,13 @@ def _load_applications(
                 )
             )
     session.flush()
+
+
+def _stored_id(row: Any) -> int:
+    """The id of a row just flushed."""
+    if row.id is None:  # pragma: no cover - flush assigns it
+        raise SeedError(f"{type(row).__name__} fikk ingen id ved innlasting")
+    return int(row.id)
 
 
 def _source_label(a: dict[str, Any], start: int | None, end: int | None) -> str:

@@ -10,17 +10,14 @@ from datetime import date
 from sqlmodel import Session, select
 
 from rsapp.app import make_app
+from rsapp.dialogs import ConfirmDialog
 from rsapp.models import Case, Earmark, EarmarkAmount, Meeting
-from rsapp.saksfremlegg import cases
+from rsapp.saksfremlegg.points import case_points
+from rsapp.saksfremlegg.saksliste import meeting_cases
 from rsapp.screens.case_edit import CaseEditScreen, PointList, RegenerateScreen
-from rsapp.screens.cases import (
-    CasesScreen,
-    ConfirmScreen,
-    MeetingFormScreen,
-    NumberScreen,
-    OrientationScreen,
-)
-from tests.conftest import TODAY
+from rsapp.screens.cases import CasesScreen, MeetingFormScreen, NumberScreen, OrientationScreen
+from rsapp.vocab import ORIENTATION_POINT
+from tests.conftest import TODAY, settle
 
 
 def _prioritisation_case(engine) -> Case:
@@ -31,13 +28,13 @@ def _prioritisation_case(engine) -> Case:
 def _points(engine) -> list[str]:
     with Session(engine) as session:
         case = session.exec(select(Case).where(Case.kind == "prioritering")).one()
-        return [p.text for p in cases.case_points(session, case.id)]
+        return [p.text for p in case_points(session, case.id)]
 
 
 def _saksliste(engine) -> list[tuple[str, str]]:
     with Session(engine) as session:
         meeting = session.exec(select(Meeting).order_by(Meeting.id)).first()
-        return [(f"{c.number}-{c.year}", c.title) for c in cases.meeting_cases(session, meeting.id)]
+        return [(f"{c.number}-{c.year}", c.title) for c in meeting_cases(session, meeting.id)]
 
 
 def _messages(app) -> list[str]:
@@ -47,25 +44,25 @@ def _messages(app) -> list[str]:
 async def _meeting_in_week_43(app, pilot) -> None:
     """k, then n: the form is prefilled with the round's meeting day; type "uke 43" anyway."""
     await pilot.press("k")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, CasesScreen)
     await pilot.press("n")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, MeetingFormScreen)
     await pilot.press(*"uke 43")  # the prefilled date is selected: typing replaces it
-    await pilot.pause()
+    await settle(pilot)
     assert "mandag 20.10.2025" in str(app.screen.query_one("#meeting-date-info").content)
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, CasesScreen)
 
 
 async def _open_prioritisation_case(app, pilot) -> CaseEditScreen:
     await _meeting_in_week_43(app, pilot)
     await pilot.press("p", "enter")  # accept the proposed number
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("tab", "enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, CaseEditScreen)
     return app.screen
 
@@ -81,41 +78,41 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
 
         # A second meeting on the same date is warned about in the form; escape leaves it.
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"20.10.2025")
-        await pilot.pause()
+        await settle(pilot)
         assert "finnes allerede" in str(app.screen.query_one("#meeting-date-info").content)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         with Session(engine) as session:
             assert len(session.exec(select(Meeting)).all()) == 1
 
         # p asks for the number, prefilled with the next free one; a used number is refused in the dialog.
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, NumberScreen)
         assert dialog.query_one("#case-number").value == "1-2025"
         await pilot.press(*"2/2025", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is dialog
         assert "2-2025 er allerede brukt av sak «Eventuelt»" in str(dialog.query_one(".form-error").content)
         await pilot.press("home", "shift+end", *"28/2025", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CasesScreen)
         assert [number for number, _ in _saksliste(engine)] == ["28-2025", "29-2025", "30-2025"]
 
         # On the case screen: n goes to the Saksnr field; a duplicate is refused, 23/2025 is written 23-2025.
         await pilot.press("tab", "enter")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CaseEditScreen)
         await pilot.press("n", *"30/2025", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert any("30-2025 er allerede brukt" in m for m in _messages(app))
         assert _prioritisation_case(engine).number == 28
         await pilot.press("home", "shift+end", *"23/2025", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert _prioritisation_case(engine).number == 23
         assert screen.query_one("#field-number").value == "23-2025"
         assert "Sak 23-2025" in str(screen.query_one("#case-heading").content)
@@ -123,22 +120,22 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
 
         # On Eventuelt, 27/2025 would make the saksliste run backwards (23, 29, 27): refused.
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("n", *"27/2025", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert any("numrene må øke nedover" in m for m in _messages(app))
         assert [number for number, _ in _saksliste(engine)] == ["23-2025", "29-2025", "30-2025"]
 
         # Back on the saksliste: an orientation case with title and text goes before the standing cases.
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("o")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, OrientationScreen)
         await pilot.press(*"FSU", "tab", *"Status.", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert _saksliste(engine)[1:] == [
             ("24-2025", "FSU"),
             ("29-2025", "Orienteringer fra sekretariatet"),
@@ -147,35 +144,34 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         with Session(engine) as session:
             case = session.exec(select(Case).where(Case.title == "FSU")).one()
             assert case.saksopplysninger == "Status."
-            assert [p.text for p in cases.case_points(session, case.id)] == [cases.ORIENTATION_POINT]
+            assert [p.text for p in case_points(session, case.id)] == [ORIENTATION_POINT]
 
         # Delete the orientation case: asked first; "n" keeps it, the button then "j" deletes it.
         await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert len(_saksliste(engine)) == 4
         await pilot.click("#btn-delete-case")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("j")
-        await pilot.pause()
+        await settle(pilot)
         assert [number for number, _ in _saksliste(engine)] == ["23-2025", "29-2025", "30-2025"]
 
         # Final: the meeting cannot be deleted any more.
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         with Session(engine) as session:
             assert session.exec(select(Meeting)).one().final
         await pilot.press("X", "j")
-        await pilot.pause()
+        await settle(pilot)
         assert any("endelig og kan ikke slettes" in m for m in _messages(app))
 
         # Word: the file name tells which cases it holds, and the screen says where it went.
         screen = app.screen
         await pilot.press("w")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         status = str(screen.query_one("#cases-status").content)
         assert status.startswith("Møtedokumentet er lagret i ")
         assert status.endswith("moete-2025-10-20-sak-23-30-2025.docx")
@@ -194,9 +190,9 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
         await pilot.pause(screen.PREVIEW_DELAY + 0.1)  # the preview follows once typing pauses
         assert "2. Kr 2\n" in screen.query_one("#preview").source
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         with Session(engine) as session:
-            point = cases.case_points(session, _prioritisation_case(engine).id)[1]
+            point = case_points(session, _prioritisation_case(engine).id)[1]
         assert point.text == "Kr 2"
         assert point.generated_text == generated[1]  # kept, so regeneration knows it was edited
 
@@ -204,7 +200,7 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
         before = _points(engine)
         screen.query_one("#points", PointList).focus()
         await pilot.press("up", "alt+down")
-        await pilot.pause()
+        await settle(pilot)
         assert _points(engine) == [before[1], before[0], *before[2:]]
         items = list(screen.query_one("#points", PointList).children)
         await pilot.mouse_down(items[4])
@@ -215,21 +211,23 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
 
         # Add a point of one's own after the selected one, then delete it with the button.
         before = _points(engine)
-        await pilot.press("a", *"Ny", "ctrl+s")
-        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)  # the new point is written, then opened for writing
+        await pilot.press(*"Ny", "ctrl+s")
+        await settle(pilot)
         assert _points(engine) == [before[0], "Ny", *before[1:]]
         screen.query_one("#points", PointList).focus()
         await pilot.click("#btn-delete")
-        await pilot.pause()
+        await settle(pilot)
         assert _points(engine) == before
 
         # Regenerate: the user edits the first point, the figures change, the dialog shows what changes.
         dignio_index = next(i for i, text in enumerate(_points(engine)) if "Dignio" in text)
         await pilot.click(list(screen.query_one("#points", PointList).children)[dignio_index])
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#point-text").has_focus  # a click on a point opens it for writing
         await pilot.press("f7", *"DHO", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         with Session(engine) as session:  # the figures change elsewhere: Dignio costs 600 000 in 2026
             dignio = session.exec(select(Earmark).where(Earmark.name.startswith("Lisens"))).one()  # type: ignore[attr-defined]
             amount = session.exec(
@@ -244,7 +242,7 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
 
         screen.query_one("#points", PointList).focus()
         await pilot.click("#btn-regenerate")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, RegenerateScreen)
         changes = {change.key: change for change in dialog.changes}
@@ -253,18 +251,18 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
         assert changes["felt:saksopplysninger"].kind == "felt_endret"  # never touched: ticked
         assert "felt:saksopplysninger" in selected
         diff = str(dialog.query_one("#regen-diff").content)
-        assert "− DHO" in diff and "+ Kr 600" in diff
+        assert "− DHO" in diff and "+ Kr " in diff and "600\u00a0000" in diff
 
         # The saksopplysninger diff shows only the changed lines, not the whole text.
         index = list(changes).index("felt:saksopplysninger")
         await pilot.press(*["down"] * index)
-        await pilot.pause()
+        await settle(pilot)
         diff = str(dialog.query_one("#regen-diff").content)
         assert "600" in diff
         assert "Søknadsfristen til helsefellesskapet" not in diff  # an unchanged paragraph
 
         await pilot.press("g")  # accept what is ticked
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         assert _points(engine)[dignio_index] == "DHO"
         assert "kr 600" in _prioritisation_case(engine).saksopplysninger.replace("\u00a0", " ")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
-from rsapp.cli.common import CliError, open_engine, print_table
+from rsapp.cli.common import CliError, open_db, open_engine, print_table
+
+if TYPE_CHECKING:
+    from rsapp.store.read_model import RoundInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,31 +40,30 @@ def run_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def _round(session, key: str | None):
+def _round(source: Any, key: str | None) -> RoundInfo:
     from rsapp.portfolio import default_round, round_by_key
 
     if key:
         try:
-            return round_by_key(session, key)
+            return round_by_key(source, key)
         except LookupError as exc:
             raise CliError(str(exc)) from exc
-    info = default_round(session)
+    info = default_round(source)
     if info is None:
         raise CliError("Databasen har ingen runder.")
     return info
 
 
 def list_cmd(args: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
     from rsapp.money import format_amount_or_missing
     from rsapp.portfolio import list_applications
     from rsapp.vocab import status_label
 
-    engine = open_engine(args)
-    with Session(engine) as session:
-        info = _round(session, args.round_key)
-        apps = list_applications(session, info.id)
+    db = open_db(args)
+    with db.read() as reader:
+        info = _round(reader, args.round_key)
+        apps = list_applications(reader, info.id)
+    db.close()
     print(f"{info.label} ({info.key})")
     rows = [
         [
@@ -82,15 +85,15 @@ def list_cmd(args: argparse.Namespace) -> int:
 
 
 def rounds_cmd(args: argparse.Namespace) -> int:
-    from sqlmodel import Session
+    from rsapp.portfolio import load_portfolio, pot_header
 
-    from rsapp.portfolio import pot_header, round_allocation, rounds
-
-    engine = open_engine(args)
-    with Session(engine) as session:
-        for info in rounds(session):
-            print(f"{info.key}: {info.label}")
-            print(f"  {pot_header(round_allocation(session, info.id))}")
+    db = open_db(args)
+    with db.read() as reader:
+        portfolio = load_portfolio(reader)
+    db.close()
+    for info in portfolio.rounds:
+        print(f"{info.key}: {info.label}")
+        print(f"  {pot_header(portfolio.allocation(info.id))}")
     return 0
 
 

@@ -1,4 +1,8 @@
-"""Shared pieces of the command line: opening the database, errors, tables."""
+"""Shared pieces of the command line: opening the database, errors, tables.
+
+A command opens the database with :func:`open_db` and calls domain functions through it
+(``db.call(function, *args)``); it never holds a session or writes SQL.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from rsapp.store.database import Database
 
 
 class CliError(Exception):
@@ -18,6 +24,7 @@ class CliError(Exception):
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
+    """The engine on the database the command names (``--db``), schema migrated, data loaded."""
     from rsapp.config import resolve_database_url
     from rsapp.db import DatabaseError, open_database
 
@@ -25,6 +32,14 @@ def open_engine(args: argparse.Namespace) -> Engine:
         return open_database(resolve_database_url(getattr(args, "db_url", None)))
     except DatabaseError as exc:
         raise CliError(str(exc)) from exc
+
+
+def open_db(args: argparse.Namespace) -> Database:
+    """The database the command names (``--db``), opened: call domain functions through it."""
+    from rsapp.store.database import Database
+
+    engine = open_engine(args)
+    return Database(str(engine.url), engine=engine, owns_engine=True)
 
 
 def print_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rsapp.cli.common import CliError, open_engine
+from rsapp.cli.common import CliError, open_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,19 +34,15 @@ def excel_cmd(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
 
-    from sqlmodel import Session
-
     from rsapp.allocation import AllocationError
     from rsapp.export.excel import ExportError, ExportFileExists, default_filename, export_round
     from rsapp.portfolio import round_by_key
 
     today = date.today()
-    engine = open_engine(args)
-    with Session(engine) as session:
-        try:
-            info = round_by_key(session, args.round_key)
-        except LookupError as exc:
-            raise CliError(str(exc)) from exc
+    db = open_db(args)
+    try:
+        with db.read() as reader:
+            info = round_by_key(reader, args.round_key)
         target = (
             Path(args.output)
             if args.output
@@ -54,11 +50,14 @@ def excel_cmd(args: argparse.Namespace) -> int:
         )
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
-        try:
-            written = export_round(session, info.id, target, today=today, force=args.force)
-        except ExportFileExists as exc:
-            raise CliError(f"Filen {exc.path} finnes fra før. Bruk --force for å overskrive den.") from exc
-        except (ExportError, AllocationError) as exc:
-            raise CliError(str(exc)) from exc
+        written = db.call(export_round, info.id, target, today=today, force=args.force)
+    except LookupError as exc:
+        raise CliError(str(exc)) from exc
+    except ExportFileExists as exc:
+        raise CliError(f"Filen {exc.path} finnes fra før. Bruk --force for å overskrive den.") from exc
+    except (ExportError, AllocationError) as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
     print(f"Skrev {written}")
     return 0

@@ -21,8 +21,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rsapp.cli.common import CliError, open_engine, print_table
+from rsapp.cli.common import CliError, open_db, print_table
+from rsapp.vocab import final_label, meeting_kind_label
+
+if TYPE_CHECKING:
+    from rsapp.store.database import Database
+    from rsapp.store.read_model import RoundInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -124,115 +130,121 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _session(args: argparse.Namespace):
-    from sqlmodel import Session
-
-    return Session(open_engine(args))
+def _db(args: argparse.Namespace) -> Database:
+    return open_db(args)
 
 
-def _errors():
+def _errors() -> tuple[type[Exception], ...]:
     from rsapp.dates import DateError
-    from rsapp.saksfremlegg.cases import CaseError
     from rsapp.saksfremlegg.numbering import CaseNumberError
+    from rsapp.saksfremlegg.records import CaseError
     from rsapp.saksfremlegg.render import RenderError
 
     return (CaseError, CaseNumberError, RenderError, DateError, LookupError)
 
 
-def _round(session, key: str | None):
-    from rsapp.models import Round
+def _round(db: Database, key: str | None) -> RoundInfo:
     from rsapp.portfolio import default_round, round_by_key
 
-    info = round_by_key(session, key) if key else default_round(session)
+    with db.read() as reader:
+        info = round_by_key(reader, key) if key else default_round(reader)
     if info is None:
         raise CliError("Databasen har ingen runder.")
-    return session.get(Round, info.id)
+    return info
 
 
 def meeting_new(args: argparse.Namespace) -> int:
     from datetime import date
 
     from rsapp.dates import format_date
-    from rsapp.saksfremlegg.cases import (
-        DEFAULT_UTVALG,
-        create_meeting,
-        default_meeting_date,
-        meeting_title,
-        meetings_on,
-        parse_meeting_date,
-    )
+    from rsapp.saksfremlegg.meetings import default_meeting_date, new_meeting
+    from rsapp.saksfremlegg.records import meeting_title
+    from rsapp.vocab import DEFAULT_UTVALG
 
-    with _session(args) as session:
-        try:
-            week = bool(args.date) and args.date.strip().lower().startswith(("uke", "veke"))
-            wants_round = args.round_key or not args.date or week
-            round_ = _round(session, args.round_key) if wants_round else None
-            if args.date:
-                year = default_meeting_date(round_).year if round_ else date.today().year
-                on = parse_meeting_date(args.date, year)
-            else:
-                on = default_meeting_date(round_)
-            others = meetings_on(session, on)
-            meeting = create_meeting(
-                session,
-                on=on,
-                utvalg=args.utvalg or DEFAULT_UTVALG,
-                extraordinary=args.extraordinary,
-                place=args.place,
-                helsefellesskap_id=round_.helsefellesskap_id if round_ else None,
-                standing_cases=args.standing,
-            )
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
-        print(f"Opprettet møte {meeting.id}: {meeting_title(meeting)} ({format_date(meeting.date)})")
-        for other in others:
-            print(f"Merk: møte {other.id} er også {format_date(other.date)} ({meeting_title(other)}).")
+    db = _db(args)
+    try:
+        week = bool(args.date) and args.date.strip().lower().startswith(("uke", "veke"))
+        wants_round = args.round_key or not args.date or week
+        round_ = _round(db, args.round_key) if wants_round else None
+        year = default_meeting_date(round_).year if round_ else date.today().year
+        if args.date:
+            text = args.date
+        else:  # no date: the round's meeting day (the round is read above)
+            assert round_ is not None
+            text = format_date(default_meeting_date(round_))
+        created = db.call(
+            new_meeting,
+            text,
+            week_year=year,
+            utvalg=args.utvalg or DEFAULT_UTVALG,
+            extraordinary=args.extraordinary,
+            place=args.place,
+            helsefellesskap_id=round_.helsefellesskap_id if round_ else None,
+            standing_cases=args.standing,
+        )
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    meeting = created.meeting
+    print(f"Opprettet møte {meeting.id}: {meeting_title(meeting)} ({format_date(meeting.date)})")
+    for other in created.same_day:
+        print(f"Merk: møte {other.id} er også {format_date(other.date)} ({meeting_title(other)}).")
     return 0
 
 
 def meeting_final(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import meeting_title, set_meeting_final
+    from rsapp.saksfremlegg.meetings import set_meeting_final
+    from rsapp.saksfremlegg.records import meeting_title
 
-    with _session(args) as session:
-        try:
-            meeting = set_meeting_final(session, args.meeting_id, not args.undo)
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
-        state = "endelig" if meeting.final else "utkast"
-        print(f"{meeting_title(meeting)} er nå {state}.")
+    db = _db(args)
+    try:
+        meeting = db.call(set_meeting_final, args.meeting_id, not args.undo)
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    print(f"{meeting_title(meeting)} er nå {final_label(meeting.final).lower()}.")
     return 0
 
 
 def meeting_delete(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import delete_meeting, get_meeting, meeting_title
+    from rsapp.saksfremlegg.meetings import delete_meeting
+    from rsapp.saksfremlegg.records import get_meeting, meeting_title
 
-    with _session(args) as session:
-        try:
-            title = meeting_title(get_meeting(session, args.meeting_id))
-            delete_meeting(session, args.meeting_id)
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
-        print(f"Slettet {title} med sakene.")
+    db = _db(args)
+    try:
+        title = meeting_title(db.call(get_meeting, args.meeting_id))
+        db.call(delete_meeting, args.meeting_id)
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    print(f"Slettet {title} med sakene.")
     return 0
 
 
 def meeting_list(args: argparse.Namespace) -> int:
     from rsapp.dates import format_date
-    from rsapp.saksfremlegg.cases import list_meetings
+    from rsapp.saksfremlegg.meetings import list_meetings
 
-    with _session(args) as session:
-        rows = [
-            [
-                str(item.meeting.id),
-                format_date(item.meeting.date),
-                "ekstraordinært" if item.meeting.extraordinary else "ordinært",
-                item.meeting.utvalg,
-                item.meeting.place,
-                str(item.cases),
-                "endelig" if item.meeting.final else "utkast",
-            ]
-            for item in list_meetings(session)
+    db = _db(args)
+    try:
+        meetings = db.call(list_meetings)
+    finally:
+        db.close()
+    rows = [
+        [
+            str(item.meeting.id),
+            format_date(item.meeting.date),
+            meeting_kind_label(item.meeting.extraordinary).lower(),
+            item.meeting.utvalg,
+            item.meeting.place,
+            str(item.cases),
+            final_label(item.meeting.final).lower(),
         ]
+        for item in meetings
+    ]
     if not rows:
         print("Ingen møter ennå. Opprett et med: rsapp sak meeting new --date dd.mm.åååå")
         return 0
@@ -241,69 +253,52 @@ def meeting_list(args: argparse.Namespace) -> int:
 
 
 def case_new(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import (
-        TYPE_DECISION,
-        TYPE_ORIENTATION,
-        add_case,
-        add_standing_cases,
-        case_label,
-    )
     from rsapp.saksfremlegg.drafting import create_prioritisation_case
+    from rsapp.saksfremlegg.records import case_label
+    from rsapp.saksfremlegg.saksliste import add_case, add_orientation_case, add_standing_cases
 
-    with _session(args) as session:
-        try:
-            if args.prioritering:
-                round_ = _round(session, args.round_key)
-                cases = [create_prioritisation_case(session, args.meeting, round_.id, number=args.number)]
-            elif args.standing:
-                cases = add_standing_cases(session, args.meeting)
-            else:
-                cases = [
-                    add_case(
-                        session,
-                        args.meeting,
-                        title=args.title,
-                        case_type=TYPE_ORIENTATION if args.orientering else TYPE_DECISION,
-                        kind="orientering" if args.orientering else "annet",
-                        number=args.number,
-                        points=["SSU tar gjennomgangen til orientering."] if args.orientering else (),
-                    )
-                ]
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
-        for case in cases:
-            print(f"Opprettet {case_label(case)} (id {case.id})")
-        if not cases:
-            print("Møtet har allerede de faste sakene.")
+    db = _db(args)
+    try:
+        if args.prioritering:
+            round_ = _round(db, args.round_key)
+            cases = [db.call(create_prioritisation_case, args.meeting, round_.id, number=args.number)]
+        elif args.standing:
+            cases = db.call(add_standing_cases, args.meeting)
+        elif args.orientering:
+            cases = [db.call(add_orientation_case, args.meeting, args.title, number=args.number)]
+        else:
+            cases = [db.call(add_case, args.meeting, title=args.title, number=args.number)]
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    for case in cases:
+        print(f"Opprettet {case_label(case)} (id {case.id})")
+    if not cases:
+        print("Møtet har allerede de faste sakene.")
     return 0
 
 
 def case_list(args: argparse.Namespace) -> int:
-    from sqlmodel import select
+    from rsapp.saksfremlegg.saksliste import case_listing
 
-    from rsapp.dates import format_date
-    from rsapp.models import Case, Meeting
-    from rsapp.saksfremlegg.cases import case_points
-    from rsapp.saksfremlegg.numbering import format_case_number
-    from rsapp.vocab import CASE_TYPE_LABELS
-
-    with _session(args) as session:
-        query = select(Case, Meeting).join(Meeting, Meeting.id == Case.meeting_id)  # type: ignore[arg-type]
-        if args.meeting is not None:
-            query = query.where(Case.meeting_id == args.meeting)
-        found = session.exec(query.order_by(Meeting.date, Case.position)).all()
-        rows = [
-            [
-                str(case.id),
-                format_case_number(case.number, case.year),
-                case.title,
-                CASE_TYPE_LABELS.get(case.case_type, case.case_type),
-                format_date(meeting.date),
-                str(len(case_points(session, case.id))),  # type: ignore[arg-type]
-                "endelig" if case.final else "utkast",
-            ]
-            for case, meeting in found
+    db = _db(args)
+    try:
+        listed = db.call(case_listing, args.meeting)
+    finally:
+        db.close()
+    rows = [
+        [
+            str(line.case_id),
+            line.number,
+            line.title,
+            line.case_type,
+            line.meeting_date,
+            str(line.points),
+            final_label(line.final).lower(),
         ]
+        for line in listed
+    ]
     if not rows:
         print("Ingen saker.")
         return 0
@@ -311,60 +306,74 @@ def case_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def case_number(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import case_label, find_case, set_case_number
+def _case_id(db: Database, text: str) -> int:
+    from rsapp.saksfremlegg.records import find_case
 
-    with _session(args) as session:
-        try:
-            case = set_case_number(session, find_case(session, args.case).id, args.number)  # type: ignore[arg-type]
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
-        print(f"Nytt saksnummer: {case_label(case)}")
+    case = db.call(find_case, text)
+    assert case.id is not None
+    return case.id
+
+
+def case_number(args: argparse.Namespace) -> int:
+    from rsapp.saksfremlegg.records import case_label
+    from rsapp.saksfremlegg.saksliste import set_case_number
+
+    db = _db(args)
+    try:
+        case = db.call(set_case_number, _case_id(db, args.case), args.number)
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    print(f"Nytt saksnummer: {case_label(case)}")
     return 0
 
 
 def case_delete(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import case_label, delete_case, find_case
+    from rsapp.saksfremlegg.records import case_label, find_case
+    from rsapp.saksfremlegg.saksliste import delete_case
 
-    with _session(args) as session:
-        try:
-            case = find_case(session, args.case)
-            label = case_label(case)
-            delete_case(session, case.id)  # type: ignore[arg-type]
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
-        print(f"Slettet {label}.")
+    db = _db(args)
+    try:
+        case = db.call(find_case, args.case)
+        label = case_label(case)
+        db.call(delete_case, _case_id(db, args.case))
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
+    print(f"Slettet {label}.")
     return 0
 
 
 def case_regenerate(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import find_case
     from rsapp.saksfremlegg.drafting import apply_regeneration, plan_regeneration
 
-    with _session(args) as session:
-        try:
-            case = find_case(session, args.case)
-            changes = plan_regeneration(session, case.id)  # type: ignore[arg-type]
-            if not changes:
-                print("Saken er i samsvar med dataene; ingenting å endre.")
-                return 0
-            for change in changes:
-                mark = "trygg" if change.safe else "må godtas"
-                print(f"[{change.key}] {change.label} ({mark})")
-                for sign, line in change.diff():
-                    print(f"  {sign} {line}")
-            if args.apply:
-                applied = apply_regeneration(session, case.id, args.accept)  # type: ignore[arg-type]
-                print(f"Gjorde {len(applied)} av {len(changes)} endringer.")
-            else:
-                print("Kjør med --apply for å gjøre de trygge endringene (eller --apply --accept NØKKEL …).")
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
+    db = _db(args)
+    try:
+        case_id = _case_id(db, args.case)
+        changes = db.call(plan_regeneration, case_id)
+        if not changes:
+            print("Saken er i samsvar med dataene; ingenting å endre.")
+            return 0
+        for change in changes:
+            mark = "trygg" if change.safe else "må godtas"
+            print(f"[{change.key}] {change.label} ({mark})")
+            for sign, line in change.diff():
+                print(f"  {sign} {line}")
+        if args.apply:
+            applied = db.call(apply_regeneration, case_id, args.accept)
+            print(f"Gjorde {len(applied)} av {len(changes)} endringer.")
+        else:
+            print("Kjør med --apply for å gjøre de trygge endringene (eller --apply --accept NØKKEL …).")
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
     return 0
 
 
 def render_cmd(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.cases import find_case
     from rsapp.saksfremlegg.render import Renderer, case_context, meeting_context
 
     if (args.case is None) == (args.meeting is None):
@@ -379,16 +388,17 @@ def render_cmd(args: argparse.Namespace) -> int:
             )
     if fmt in ("docx", "pdf") and not args.output:
         raise CliError(f"Formatet {fmt} må skrives til en fil: bruk -o FIL.")
-    with _session(args) as session:
-        try:
-            renderer = Renderer(args.templates)
-            if args.meeting is not None:
-                result = renderer.meeting(meeting_context(session, args.meeting), fmt)
-            else:
-                case = find_case(session, args.case)
-                result = renderer.case(case_context(session, case.id), fmt)  # type: ignore[arg-type]
-        except _errors() as exc:
-            raise CliError(str(exc)) from exc
+    db = _db(args)
+    try:
+        renderer = Renderer(args.templates)
+        if args.meeting is not None:
+            result = renderer.meeting(db.call(meeting_context, args.meeting), fmt)
+        else:
+            result = renderer.case(db.call(case_context, _case_id(db, args.case)), fmt)
+    except _errors() as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        db.close()
     if not args.output:
         sys.stdout.write(result if isinstance(result, str) else result.decode())
         return 0

@@ -6,25 +6,43 @@ change log (who, when, old → new). Errors carry Norwegian messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
 
-from rsapp.models import Meeting, Round
+from rsapp.models import Meeting
 from rsapp.saksfremlegg.records import ENTITY_MEETING, CaseError, change, get_meeting, meeting_title
-from rsapp.saksfremlegg.saksliste import add_standing, meeting_cases, remove_case_rows
+from rsapp.saksfremlegg.saksliste import (
+    SakslisteRow,
+    add_standing,
+    meeting_cases,
+    remove_case_rows,
+    saksliste_view,
+)
 from rsapp.store import queries
 from rsapp.vocab import DEFAULT_UTVALG, WEEKDAYS, final_label
 
+if TYPE_CHECKING:
+    from rsapp.store.read_model import RoundInfo
+
 __all__ = [
+    "MeetingRound",
     "MeetingSummary",
+    "MeetingsOverview",
+    "NewMeeting",
+    "RoundDates",
     "create_meeting",
     "default_meeting_date",
     "delete_meeting",
     "describe_meeting_date",
     "list_meetings",
+    "meeting_round",
+    "meeting_round_of",
     "meetings_on",
+    "meetings_overview",
+    "new_meeting",
     "parse_meeting_date",
     "set_meeting_final",
 ]
@@ -47,6 +65,27 @@ def list_meetings(session: Session) -> list[MeetingSummary]:
     """Every meeting, newest first, with its number of cases."""
     counts = queries.meeting_case_counts(session)
     return [MeetingSummary(m, counts.get(m.id or 0, 0)) for m in queries.meetings_newest_first(session)]
+
+
+@dataclass(slots=True)
+class MeetingsOverview:
+    """Every meeting, and the saksliste of the one shown (``meeting_id``; None: no meetings)."""
+
+    meetings: list[MeetingSummary]
+    meeting_id: int | None
+    saksliste_title: str = "Saksliste"
+    saksliste: list[SakslisteRow] = field(default_factory=list)
+
+
+def meetings_overview(session: Session, wanted: int | None = None) -> MeetingsOverview:
+    """The meetings screen at once: every meeting and the saksliste of ``wanted`` (else the newest)."""
+    summaries = list_meetings(session)
+    ids = [item.meeting.id for item in summaries]
+    meeting_id = wanted if wanted in ids else (ids[0] if ids else None)
+    if meeting_id is None:
+        return MeetingsOverview(summaries, None)
+    view = saksliste_view(session, meeting_id)
+    return MeetingsOverview(summaries, meeting_id, view.title, view.rows)
 
 
 def meetings_on(session: Session, on: date, *, utvalg: str | None = None) -> list[Meeting]:
@@ -94,7 +133,22 @@ def describe_meeting_date(session: Session, text: str, year: int) -> str:
     return line
 
 
-def default_meeting_date(round_: Round) -> date:
+class RoundDates(Protocol):
+    """What sets a round's meeting day (a :class:`~rsapp.models.Round` or a ``RoundInfo``)."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def meeting_date(self) -> date | None: ...
+    @property
+    def meeting_week(self) -> int | None: ...
+    @property
+    def deadline_helsefellesskap(self) -> date | None: ...
+    @property
+    def deadline_helse_nord(self) -> date | None: ...
+
+
+def default_meeting_date(round_: RoundDates) -> date:
     """The round's meeting date, else Monday of its meeting week (43) in the deadline's year.
 
     Helgeland 2026: deadline 01.10.2025, week 43 -> 20.10.2025.
@@ -108,7 +162,79 @@ def default_meeting_date(round_: Round) -> date:
     return week_monday(year, round_.meeting_week or 43)
 
 
+@dataclass(frozen=True, slots=True)
+class MeetingRound:
+    """The round the meetings screen works for: its line on the screen, its meeting day (the
+    default date of a new meeting) and its helsefellesskap. ``round_id`` None: no round."""
+
+    round_id: int | None
+    label: str
+    meeting_date: date | None
+    helsefellesskap_id: int | None
+
+
+def meeting_round_of(info: RoundInfo | None, pot_line: str = "") -> MeetingRound:
+    """:class:`MeetingRound` from a round already read and its pot line (no database access)."""
+    from rsapp.dates import format_date
+
+    if info is None:
+        return MeetingRound(None, "Ingen runde valgt: prioriteringssaken kan ikke lages.", None, None)
+    day = default_meeting_date(info)
+    label = f"{info.name} · møteuke {info.meeting_week or 43} ({format_date(day)})"
+    if pot_line:
+        label += f" · {pot_line}"
+    return MeetingRound(info.id, label, day, info.helsefellesskap_id or None)
+
+
+def meeting_round(session: Session, round_id: int | None) -> MeetingRound:
+    """:class:`MeetingRound` for ``round_id`` (None: the default round), read from the database."""
+    from rsapp.portfolio import default_round, pot_header, round_allocation, rounds
+
+    info = (
+        default_round(session)
+        if round_id is None
+        else next((r for r in rounds(session) if r.id == round_id), None)
+    )
+    if info is None:
+        return meeting_round_of(None)
+    return meeting_round_of(info, pot_header(round_allocation(session, info.id)))
+
+
 # --- changing -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class NewMeeting:
+    """A meeting just created, and the meetings already held that day (to warn about)."""
+
+    meeting: Meeting
+    same_day: list[Meeting]
+
+
+def new_meeting(
+    session: Session,
+    date_text: str,
+    *,
+    week_year: int,
+    utvalg: str = DEFAULT_UTVALG,
+    extraordinary: bool = False,
+    place: str = "",
+    helsefellesskap_id: int | None = None,
+    standing_cases: bool = False,
+) -> NewMeeting:
+    """A meeting on the date as the user typed it ("20.10.2025", "uke 43": a week in ``week_year``)."""
+    on = parse_meeting_date(date_text, week_year)
+    same_day = meetings_on(session, on)
+    meeting = create_meeting(
+        session,
+        on=on,
+        utvalg=utvalg,
+        extraordinary=extraordinary,
+        place=place,
+        helsefellesskap_id=helsefellesskap_id,
+        standing_cases=standing_cases,
+    )
+    return NewMeeting(meeting, same_day)
 
 
 def create_meeting(

@@ -9,20 +9,54 @@ innstilling cannot change. Errors carry Norwegian messages.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session
 
-from rsapp.models import InnstillingPoint
-from rsapp.saksfremlegg.records import ENTITY_POINT, CaseError, case_label, change, editable_case, get_point
+from rsapp.models import Case, InnstillingPoint, Meeting
+from rsapp.saksfremlegg.records import (
+    ENTITY_POINT,
+    CaseError,
+    case_label,
+    change,
+    editable_case,
+    get_case,
+    get_meeting,
+    get_point,
+)
 from rsapp.store import queries
 
-__all__ = ["add_point", "case_points", "delete_point", "move_point", "reorder_points", "update_point"]
+__all__ = [
+    "CaseView",
+    "add_point",
+    "case_points",
+    "case_view",
+    "delete_point",
+    "move_point",
+    "reorder_points",
+    "update_point",
+]
 
 
 def case_points(session: Session, case_id: int) -> list[InnstillingPoint]:
     """The case's innstilling points, in order."""
     return queries.case_points(session, case_id)
+
+
+@dataclass(slots=True)
+class CaseView:
+    """A case with its meeting (None when it has none) and its innstilling points, in order."""
+
+    case: Case
+    meeting: Meeting | None
+    points: list[InnstillingPoint]
+
+
+def case_view(session: Session, case_id: int) -> CaseView:
+    case = get_case(session, case_id)
+    meeting = get_meeting(session, case.meeting_id) if case.meeting_id is not None else None
+    return CaseView(case, meeting, case_points(session, case_id))
 
 
 def _point_id(point: InnstillingPoint) -> int:

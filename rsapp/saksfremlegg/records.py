@@ -16,13 +16,20 @@ from contextlib import contextmanager
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from rsapp.models import Case, InnstillingPoint, Meeting
+# The records the saksfremlegg functions take and return, for callers that annotate them
+# (screens do not import the tables themselves).
+from rsapp.models import Case as Case
+from rsapp.models import InnstillingPoint as InnstillingPoint
+from rsapp.models import Meeting as Meeting
 from rsapp.saksfremlegg.numbering import CaseNumberError, format_case_number, parse_case_number
 from rsapp.store import queries
 from rsapp.store.unit_of_work import UnitOfWork, unit_of_work
 
 __all__ = [
     "ENTITY_CASE",
+    "Case",
+    "InnstillingPoint",
+    "Meeting",
     "ENTITY_MEETING",
     "ENTITY_POINT",
     "CaseError",

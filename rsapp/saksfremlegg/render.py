@@ -42,7 +42,7 @@ from rsapp.saksfremlegg.points import case_points
 from rsapp.saksfremlegg.records import get_case, get_meeting
 from rsapp.saksfremlegg.saksliste import meeting_cases
 from rsapp.store import queries
-from rsapp.vocab import CASE_TYPE_LABELS
+from rsapp.vocab import CASE_TYPE_LABELS, WEEKDAYS
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -67,6 +67,7 @@ __all__ = [
     "render_case",
     "render_meeting",
     "user_templates_dir",
+    "write_meeting_document",
 ]
 
 ENV_TEMPLATES_DIR = "RSAPP_TEMPLATES_DIR"
@@ -74,7 +75,6 @@ FORMATS = ("md", "html", "docx", "pdf")
 DOCX_TEMPLATE = "saksfremlegg.docx"
 MEETING_TEMPLATE = "moete"
 PDF_TIMEOUT_SECONDS = 180
-_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
 class RenderError(RuntimeError):
@@ -148,7 +148,7 @@ def _docx_text(blocks: list[dict[str, Any]]) -> str:
 
 
 def _long_date(d) -> str:
-    return f"{_WEEKDAYS[d.weekday()]} {format_date(d)}"
+    return f"{WEEKDAYS[d.weekday()]} {format_date(d)}"
 
 
 def _case_dict(case: Case, meeting: Meeting | None, points: list) -> dict[str, Any]:
@@ -477,6 +477,15 @@ def render_meeting(
 ) -> str | bytes:
     """The meeting document: innkalling with saksliste, then every case."""
     return Renderer(templates_dir).meeting(meeting_context(session, meeting_id), fmt)
+
+
+def write_meeting_document(
+    session: Session, meeting_id: int, fmt: str, folder: Path, *, templates_dir: str | Path | None = None
+) -> Path:
+    """Render the meeting document and write it to ``folder`` under :func:`meeting_file_name`
+    (temp file + rename, readable by its owner only). Returns the file written."""
+    content = render_meeting(session, meeting_id, fmt, templates_dir=templates_dir)
+    return write_atomic(folder / meeting_file_name(session, meeting_id, fmt), content)
 
 
 # --- PDF via LibreOffice ----------------------------------------------------------------------

@@ -63,10 +63,15 @@ from rsapp.vocab import (
 )
 
 __all__ = [
+    "CaseLine",
+    "CaseSlot",
     "SakslisteRow",
+    "SakslisteView",
     "add_case",
     "add_orientation_case",
     "add_standing_cases",
+    "case_listing",
+    "case_slot",
     "delete_case",
     "meeting_cases",
     "move_case",
@@ -75,6 +80,7 @@ __all__ = [
     "remove_case_rows",
     "reorder_cases",
     "saksliste_rows",
+    "saksliste_view",
     "set_case_number",
     "update_case",
 ]
@@ -108,6 +114,72 @@ class SakslisteRow:
     case_type: str  # the label: "Beslutningssak"
     points: int
     final: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SakslisteView:
+    """A meeting's saksliste with its heading."""
+
+    meeting_id: int
+    title: str  # "Saksliste – Ekstraordinært møte i … 20.10.2025"
+    rows: list[SakslisteRow]
+
+
+def saksliste_view(session: Session, meeting_id: int) -> SakslisteView:
+    meeting = get_meeting(session, meeting_id)
+    return SakslisteView(
+        meeting_id, f"Saksliste – {meeting_title(meeting)}", saksliste_rows(session, meeting_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSlot:
+    """Where a round's case of one kind stands on a meeting: the case it already has, else the
+    number a new one would get ("28-2025")."""
+
+    existing_case_id: int | None
+    proposed: str
+
+
+def case_slot(session: Session, meeting_id: int, round_id: int, kind: str) -> CaseSlot:
+    existing = queries.round_case(session, meeting_id, round_id, kind)
+    if existing is not None:
+        return CaseSlot(existing.id, "")
+    meeting = get_meeting(session, meeting_id)
+    return CaseSlot(None, format_case_number(proposed_number(session, meeting_id, kind), meeting.date.year))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """A case on some meeting, as the list of every case shows it."""
+
+    case_id: int
+    number: str
+    title: str
+    case_type: str  # the label
+    meeting_date: str  # dd.mm.åååå
+    points: int
+    final: bool
+
+
+def case_listing(session: Session, meeting_id: int | None = None) -> list[CaseLine]:
+    """Every case on a meeting (or on one meeting), by meeting date and saksliste order."""
+    from rsapp.dates import format_date
+
+    found = queries.cases_with_meetings(session, meeting_id)
+    counts = queries.point_counts(session, [_id(case) for case, _ in found])
+    return [
+        CaseLine(
+            case_id=_id(case),
+            number=format_case_number(case.number, case.year),
+            title=case.title,
+            case_type=case_type_label(case.case_type),
+            meeting_date=format_date(meeting.date),
+            points=counts.get(_id(case), 0),
+            final=case.final,
+        )
+        for case, meeting in found
+    ]
 
 
 def saksliste_rows(session: Session, meeting_id: int) -> list[SakslisteRow]:

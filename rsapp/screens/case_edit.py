@@ -6,16 +6,20 @@ Edits are kept in memory while typing and saved with ctrl+s, before any structur
 (add, delete, move, regenerate) and when leaving. The preview follows once typing or
 reloading pauses (it is rebuilt at most once per pause). The case number is typed in the
 "Saksnr" field ("24/2025" or "24-2025") and set with Enter. All changes go through
-`rsapp.saksfremlegg.cases` / `.drafting`; nothing here does SQL.
+`rsapp.saksfremlegg` (points, saksliste, drafting) in thread workers, one at a time, that post
+past-tense messages (:mod:`rsapp.messages`); nothing here does SQL or touches the database on
+the UI thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -39,21 +43,34 @@ from textual.widgets import (
     TextArea,
 )
 from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
-from rsapp.saksfremlegg import cases as case_logic
-from rsapp.saksfremlegg.numbering import CaseNumberError, format_case_number
-from rsapp.vocab import CASE_TYPE_LABELS
+from rsapp.messages import CaseLoaded, ChangeSaved, RegenerationPlanned, error_text
+from rsapp.saksfremlegg.numbering import format_case_number
+from rsapp.saksfremlegg.records import case_label
+from rsapp.vocab import case_type_label, final_label
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
-    from rsapp.models import InnstillingPoint
     from rsapp.saksfremlegg.drafting import PointChange
+    from rsapp.saksfremlegg.records import Case, InnstillingPoint, Meeting
+    from rsapp.saksfremlegg.render import Renderer
 
-__all__ = ["CaseEditScreen", "PointList", "RegenerateScreen"]
+__all__ = ["CaseEditScreen", "Edits", "PointList", "RegenerateScreen"]
 
 FIELDS = ("saksopplysninger", "vurdering", "attachments")
-_ERRORS = (case_logic.CaseError, CaseNumberError)
+
+
+@dataclass(frozen=True, slots=True)
+class Edits:
+    """What the user typed and has not saved: point id -> text, field name -> text."""
+
+    points: dict[int, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.points or self.fields)
 
 
 def _point_label(number: int, point: InnstillingPoint) -> Text:
@@ -211,13 +228,18 @@ class CaseEditScreen(Screen[None]):
     def __init__(self, case_id: int) -> None:
         super().__init__()
         self.case_id = case_id
+        self._case: Case | None = None
+        self._meeting: Meeting | None = None
         self._points: list[InnstillingPoint] = []
         self._current = 0
         self._dirty_points: set[int] = set()
         self._dirty_fields: set[str] = set()
-        self._renderer = None
+        self._renderer: Renderer | None = None
         self._preview_timer: Timer | None = None
         self._preview_source: str | None = None
+        self._focus_after_load: str | None = None
+        self._focus_on_error: str | None = None
+        self._write_lock = threading.Lock()
 
     @property
     def rsapp(self) -> RsApp:
@@ -266,45 +288,64 @@ class CaseEditScreen(Screen[None]):
             self._renderer = Renderer()
         except RenderError as exc:
             self.notify(str(exc), severity="error")
-        await self._load(select_index=0)
-        case = self._case
-        self.query_one("#field-title", Input).value = case.title
-        for name in FIELDS:
-            self.query_one(f"#field-{name}", TextArea).text = getattr(case, name)
-        self._show_number()
+        self.query_one("#case-body").loading = True
+        self._load(select_index=0, fields=True)
         self.query_one("#points", PointList).focus()
 
     # --- loading and the preview ---------------------------------------------------------------
 
-    async def _load(self, select_index: int | None = None, select_id: int | None = None) -> None:
-        with self.rsapp.session() as session:
-            self._case = case_logic.get_case(session, self.case_id)
-            self._meeting = (
-                case_logic.get_meeting(session, self._case.meeting_id)
-                if self._case.meeting_id is not None
-                else None
-            )
-            self._points = case_logic.case_points(session, self.case_id)
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-load", description="Leser saken")
+    def _load(
+        self, select_index: int | None = None, select_id: int | None = None, fields: bool = False
+    ) -> None:
+        from rsapp.saksfremlegg.points import case_view
+
+        view = self.rsapp.db.call(case_view, self.case_id)
+        self.post_message(CaseLoaded(view.case, view.meeting, view.points, select_index, select_id, fields))
+
+    @on(CaseLoaded)
+    async def _loaded(self, message: CaseLoaded) -> None:
+        self.query_one("#case-body").loading = False
+        self._case, self._meeting, self._points = message.case, message.meeting, message.points
         self._dirty_points.clear()
-        if select_id is not None:
+        select_index = message.select_index
+        if message.select_id is not None:
             ids = [p.id for p in self._points]
-            select_index = ids.index(select_id) if select_id in ids else 0
+            select_index = ids.index(message.select_id) if message.select_id in ids else 0
         count = len(self._points)
         self._current = min(max(select_index or 0, 0), max(count - 1, 0))
         await self._fill_list()
         self._show_current()
+        if message.fields:
+            self.query_one("#field-title", Input).value = message.case.title
+            for name in FIELDS:
+                self.query_one(f"#field-{name}", TextArea).text = getattr(message.case, name)
+            self._dirty_fields.clear()
+            self._show_number()
         self._heading()
         self._schedule_preview()
+        focus, self._focus_after_load = self._focus_after_load, None
+        if focus == "text":
+            area = self.query_one("#point-text", TextArea)
+            area.focus()
+            area.select_all()
+        elif focus == "points":
+            self.query_one("#points", PointList).focus()
 
     def _show_number(self) -> None:
-        self.query_one("#field-number", Input).value = format_case_number(self._case.number, self._case.year)
+        if self._case is not None:
+            self.query_one("#field-number", Input).value = format_case_number(
+                self._case.number, self._case.year
+            )
 
     def _heading(self) -> None:
         case = self._case
-        parts = [case_logic.case_label(case), CASE_TYPE_LABELS.get(case.case_type, case.case_type)]
+        if case is None:
+            return
+        parts = [case_label(case), case_type_label(case.case_type)]
         if self._meeting is not None:
             parts.append(f"{self._meeting.utvalg} {format_date(self._meeting.date)}")
-        parts.append("Endelig" if case.final else "Utkast")
+        parts.append(final_label(case.final))
         self.query_one("#case-heading", Static).update(Text(" · ".join(parts), style="bold"))
 
     async def _fill_list(self) -> None:
@@ -328,17 +369,18 @@ class CaseEditScreen(Screen[None]):
 
     def preview_markdown(self) -> str:
         """The case as Markdown from what is on screen now (saved or not)."""
-        from rsapp.models import Case
+        from types import SimpleNamespace
+
         from rsapp.saksfremlegg.render import RenderError, context_for
 
-        if self._renderer is None:
+        if self._renderer is None or self._case is None:
             return ""
-        shown = Case(**self._case.model_dump())
+        shown = SimpleNamespace(**self._case.model_dump())  # the case as typed, not a table row
         shown.title = self.query_one("#field-title", Input).value or self._case.title
         for name in FIELDS:
             setattr(shown, name, self.query_one(f"#field-{name}", TextArea).text)
         try:
-            return self._renderer.case(context_for(shown, self._meeting, self._points), "md")  # type: ignore[return-value]
+            return str(self._renderer.case(context_for(shown, self._meeting, self._points), "md"))
         except RenderError as exc:
             return f"**Feil i malen:** {exc}"
 
@@ -391,44 +433,99 @@ class CaseEditScreen(Screen[None]):
     @on(TextArea.Changed, "#field-saksopplysninger, #field-vurdering, #field-attachments")
     def _field_changed(self, event: TextArea.Changed) -> None:
         name = (event.text_area.id or "").removeprefix("field-")
-        if event.text_area.text != getattr(self._case, name):
+        if self._case is not None and event.text_area.text != getattr(self._case, name):
             self._dirty_fields.add(name)
         self._schedule_preview()
 
     @on(Input.Changed, "#field-title")
     def _title_changed(self, event: Input.Changed) -> None:
-        if event.value != self._case.title:
+        if self._case is not None and event.value != self._case.title:
             self._dirty_fields.add("title")
         self._schedule_preview()
 
-    # --- saving and structural changes ---------------------------------------------------------
+    # --- saving and structural changes (thread workers) ---------------------------------------
 
-    def _save(self) -> bool:
-        """Write edited points and fields; False (with a message) when something was refused."""
-        if not self._dirty_points and not self._dirty_fields:
-            return True
-        with self.rsapp.session() as session:
-            try:
-                for point in self._points:
-                    if point.id in self._dirty_points:
-                        case_logic.update_point(session, point.id, point.text)  # type: ignore[arg-type]
-                        self._dirty_points.discard(point.id)  # type: ignore[arg-type]
-                if self._dirty_fields:
-                    values = {name: self.query_one(f"#field-{name}", TextArea).text for name in FIELDS}
-                    values["title"] = self.query_one("#field-title", Input).value
-                    self._case = case_logic.update_case(
-                        session, self.case_id, **{k: v for k, v in values.items() if k in self._dirty_fields}
-                    )
-                    self._dirty_fields.clear()
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="error", timeout=8)
-                return False
-        self._heading()
-        return True
+    def edits(self) -> Edits:
+        """What is typed and not yet saved."""
+        points = {p.id: p.text for p in self._points if p.id is not None and p.id in self._dirty_points}
+        fields: dict[str, str] = {}
+        if self._dirty_fields:
+            values = {name: self.query_one(f"#field-{name}", TextArea).text for name in FIELDS}
+            values["title"] = self.query_one("#field-title", Input).value
+            fields = {name: text for name, text in values.items() if name in self._dirty_fields}
+        return Edits(points, fields)
+
+    def _write(
+        self, step: Callable[[], Message | None] | None = None, *, focus_on_error: str | None = None
+    ) -> Worker[None]:
+        """Save what is typed, then run ``step`` (it changes the case through ``self.rsapp.db``
+        and returns the message to post), in a worker; one change at a time."""
+        self._focus_on_error = focus_on_error
+        return self._run_write(self.edits(), step)
+
+    @work(thread=True, exit_on_error=False, group="case-change", description="Lagrer saken")
+    def _run_write(self, edits: Edits, step: Callable[[], Message | None] | None) -> None:
+        from rsapp.saksfremlegg.points import update_point
+        from rsapp.saksfremlegg.saksliste import update_case
+
+        db = self.rsapp.db
+        with self._write_lock:
+            if edits:
+                for point_id, text in edits.points.items():
+                    db.call(update_point, point_id, text)
+                case = db.call(update_case, self.case_id, **edits.fields) if edits.fields else None
+                self.post_message(ChangeSaved(reload=False, details={"edits": edits, "case": case}))
+            result = step() if step is not None else None
+        if result is not None:
+            self.post_message(result)
+
+    @on(ChangeSaved)
+    def _saved(self, message: ChangeSaved) -> None:
+        details = message.details
+        edits: Edits | None = details.get("edits")
+        if edits is not None:  # what was typed since the save stays marked unsaved
+            for point in self._points:
+                if point.id in edits.points and point.text == edits.points[point.id]:
+                    self._dirty_points.discard(point.id)
+            if details.get("case") is not None:
+                self._case = details["case"]
+            current = self.edits().fields if self._dirty_fields else {}
+            for name, text in edits.fields.items():
+                if current.get(name) == text:
+                    self._dirty_fields.discard(name)
+        if details.get("case") is not None:
+            self._case = details["case"]
+            self._heading()
+        if details.get("number"):
+            self._show_number()
+            self._schedule_preview()
+        if message.notice:
+            self.notify(message.notice, severity=message.severity)
+        if details.get("leave"):
+            self.dismiss(None)
+            return
+        if details.get("focus") == "points" and not message.reload:
+            self.query_one("#points", PointList).focus()
+        if message.reload:
+            self._focus_after_load = details.get("focus")
+            self._load(
+                select_index=message.select_index,
+                select_id=message.select_point,
+                fields=bool(details.get("fields")),
+            )
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        self.query_one("#case-body").loading = False
+        self.notify(error_text(event.worker.error), severity="error", timeout=10)
+        focus, self._focus_on_error = self._focus_on_error, None
+        if focus and event.worker.group == "case-change":
+            self.query_one(focus).focus()
 
     def action_save(self) -> None:
-        if self._save():
-            self.notify("Lagret.")
+        self._write(lambda: ChangeSaved(notice="Lagret.", reload=False))
 
     def action_edit_number(self) -> None:
         field = self.query_one("#field-number", Input)
@@ -441,124 +538,124 @@ class CaseEditScreen(Screen[None]):
 
     def action_set_number(self) -> None:
         """Give the case the number in the Saksnr field; a used or out-of-order number is refused."""
+        if self._case is None:
+            return
         typed = self.query_one("#field-number", Input).value.strip()
         before = format_case_number(self._case.number, self._case.year)
         if typed == before:
             return
-        if not self._save():
-            return
-        with self.rsapp.session() as session:
-            try:
-                self._case = case_logic.set_case_number(session, self.case_id, typed)
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                self.query_one("#field-number", Input).focus()
-                return
-        self._show_number()
-        self._heading()
-        self._schedule_preview()
-        after = format_case_number(self._case.number, self._case.year)
-        self.notify(f"Saken har nå nummer {after} (var {before}).")
-        self.query_one("#points", PointList).focus()
+        db, case_id = self.rsapp.db, self.case_id
+
+        def renumber() -> ChangeSaved:
+            from rsapp.saksfremlegg.saksliste import set_case_number
+
+            case = db.call(set_case_number, case_id, typed)
+            after = format_case_number(case.number, case.year)
+            return ChangeSaved(
+                notice=f"Saken har nå nummer {after} (var {before}).",
+                reload=False,
+                details={"case": case, "number": True, "focus": "points"},
+            )
+
+        self._write(renumber, focus_on_error="#field-number")
 
     def action_edit_point(self) -> None:
         if self.current_point() is not None:
             self.query_one("#point-text", TextArea).focus()
 
-    async def action_add_point(self) -> None:
-        if not self._save():
-            return
-        with self.rsapp.session() as session:
-            try:
-                point = case_logic.add_point(session, self.case_id, "Nytt punkt", position=self._current + 2)
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="error")
-                return
-        await self._load(select_id=point.id)
-        area = self.query_one("#point-text", TextArea)
-        area.focus()
-        area.select_all()
+    def action_add_point(self) -> None:
+        db, case_id, position = self.rsapp.db, self.case_id, self._current + 2
 
-    async def action_delete_point(self) -> None:
+        def add() -> ChangeSaved:
+            from rsapp.saksfremlegg.points import add_point
+
+            point = db.call(add_point, case_id, "Nytt punkt", position=position)
+            return ChangeSaved(select_point=point.id, details={"focus": "text"})
+
+        self._write(add)
+
+    def action_delete_point(self) -> None:
         point = self.current_point()
-        if point is None or not self._save():
+        if point is None or point.id is None:
             return
-        with self.rsapp.session() as session:
-            try:
-                case_logic.delete_point(session, point.id)  # type: ignore[arg-type]
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="error")
-                return
-        await self._load(select_index=self._current)
-        self.notify(f"Slettet punkt: {point.text.splitlines()[0][:60]}")
+        db, point_id, index, text = self.rsapp.db, point.id, self._current, point.text
 
-    async def action_move_point(self, delta: int) -> None:
+        def delete() -> ChangeSaved:
+            from rsapp.saksfremlegg.points import delete_point
+
+            db.call(delete_point, point_id)
+            return ChangeSaved(notice=f"Slettet punkt: {text.splitlines()[0][:60]}", select_index=index)
+
+        self._write(delete)
+
+    def action_move_point(self, delta: int) -> None:
         point = self.current_point()
         if point is not None:
-            await self._move(point, self._current + delta)
+            self._move(point, self._current + delta)
 
-    async def _move(self, point: InnstillingPoint, target_index: int) -> None:
-        if not self._save():
+    def _move(self, point: InnstillingPoint, target_index: int) -> None:
+        if point.id is None:
             return
-        with self.rsapp.session() as session:
-            try:
-                case_logic.move_point(session, point.id, target_index + 1)  # type: ignore[arg-type]
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="error")
-                return
-        await self._load(select_id=point.id)
-        self.query_one("#points", PointList).focus()
+        db, point_id = self.rsapp.db, point.id
+
+        def move() -> ChangeSaved:
+            from rsapp.saksfremlegg.points import move_point
+
+            db.call(move_point, point_id, target_index + 1)
+            return ChangeSaved(select_point=point_id, details={"focus": "points"})
+
+        self._write(move)
 
     @on(PointList.Moved)
-    async def _dragged(self, event: PointList.Moved) -> None:
+    def _dragged(self, event: PointList.Moved) -> None:
         if 0 <= event.source < len(self._points):
             self._current = event.source
-            await self._move(self._points[event.source], event.target)
+            self._move(self._points[event.source], event.target)
 
     def action_regenerate(self) -> None:
-        from rsapp.saksfremlegg.drafting import plan_regeneration
+        db, case_id = self.rsapp.db, self.case_id
 
-        if not self._save():
-            return
-        with self.rsapp.session() as session:
-            try:
-                changes = plan_regeneration(session, self.case_id)
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="warning")
-                return
-        if not changes:
+        def plan() -> RegenerationPlanned:
+            from rsapp.saksfremlegg.drafting import plan_regeneration
+
+            return RegenerationPlanned(db.call(plan_regeneration, case_id))
+
+        self._write(plan)
+
+    @on(RegenerationPlanned)
+    def _planned(self, message: RegenerationPlanned) -> None:
+        if not message.changes:
             self.notify("Saken er i samsvar med tallene; ingenting å endre.")
             return
-        self.app.push_screen(RegenerateScreen(changes), callback=self._regenerate_chosen)
+        self.app.push_screen(RegenerateScreen(message.changes), callback=self._regenerate_chosen)
 
-    async def _regenerate_chosen(self, accepted: set[str] | None) -> None:
-        from rsapp.saksfremlegg.drafting import apply_regeneration
-
+    def _regenerate_chosen(self, accepted: set[str] | None) -> None:
         if accepted is None:
             self.notify("Ingen endringer gjort.")
             return
-        with self.rsapp.session() as session:
-            try:
-                applied = apply_regeneration(session, self.case_id, accepted)
-            except _ERRORS as exc:
-                self.notify(str(exc), severity="error")
-                return
-        await self._load(select_index=self._current)
-        with self.rsapp.session() as session:
-            case = case_logic.get_case(session, self.case_id)
-        self.query_one("#field-title", Input).value = case.title
-        for name in FIELDS:
-            self.query_one(f"#field-{name}", TextArea).text = getattr(case, name)
-        self._dirty_fields.clear()
-        self.notify(f"Gjorde {len(applied)} endringer fra tallene.")
+        db, case_id, index = self.rsapp.db, self.case_id, self._current
+
+        def apply() -> ChangeSaved:
+            from rsapp.saksfremlegg.drafting import apply_regeneration
+
+            applied = db.call(apply_regeneration, case_id, accepted)
+            return ChangeSaved(
+                notice=f"Gjorde {len(applied)} endringer fra tallene.",
+                select_index=index,
+                details={"fields": True},
+            )
+
+        self._write(apply)
 
     def action_back(self) -> None:
-        if self._save():
+        if not self.edits():
             self.dismiss(None)
+            return
+        self._write(lambda: ChangeSaved(reload=False, details={"leave": True}))
 
-    def flush_unsaved(self) -> None:
-        """Write edited points and fields (called before the app quits)."""
-        self._save()
+    def flush_unsaved(self) -> Worker[None] | None:
+        """Write edited points and fields (the app awaits this before it quits)."""
+        return self._write() if self.edits() else None
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:

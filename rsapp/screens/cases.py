@@ -1,28 +1,33 @@
 """Møter og saker: the meetings, each meeting's saksliste, and the way into a case.
 
-The screen only presents and calls `rsapp.saksfremlegg` (cases, drafting, render). From here
-the secretariat creates a meeting (a form: date as dd.mm.åååå or "uke 43", ordinary or
-extraordinary, place), drafts the prioritisation case from the round's data with the case
-number it should have, adds orientation and standing cases, reorders the saksliste (drafts
-are renumbered), deletes cases and meetings (after confirming), marks a meeting final,
-opens a case and makes Word/PDF documents.
+The screen only presents and calls `rsapp.saksfremlegg` (meetings, saksliste, drafting,
+render) through the app's :class:`~rsapp.store.database.Database`. From here the secretariat
+creates a meeting (a form: date as dd.mm.åååå or "uke 43", ordinary or extraordinary, place),
+drafts the prioritisation case from the round's data with the case number it should have, adds
+orientation and standing cases, reorders the saksliste (drafts are renumbered), deletes cases
+and meetings (after confirming), marks a meeting final, opens a case and makes Word/PDF
+documents.
 
-The dialogs take a ``submit`` callback that does the change and returns an error message
-(or None); a refused input keeps the dialog open with the message under the field.
+Nothing here touches the database on the UI thread: reads and changes run in thread workers
+that post past-tense messages (:mod:`rsapp.messages`). The forms are typed dialogs
+(:class:`~rsapp.dialogs.FormDialog`); a form that changes data does it in its own worker and
+stays open with the message when the change is refused.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -36,19 +41,37 @@ from textual.widgets import (
     Static,
     TextArea,
 )
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from rsapp.dates import format_date
-from rsapp.saksfremlegg import cases as case_logic
-from rsapp.saksfremlegg.numbering import CaseNumberError, format_case_number
-from rsapp.vocab import CASE_TYPE_LABELS
+from rsapp.dialogs import ConfirmDialog, FormDialog
+from rsapp.messages import (
+    CaseSlotChecked,
+    ChangeSaved,
+    DocumentWritten,
+    MeetingDateDescribed,
+    MeetingsLoaded,
+    RoundLoaded,
+    SakslisteLoaded,
+    error_text,
+)
+from rsapp.vocab import CASE_KIND_PRIORITISATION, final_label, meeting_kind_label
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
+    from rsapp.saksfremlegg.meetings import MeetingRound, MeetingSummary
+    from rsapp.saksfremlegg.saksliste import SakslisteRow
 
-__all__ = ["CasesScreen", "ConfirmScreen", "MeetingFormScreen", "NumberScreen", "OrientationScreen"]
-
-Submit = Callable[[dict[str, Any]], str | None]
+__all__ = [
+    "CasesScreen",
+    "MeetingFormScreen",
+    "MeetingRequest",
+    "NumberRequest",
+    "NumberScreen",
+    "OrientationRequest",
+    "OrientationScreen",
+    "documents_dir",
+]
 
 
 def documents_dir() -> Path:
@@ -59,189 +82,152 @@ def documents_dir() -> Path:
     return private_dir(user_data_dir() / "dokumenter")
 
 
-class _FormScreen(ModalScreen[bool]):
-    """A small modal form: ``submit(values)`` returns an error to show, or None to close."""
-
-    BINDINGS = [
-        Binding("ctrl+s", "submit", "Lagre", id="form-submit", tooltip="Lagre og lukk"),
-        Binding("escape", "cancel", "Avbryt", id="form-cancel", tooltip="Lukk uten å endre noe"),
-    ]
-
-    def __init__(self, submit: Submit) -> None:
-        super().__init__()
-        self._submit = submit
-
-    def values(self) -> dict[str, Any]:  # pragma: no cover - every form overrides it
-        raise NotImplementedError
-
-    def _buttons(self, ok: str) -> ComposeResult:
-        with Horizontal(classes="form-buttons"):
-            yield Button(ok, id="form-ok", variant="primary")
-            yield Button("Avbryt (esc)", id="form-no")
-
-    def show_error(self, text: str) -> None:
-        self.query_one(".form-error", Static).update(text)
-
-    def action_submit(self) -> None:
-        error = self._submit(self.values())
-        if error:
-            self.show_error(f"⚠ {error}")
-        else:
-            self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    @on(Input.Submitted)
-    def _enter(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#form-ok")
-    def _ok(self) -> None:
-        self.action_submit()
-
-    @on(Button.Pressed, "#form-no")
-    def _no(self) -> None:
-        self.action_cancel()
+# --- the forms ----------------------------------------------------------------------------------
 
 
-class MeetingFormScreen(_FormScreen):
-    """Nytt møte: date (dd.mm.åååå or "uke 43"), ordinary or extraordinary, place, standing cases."""
+@dataclass(frozen=True, slots=True)
+class MeetingRequest:
+    """A new meeting as typed: the date as written ("20.10.2025" or "uke 43")."""
 
-    def __init__(self, submit: Submit, *, default_date: date, week_year: int, app_session) -> None:
-        super().__init__(submit)
+    date_text: str
+    extraordinary: bool
+    place: str
+    standing_cases: bool
+
+
+class MeetingFormScreen(FormDialog[MeetingRequest]):
+    """Nytt møte: date (dd.mm.åååå or "uke 43"), ordinary or extraordinary, place, standing cases.
+
+    Under the date the form says which day it is and warns about another meeting that day;
+    ``describe(text)`` (it reads the database) runs in a worker as the user types.
+    """
+
+    FORM_ID = "meeting-form"
+    OK_LABEL = "Opprett (ctrl+s)"
+
+    def __init__(
+        self,
+        *,
+        default_date: date,
+        describe: Callable[[str], str],
+        apply: Callable[[MeetingRequest], object] | None = None,
+    ) -> None:
+        super().__init__(apply=apply)
         self.default_date = default_date
-        self.week_year = week_year
-        self._session = app_session
+        self._describe_text = describe
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form-dialog", id="meeting-form"):
-            yield Label("Nytt møte", classes="title")
-            yield Label("Møtedato (dd.mm.åååå eller «uke 43»)")
-            yield Input(format_date(self.default_date), id="meeting-date")
-            yield Static(id="meeting-date-info", classes="form-info")
-            with RadioSet(id="meeting-kind"):
-                yield RadioButton("Ordinært møte", id="meeting-ordinary")
-                yield RadioButton("Ekstraordinært møte", id="meeting-extraordinary", value=True)
-            yield Label("Sted")
-            yield Input(placeholder="f.eks. Teams eller Mosjøen", id="meeting-place")
-            yield Checkbox(
-                "Legg til faste saker (Orienteringer fra sekretariatet, Eventuelt)",
-                True,
-                id="meeting-standing",
-            )
-            yield Static(classes="form-error")
-            yield from self._buttons("Opprett (ctrl+s)")
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Nytt møte", classes="title")
+        yield Label("Møtedato (dd.mm.åååå eller «uke 43»)")
+        yield Input(format_date(self.default_date), id="meeting-date")
+        yield Static(id="meeting-date-info", classes="form-info")
+        with RadioSet(id="meeting-kind"):
+            yield RadioButton("Ordinært møte", id="meeting-ordinary")
+            yield RadioButton("Ekstraordinært møte", id="meeting-extraordinary", value=True)
+        yield Label("Sted")
+        yield Input(placeholder="f.eks. Teams eller Mosjøen", id="meeting-place")
+        yield Checkbox(
+            "Legg til faste saker (Orienteringer fra sekretariatet, Eventuelt)", True, id="meeting-standing"
+        )
 
     def on_mount(self) -> None:
-        self.query_one("#meeting-date", Input).focus()
-        self._describe(self.query_one("#meeting-date", Input).value)
-
-    def _describe(self, text: str) -> None:
-        info = self.query_one("#meeting-date-info", Static)
-        try:
-            on = case_logic.parse_meeting_date(text, self.week_year)
-        except case_logic.CaseError as exc:
-            info.update(str(exc))
-            return
-        line = f"{('mandag', 'tirsdag', 'onsdag', 'torsdag', 'fredag', 'lørdag', 'søndag')[on.weekday()]} {format_date(on)}"
-        with self._session() as session:
-            others = case_logic.meetings_on(session, on)
-        if others:
-            line += f" · ⚠ det finnes allerede {case_logic.meeting_title(others[0]).lower()}"
-        info.update(line)
+        field = self.query_one("#meeting-date", Input)
+        field.focus()
+        self._describe(field.value)
 
     @on(Input.Changed, "#meeting-date")
     def _date_changed(self, event: Input.Changed) -> None:
         self._describe(event.value)
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "date": self.query_one("#meeting-date", Input).value,
-            "extraordinary": self.query_one("#meeting-extraordinary", RadioButton).value,
-            "place": self.query_one("#meeting-place", Input).value,
-            "standing": self.query_one("#meeting-standing", Checkbox).value,
-        }
+    @work(thread=True, exclusive=True, exit_on_error=False, group="meeting-date", description="Leser datoen")
+    def _describe(self, text: str) -> None:
+        description = self._describe_text(text)
+        if not get_current_worker().is_cancelled:
+            self.post_message(MeetingDateDescribed(text, description))
+
+    @on(MeetingDateDescribed)
+    def _described(self, message: MeetingDateDescribed) -> None:
+        if message.text == self.query_one("#meeting-date", Input).value:
+            self.query_one("#meeting-date-info", Static).update(message.description)
+
+    @on(Worker.StateChanged)
+    def _describe_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "meeting-date" and event.state == WorkerState.ERROR:
+            self.query_one("#meeting-date-info", Static).update(error_text(event.worker.error))
+
+    def value(self) -> MeetingRequest:
+        return MeetingRequest(
+            date_text=self.query_one("#meeting-date", Input).value,
+            extraordinary=self.query_one("#meeting-extraordinary", RadioButton).value,
+            place=self.query_one("#meeting-place", Input).value,
+            standing_cases=self.query_one("#meeting-standing", Checkbox).value,
+        )
 
 
-class NumberScreen(_FormScreen):
+@dataclass(frozen=True, slots=True)
+class NumberRequest:
+    """A case number as typed ("28/2025" or "28-2025")."""
+
+    number: str
+
+
+class NumberScreen(FormDialog[NumberRequest]):
     """A case number to use ("28/2025" or "28-2025"), prefilled with the next free one."""
 
-    def __init__(self, submit: Submit, *, title: str, proposed: str) -> None:
-        super().__init__(submit)
+    FORM_ID = "number-form"
+    OK_LABEL = "Lag saken (ctrl+s)"
+
+    def __init__(
+        self, *, title: str, proposed: str, apply: Callable[[NumberRequest], object] | None = None
+    ) -> None:
+        super().__init__(apply=apply)
         self.heading = title
         self.proposed = proposed
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form-dialog", id="number-form"):
-            yield Label(self.heading, classes="title")
-            yield Label("Saksnummer (f.eks. 28/2025 eller 28-2025; forslaget er neste ledige)")
-            yield Input(self.proposed, id="case-number")
-            yield Static(classes="form-error")
-            yield from self._buttons("Lag saken (ctrl+s)")
+    def compose_fields(self) -> ComposeResult:
+        yield Label(self.heading, classes="title")
+        yield Label("Saksnummer (f.eks. 28/2025 eller 28-2025; forslaget er neste ledige)")
+        yield Input(self.proposed, id="case-number")
 
     def on_mount(self) -> None:
         self.query_one("#case-number", Input).focus()
 
-    def values(self) -> dict[str, Any]:
-        return {"number": self.query_one("#case-number", Input).value.strip()}
+    def value(self) -> NumberRequest:
+        return NumberRequest(self.query_one("#case-number", Input).value.strip())
 
 
-class OrientationScreen(_FormScreen):
+@dataclass(frozen=True, slots=True)
+class OrientationRequest:
+    """En orienteringssak: its title and the text of its saksopplysninger."""
+
+    title: str
+    text: str
+
+
+class OrientationScreen(FormDialog[OrientationRequest]):
     """En orienteringssak: title and the text of the saksopplysninger."""
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form-dialog", id="orientation-form"):
-            yield Label("Ny orienteringssak", classes="title")
-            yield Label("Tittel")
-            yield Input(placeholder="f.eks. Orientering om status fra FSU", id="orientation-title")
-            yield Label("Saksopplysninger")
-            yield TextArea(id="orientation-text", soft_wrap=True)
-            yield Static(classes="form-error")
-            yield from self._buttons("Legg til (ctrl+s)")
+    FORM_ID = "orientation-form"
+    OK_LABEL = "Legg til (ctrl+s)"
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Ny orienteringssak", classes="title")
+        yield Label("Tittel")
+        yield Input(placeholder="f.eks. Orientering om status fra FSU", id="orientation-title")
+        yield Label("Saksopplysninger")
+        yield TextArea(id="orientation-text", soft_wrap=True)
 
     def on_mount(self) -> None:
         self.query_one("#orientation-title", Input).focus()
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "title": self.query_one("#orientation-title", Input).value,
-            "text": self.query_one("#orientation-text", TextArea).text,
-        }
+    def value(self) -> OrientationRequest:
+        return OrientationRequest(
+            self.query_one("#orientation-title", Input).value,
+            self.query_one("#orientation-text", TextArea).text,
+        )
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Ja/nei before something that cannot be undone."""
-
-    BINDINGS = [
-        Binding("j", "answer(True)", "Ja", id="confirm-yes", tooltip="Ja, gjør det"),
-        Binding("n,escape", "answer(False)", "Nei", id="confirm-no", tooltip="Nei, avbryt"),
-    ]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="form-dialog", id="confirm-dialog"):
-            yield Static(self.question, id="confirm-question")
-            with Horizontal(classes="form-buttons"):
-                yield Button("Ja (j)", id="confirm-ok", variant="error")
-                yield Button("Nei (n)", id="confirm-cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-cancel", Button).focus()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed, "#confirm-ok")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#confirm-cancel")
-    def _no(self) -> None:
-        self.dismiss(False)
+# --- the screen ---------------------------------------------------------------------------------
 
 
 class CasesScreen(Screen[None]):
@@ -297,11 +283,17 @@ class CasesScreen(Screen[None]):
         Binding("escape", "back", "Tilbake", id="cases-back", tooltip="Tilbake til porteføljen"),
     ]
 
-    def __init__(self, round_id: int | None = None) -> None:
+    def __init__(self, round_id: int | None = None, *, round: MeetingRound | None = None) -> None:
+        """``round``: the round already read (from the portfolio); else ``round_id`` (None: the
+        default round) is read when the screen opens."""
         super().__init__()
-        self.round_id = round_id
+        self.round_id = round.round_id if round is not None else round_id
+        self._round = round
         self.meeting_id: int | None = None
-        self._round_label = ""
+        self._meetings: list[MeetingSummary] = []
+        self._rows: list[SakslisteRow] = []
+        self._form_waits_for_round = False
+        self._write_lock = threading.Lock()
 
     @property
     def rsapp(self) -> RsApp:
@@ -355,76 +347,104 @@ class CasesScreen(Screen[None]):
             ("points", "Punkter"),
         ):
             saksliste.add_column(label, key=key)
-        self._load_round()
+        if self._round is not None:
+            self._show_round(self._round)
+        else:
+            self._load_round(self.round_id)
         self.reload()
         meetings.focus()
 
-    # --- data ----------------------------------------------------------------------------------
+    # --- reading (thread workers) ----------------------------------------------------------------
 
-    def _load_round(self) -> None:
-        from rsapp.models import Round
-        from rsapp.portfolio import default_round, pot_header, round_allocation
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cases-round", description="Leser runden")
+    def _load_round(self, round_id: int | None) -> None:
+        from rsapp.saksfremlegg.meetings import meeting_round
 
-        with self.rsapp.session() as session:
-            if self.round_id is None:
-                info = default_round(session)
-                self.round_id = info.id if info else None
-            round_ = session.get(Round, self.round_id) if self.round_id is not None else None
-            if round_ is None:
-                self._round_label = "Ingen runde valgt: prioriteringssaken kan ikke lages."
-            else:
-                meeting_day = format_date(case_logic.default_meeting_date(round_))
-                self._round_label = (
-                    f"{round_.name} · møteuke {round_.meeting_week or 43} ({meeting_day}) · "
-                    f"{pot_header(round_allocation(session, round_.id))}"  # type: ignore[arg-type]
-                )
-        self.query_one("#cases-round", Static).update(self._round_label)
+        self.post_message(RoundLoaded(self.rsapp.db.call(meeting_round, round_id)))
+
+    @on(RoundLoaded)
+    def _round_loaded(self, message: RoundLoaded) -> None:
+        self._show_round(message.round)
+        if self._form_waits_for_round:
+            self._form_waits_for_round = False
+            self._open_meeting_form()
+
+    def _show_round(self, meeting_round: MeetingRound) -> None:
+        self._round = meeting_round
+        self.round_id = meeting_round.round_id
+        self.query_one("#cases-round", Static).update(meeting_round.label)
 
     def reload(self, select_meeting: int | None = None, select_case: int | None = None) -> None:
+        """Read the meetings and the shown saksliste again (in a worker)."""
+        self._load_meetings(select_meeting or self.meeting_id, select_case)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cases-load", description="Leser møtene")
+    def _load_meetings(self, wanted: int | None, select_case: int | None) -> None:
+        from rsapp.saksfremlegg.meetings import meetings_overview
+
+        overview = self.rsapp.db.call(meetings_overview, wanted)
+        if not get_current_worker().is_cancelled:
+            self.post_message(
+                MeetingsLoaded(
+                    overview.meetings,
+                    overview.meeting_id,
+                    overview.saksliste_title,
+                    overview.saksliste,
+                    select_case,
+                )
+            )
+
+    @on(MeetingsLoaded)
+    def _meetings_loaded(self, message: MeetingsLoaded) -> None:
+        self._meetings = message.meetings
+        self.meeting_id = message.meeting_id
         meetings = self.query_one("#meetings", DataTable)
-        with self.rsapp.session() as session:
-            summaries = case_logic.list_meetings(session)
         meetings.clear()
-        for item in summaries:
+        for item in message.meetings:
             m = item.meeting
             meetings.add_row(
                 format_date(m.date),
-                "Ekstraordinært" if m.extraordinary else "Ordinært",
+                meeting_kind_label(m.extraordinary),
                 m.place,
                 str(item.cases),
-                "Endelig" if m.final else "Utkast",
+                final_label(m.final),
                 key=str(m.id),
             )
-        wanted = select_meeting or self.meeting_id
-        ids = [item.meeting.id for item in summaries]
-        if wanted in ids:
-            meetings.move_cursor(row=ids.index(wanted))
-        self.meeting_id = wanted if wanted in ids else (ids[0] if ids else None)
-        self._load_saksliste(select_case)
+        ids = [item.meeting.id for item in message.meetings]
+        if message.meeting_id in ids:
+            meetings.move_cursor(row=ids.index(message.meeting_id))
+        self._show_saksliste(message.saksliste_title, message.saksliste, message.select_case)
 
-    def _load_saksliste(self, select_case: int | None = None) -> None:
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="cases-saksliste",
+        description="Leser sakslisten",
+    )
+    def _load_saksliste(self, meeting_id: int, select_case: int | None = None) -> None:
+        from rsapp.saksfremlegg.saksliste import saksliste_view
+
+        view = self.rsapp.db.call(saksliste_view, meeting_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(SakslisteLoaded(meeting_id, view.title, view.rows, select_case))
+
+    @on(SakslisteLoaded)
+    def _saksliste_loaded(self, message: SakslisteLoaded) -> None:
+        if message.meeting_id == self.meeting_id:  # not a late answer for a meeting left since
+            self._show_saksliste(message.title, message.rows, message.select_case)
+
+    def _show_saksliste(self, title: str, rows: list[SakslisteRow], select_case: int | None) -> None:
         table = self.query_one("#saksliste", DataTable)
         previous = self.selected_case_id()
+        self._rows = rows
         table.clear()
-        title = "Saksliste"
-        if self.meeting_id is not None:
-            with self.rsapp.session() as session:
-                meeting = case_logic.get_meeting(session, self.meeting_id)
-                title = f"Saksliste – {case_logic.meeting_title(meeting)}"
-                listed = case_logic.meeting_cases(session, self.meeting_id)
-                counts = {c.id: len(case_logic.case_points(session, c.id)) for c in listed}  # type: ignore[arg-type]
-            for case in listed:
-                table.add_row(
-                    format_case_number(case.number, case.year),
-                    case.title,
-                    CASE_TYPE_LABELS.get(case.case_type, case.case_type),
-                    str(counts[case.id]),
-                    key=str(case.id),
-                )
-            wanted = select_case or previous
-            ids = [c.id for c in listed]
-            if wanted in ids:
-                table.move_cursor(row=ids.index(wanted))
+        for row in rows:
+            table.add_row(row.number, row.title, row.case_type, str(row.points), key=str(row.case_id))
+        wanted = select_case or previous
+        ids = [row.case_id for row in rows]
+        if wanted in ids:
+            table.move_cursor(row=ids.index(wanted))
         self.query_one("#saksliste-title", Label).update(title)
 
     def selected_case_id(self) -> int | None:
@@ -434,6 +454,13 @@ class CasesScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key is not None else None
 
+    def _selected_row(self) -> SakslisteRow | None:
+        case_id = self.selected_case_id()
+        return next((row for row in self._rows if row.case_id == case_id), None)
+
+    def _selected_meeting(self) -> MeetingSummary | None:
+        return next((item for item in self._meetings if item.meeting.id == self.meeting_id), None)
+
     def _status(self, text: str) -> None:
         self.query_one("#cases-status", Static).update(text)
 
@@ -441,7 +468,7 @@ class CasesScreen(Screen[None]):
     def _meeting_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value is not None and int(event.row_key.value) != self.meeting_id:
             self.meeting_id = int(event.row_key.value)
-            self._load_saksliste()
+            self._load_saksliste(self.meeting_id)
 
     @on(DataTable.RowSelected, "#meetings")
     def _meeting_selected(self) -> None:
@@ -451,218 +478,241 @@ class CasesScreen(Screen[None]):
     def _case_selected(self) -> None:
         self.action_open_case()
 
+    # --- changing (thread workers) ---------------------------------------------------------------
+
+    def _change(self, change: Callable[[], ChangeSaved]) -> None:
+        """Run ``change`` (it calls the domain through ``self.rsapp.db`` and says what it did) in
+        a worker; changes run one at a time, in the order they were asked for."""
+        self._run_change(change)
+
+    @work(thread=True, exit_on_error=False, group="cases-change", description="Lagrer endringen")
+    def _run_change(self, change: Callable[[], ChangeSaved]) -> None:
+        with self._write_lock:
+            saved = change()
+        self.post_message(saved)
+
+    @on(ChangeSaved)
+    def _saved(self, message: ChangeSaved) -> None:
+        if message.notice:
+            if message.timeout is None:
+                self.notify(message.notice, severity=message.severity)
+            else:
+                self.notify(message.notice, severity=message.severity, timeout=message.timeout)
+        if message.status:
+            self._status(message.status)
+        if message.reload:
+            self.reload(select_meeting=message.select_meeting, select_case=message.select_case)
+        if message.details.get("focus") == "saksliste":
+            self.query_one("#saksliste", DataTable).focus()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "render":
+            self.query_one("#cases-body").loading = False
+        self._fail(event.worker.error)
+
+    def _fail(self, error: BaseException | None) -> None:
+        text = error_text(error)
+        self.notify(text, severity="error", timeout=8)
+        self._status(f"⚠ {text}")
+
     # --- actions -------------------------------------------------------------------------------
 
-    def _fail(self, exc: Exception) -> None:
-        self.notify(str(exc), severity="error", timeout=8)
-        self._status(f"⚠ {exc}")
-
-    def _round_defaults(self) -> tuple[date, int | None]:
-        """The round's meeting day (Monday of its meeting week) and its helsefellesskap."""
-        from rsapp.models import Round
-
-        round_ = None
-        if self.round_id is not None:
-            with self.rsapp.session() as session:
-                round_ = session.get(Round, self.round_id)
-        if round_ is None:
-            return self.rsapp.today, None
-        return case_logic.default_meeting_date(round_), round_.helsefellesskap_id
-
     def action_new_meeting(self) -> None:
-        default, helsefellesskap_id = self._round_defaults()
+        if self._round is None:  # the round is still being read: the form opens when it is
+            self._form_waits_for_round = True
+            return
+        self._open_meeting_form()
 
-        def submit(values: dict[str, Any]) -> str | None:
-            with self.rsapp.session() as session:
-                try:
-                    on = case_logic.parse_meeting_date(values["date"], default.year)
-                    others = case_logic.meetings_on(session, on)
-                    meeting = case_logic.create_meeting(
-                        session,
-                        on=on,
-                        extraordinary=values["extraordinary"],
-                        place=values["place"],
-                        helsefellesskap_id=helsefellesskap_id,
-                        standing_cases=values["standing"],
-                    )
-                except (case_logic.CaseError, CaseNumberError, ValueError) as exc:
-                    return str(exc)
-                label = case_logic.meeting_title(meeting)
-            self.reload(select_meeting=meeting.id)
-            if others:
-                self.notify(
-                    f"Opprettet {label}. Merk: det finnes allerede et møte {format_date(on)}.",
-                    severity="warning",
-                    timeout=8,
-                )
-            else:
-                self.notify(f"Opprettet {label}.")
-            self._status(f"Opprettet {label}. Trykk p for å lage prioriteringssaken.")
-            return None
+    def _open_meeting_form(self) -> None:
+        from rsapp.saksfremlegg.meetings import describe_meeting_date, new_meeting
+        from rsapp.saksfremlegg.records import meeting_title
 
-        self.app.push_screen(
-            MeetingFormScreen(
-                submit, default_date=default, week_year=default.year, app_session=self.rsapp.session
+        db = self.rsapp.db
+        meeting_round = self._round
+        default = (meeting_round.meeting_date if meeting_round else None) or self.rsapp.today
+        helsefellesskap_id = meeting_round.helsefellesskap_id if meeting_round else None
+
+        def describe(text: str) -> str:
+            return db.call(describe_meeting_date, text, default.year)
+
+        def create(request: MeetingRequest) -> None:
+            created = db.call(
+                new_meeting,
+                request.date_text,
+                week_year=default.year,
+                extraordinary=request.extraordinary,
+                place=request.place,
+                helsefellesskap_id=helsefellesskap_id,
+                standing_cases=request.standing_cases,
             )
-        )
+            label = meeting_title(created.meeting)
+            if created.same_day:
+                notice = f"Opprettet {label}. Merk: det finnes allerede et møte {format_date(created.meeting.date)}."
+            else:
+                notice = f"Opprettet {label}."
+            self.post_message(
+                ChangeSaved(
+                    notice=notice,
+                    severity="warning" if created.same_day else "information",
+                    timeout=8 if created.same_day else None,
+                    status=f"Opprettet {label}. Trykk p for å lage prioriteringssaken.",
+                    select_meeting=created.meeting.id,
+                )
+            )
+
+        self.app.push_screen(MeetingFormScreen(default_date=default, describe=describe, apply=create))
 
     def action_draft_prioritisation(self) -> None:
-        from sqlmodel import select
-
-        from rsapp.models import Case
-
         if self.meeting_id is None:
             self.notify("Opprett eller velg et møte først (n).", severity="warning")
             return
         if self.round_id is None:
             self.notify("Ingen runde å lage prioriteringssak for.", severity="warning")
             return
-        meeting_id, round_id = self.meeting_id, self.round_id
-        with self.rsapp.session() as session:
-            existing = session.exec(
-                select(Case).where(
-                    Case.meeting_id == meeting_id,
-                    Case.round_id == round_id,
-                    Case.kind == case_logic.KIND_PRIORITISATION,
-                )
-            ).first()
-            if existing is not None:
-                self.notify("Møtet har allerede prioriteringssaken; den åpnes.", severity="information")
-                self._open(existing.id)  # type: ignore[arg-type]
-                return
-            try:
-                meeting = case_logic.get_meeting(session, meeting_id)
-                proposed = format_case_number(
-                    case_logic.proposed_number(session, meeting_id, case_logic.KIND_PRIORITISATION),
-                    meeting.date.year,
-                )
-            except (case_logic.CaseError, CaseNumberError) as exc:
-                self._fail(exc)
-                return
+        self._check_slot(self.meeting_id, self.round_id)
 
-        def submit(values: dict[str, Any]) -> str | None:
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="cases-slot", description="Finner saksnummer"
+    )
+    def _check_slot(self, meeting_id: int, round_id: int) -> None:
+        from rsapp.saksfremlegg.saksliste import case_slot
+
+        slot = self.rsapp.db.call(case_slot, meeting_id, round_id, CASE_KIND_PRIORITISATION)
+        self.post_message(CaseSlotChecked(meeting_id, round_id, slot.existing_case_id, slot.proposed))
+
+    @on(CaseSlotChecked)
+    def _slot_checked(self, message: CaseSlotChecked) -> None:
+        if message.existing_case_id is not None:
+            self.notify("Møtet har allerede prioriteringssaken; den åpnes.", severity="information")
+            self._open(message.existing_case_id)
+            return
+        db, meeting_id, round_id, proposed = (
+            self.rsapp.db,
+            message.meeting_id,
+            message.round_id,
+            message.proposed,
+        )
+
+        def create(request: NumberRequest) -> None:
             from rsapp.saksfremlegg.drafting import create_prioritisation_case
+            from rsapp.saksfremlegg.records import case_label
 
-            typed = values["number"]
-            number = None if typed in ("", proposed) else typed
-            with self.rsapp.session() as session:
-                try:
-                    case = create_prioritisation_case(session, meeting_id, round_id, number=number)
-                except (case_logic.CaseError, CaseNumberError, ValueError) as exc:
-                    return str(exc)
-                label = case_logic.case_label(case)
-            self.reload(select_case=case.id)
-            self.notify(f"Laget {label}.")
-            self._status(f"Laget {label} fra rundens tall. Enter åpner saken.")
-            return None
+            number = None if request.number in ("", proposed) else request.number
+            case = db.call(create_prioritisation_case, meeting_id, round_id, number=number)
+            label = case_label(case)
+            self.post_message(
+                ChangeSaved(
+                    notice=f"Laget {label}.",
+                    status=f"Laget {label} fra rundens tall. Enter åpner saken.",
+                    select_case=case.id,
+                )
+            )
 
-        self.app.push_screen(NumberScreen(submit, title="Ny prioriteringssak", proposed=proposed))
+        self.app.push_screen(NumberScreen(title="Ny prioriteringssak", proposed=proposed, apply=create))
 
     def action_orientation_case(self) -> None:
         if self.meeting_id is None:
             self.notify("Opprett eller velg et møte først (n).", severity="warning")
             return
-        meeting_id = self.meeting_id
+        db, meeting_id = self.rsapp.db, self.meeting_id
 
-        def submit(values: dict[str, Any]) -> str | None:
-            with self.rsapp.session() as session:
-                try:
-                    case = case_logic.add_orientation_case(session, meeting_id, values["title"])
-                    if values["text"].strip():
-                        case = case_logic.update_case(session, case.id, saksopplysninger=values["text"])  # type: ignore[arg-type]
-                except (case_logic.CaseError, CaseNumberError) as exc:
-                    return str(exc)
-                label = case_logic.case_label(case)
-            self.reload(select_case=case.id)
-            self.notify(f"La til {label}.")
-            return None
+        def create(request: OrientationRequest) -> None:
+            from rsapp.saksfremlegg.records import case_label
+            from rsapp.saksfremlegg.saksliste import add_orientation_case
 
-        self.app.push_screen(OrientationScreen(submit))
+            case = db.call(add_orientation_case, meeting_id, request.title, text=request.text)
+            label = case_label(case)
+            self.post_message(ChangeSaved(notice=f"La til {label}.", select_case=case.id))
+
+        self.app.push_screen(OrientationScreen(apply=create))
 
     def action_standing_cases(self) -> None:
         if self.meeting_id is None:
             self.notify("Opprett eller velg et møte først (n).", severity="warning")
             return
-        with self.rsapp.session() as session:
-            try:
-                added = case_logic.add_standing_cases(session, self.meeting_id)
-            except (case_logic.CaseError, CaseNumberError) as exc:
-                self._fail(exc)
-                return
-        self.reload()
-        self.notify(
-            "La til " + ", ".join(c.title for c in added) if added else "Møtet har allerede de faste sakene."
-        )
+        db, meeting_id = self.rsapp.db, self.meeting_id
+
+        def add() -> ChangeSaved:
+            from rsapp.saksfremlegg.saksliste import add_standing_cases
+
+            added = db.call(add_standing_cases, meeting_id)
+            if not added:
+                return ChangeSaved(notice="Møtet har allerede de faste sakene.")
+            return ChangeSaved(notice="La til " + ", ".join(c.title for c in added))
+
+        self._change(add)
 
     def action_delete_case(self) -> None:
-        case_id = self.selected_case_id()
-        if case_id is None:
+        row = self._selected_row()
+        if row is None:
             self.notify("Ingen sak valgt.", severity="warning")
             return
-        with self.rsapp.session() as session:
-            label = case_logic.case_label(case_logic.get_case(session, case_id))
+        db, case_id, label = self.rsapp.db, row.case_id, f"Sak {row.number}: {row.title}"
+
+        def delete() -> ChangeSaved:
+            from rsapp.saksfremlegg.saksliste import delete_case
+
+            db.call(delete_case, case_id)
+            return ChangeSaved(
+                notice=f"Slettet {label}.",
+                status=f"Slettet {label}. Sakene etter den har rykket opp ett nummer.",
+            )
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            with self.rsapp.session() as session:
-                try:
-                    case_logic.delete_case(session, case_id)
-                except (case_logic.CaseError, CaseNumberError) as exc:
-                    self._fail(exc)
-                    return
-            self.reload()
-            self.notify(f"Slettet {label}.")
-            self._status(f"Slettet {label}. Sakene etter den har rykket opp ett nummer.")
+            if yes:
+                self._change(delete)
 
         self.app.push_screen(
-            ConfirmScreen(f"Slette {label}?\nInnstillingen og tekstene slettes også."), callback=answered
+            ConfirmDialog(f"Slette {label}?\nInnstillingen og tekstene slettes også."), callback=answered
         )
 
     def action_delete_meeting(self) -> None:
-        meeting_id = self.meeting_id
-        if meeting_id is None:
+        summary = self._selected_meeting()
+        if summary is None:
             self.notify("Ingen møte valgt.", severity="warning")
             return
-        with self.rsapp.session() as session:
-            title = case_logic.meeting_title(case_logic.get_meeting(session, meeting_id))
-            count = len(case_logic.meeting_cases(session, meeting_id))
+        db, meeting_id, title = self.rsapp.db, summary.meeting.id, summary.title
+        assert meeting_id is not None
+
+        def delete() -> ChangeSaved:
+            from rsapp.saksfremlegg.meetings import delete_meeting
+
+            db.call(delete_meeting, meeting_id)
+            return ChangeSaved(notice=f"Slettet {title}.")
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            with self.rsapp.session() as session:
-                try:
-                    case_logic.delete_meeting(session, meeting_id)
-                except (case_logic.CaseError, CaseNumberError) as exc:
-                    self._fail(exc)
-                    return
-            self.meeting_id = None
-            self.reload()
-            self.notify(f"Slettet {title}.")
+            if yes:
+                self._change(delete)
 
-        saker = "1 sak" if count == 1 else f"{count} saker"
+        saker = "1 sak" if summary.cases == 1 else f"{summary.cases} saker"
         self.app.push_screen(
-            ConfirmScreen(f"Slette {title}?\nMøtet har {saker}, som slettes med det."), callback=answered
+            ConfirmDialog(f"Slette {title}?\nMøtet har {saker}, som slettes med det."), callback=answered
         )
 
     def action_toggle_final(self) -> None:
-        if self.meeting_id is None:
+        summary = self._selected_meeting()
+        if summary is None:
             self.notify("Ingen møte valgt.", severity="warning")
             return
-        with self.rsapp.session() as session:
-            try:
-                meeting = case_logic.get_meeting(session, self.meeting_id)
-                meeting = case_logic.set_meeting_final(session, self.meeting_id, not meeting.final)
-            except (case_logic.CaseError, CaseNumberError) as exc:
-                self._fail(exc)
-                return
-            title = case_logic.meeting_title(meeting)
-        self.reload()
-        if meeting.final:
-            self.notify(f"{title} er endelig: sakene beholder numrene sine og kan ikke endres.")
-        else:
-            self.notify(f"{title} er tilbake til utkast.")
+        db, meeting_id, final = self.rsapp.db, summary.meeting.id, not summary.meeting.final
+        assert meeting_id is not None
+
+        def toggle() -> ChangeSaved:
+            from rsapp.saksfremlegg.meetings import set_meeting_final
+            from rsapp.saksfremlegg.records import meeting_title
+
+            meeting = db.call(set_meeting_final, meeting_id, final)
+            title = meeting_title(meeting)
+            if meeting.final:
+                return ChangeSaved(
+                    notice=f"{title} er endelig: sakene beholder numrene sine og kan ikke endres."
+                )
+            return ChangeSaved(notice=f"{title} er tilbake til utkast.")
+
+        self._change(toggle)
 
     def action_open_case(self) -> None:
         case_id = self.selected_case_id()
@@ -682,14 +732,15 @@ class CasesScreen(Screen[None]):
         case_id = self.selected_case_id()
         if case_id is None:
             return
-        with self.rsapp.session() as session:
-            try:
-                case_logic.move_case(session, case_id, delta)
-            except (case_logic.CaseError, CaseNumberError) as exc:
-                self._fail(exc)
-                return
-        self.reload(select_case=case_id)
-        self.query_one("#saksliste", DataTable).focus()
+        db = self.rsapp.db
+
+        def move() -> ChangeSaved:
+            from rsapp.saksfremlegg.saksliste import move_case
+
+            db.call(move_case, case_id, delta)
+            return ChangeSaved(select_case=case_id, details={"focus": "saksliste"})
+
+        self._change(move)
 
     def action_switch_table(self) -> None:
         meetings = self.query_one("#meetings", DataTable)
@@ -707,26 +758,18 @@ class CasesScreen(Screen[None]):
         self._render_meeting(self.meeting_id, fmt)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="render", description="Lager møtedokument")
-    def _render_meeting(self, meeting_id: int, fmt: str) -> Path:
-        from rsapp.saksfremlegg.render import meeting_file_name, render_meeting
+    def _render_meeting(self, meeting_id: int, fmt: str) -> None:
+        from rsapp.saksfremlegg.render import write_meeting_document
 
-        with self.rsapp.session() as session:
-            content = render_meeting(session, meeting_id, fmt)
-            target = documents_dir() / meeting_file_name(session, meeting_id, fmt)
-        from rsapp.files import write_atomic
+        # Rendered, then written atomically (temp file + rename, mode 0600; FileWriteError in Norwegian).
+        path = self.rsapp.db.call(write_meeting_document, meeting_id, fmt, documents_dir())
+        self.post_message(DocumentWritten(path))
 
-        return write_atomic(target, content)  # temp file + rename, mode 0600; FileWriteError in Norwegian
-
-    @on(Worker.StateChanged)
-    def _render_done(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "render" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
+    @on(DocumentWritten)
+    def _document_written(self, message: DocumentWritten) -> None:
         self.query_one("#cases-body").loading = False
-        if event.state == WorkerState.SUCCESS:
-            self.notify(f"Møtedokumentet er lagret i {event.worker.result}", timeout=12)
-            self._status(f"Møtedokumentet er lagret i {event.worker.result}")
-        else:
-            self._fail(event.worker.error)  # type: ignore[arg-type]
+        self.notify(f"Møtedokumentet er lagret i {message.path}", timeout=12)
+        self._status(f"Møtedokumentet er lagret i {message.path}")
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:

@@ -54,6 +54,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("applied_total", "Søkt totalt", lambda a: _amount_key(a.applied_total), right=True, width=14),
     Column("period", "Periode", lambda a: a.period, width=21),
     Column("status", "Status", lambda a: status_label(a.status), width=15),
+    Column("krav", "Krav", lambda a: a.assessment.krav_sort_key() if a.assessment else (0, 0, 0), width=7),
+    Column(
+        "vurdering",
+        "Vurdering",
+        lambda a: a.assessment.vurdering_sort_key() if a.assessment else (0, 0.0),
+        right=True,
+        width=14,
+    ),
 )
 
 
@@ -70,6 +78,9 @@ class PortfolioScreen(Screen[None]):
         Binding("slash", "focus_search", "Søk", id="search", tooltip="Søk i all tekst"),
         Binding("s", "next_sort", "Sorter", id="sort", tooltip="Sorter etter neste kolonne"),
         Binding("o", "reverse_sort", "Snu", id="reverse", tooltip="Snu sorteringsrekkefølgen"),
+        Binding(
+            "v", "assess", "Vurder", id="assess", tooltip="Vurder søknaden mot utlysningens krav og kriterier"
+        ),
         Binding("p", "prioritise", "Prioriter", id="prioritise", tooltip="Prioritering av runden"),
         Binding("i", "import_files", "Importer", id="import", tooltip="Importer søknader fra filer"),
         Binding("k", "cases", "Saker", id="cases", tooltip="Møter og saksfremlegg"),
@@ -267,6 +278,8 @@ class PortfolioScreen(Screen[None]):
                 format_amount_or_missing(a.applied_total),
                 a.period,
                 status_label(a.status),
+                a.assessment.krav_label if a.assessment else "–",
+                a.assessment.vurdering_label if a.assessment else "–",
             ]
             table.add_row(
                 *(
@@ -341,7 +354,8 @@ class PortfolioScreen(Screen[None]):
     def open_application(self, application_id: int) -> None:
         from rsapp.screens.application import ApplicationScreen
 
-        self.app.push_screen(ApplicationScreen(application_id))
+        # Back from the application (and its assessment): Status, Krav and Vurdering may have changed.
+        self.app.push_screen(ApplicationScreen(application_id), callback=lambda _=None: self.reload())
 
     def action_open(self) -> None:
         app_id = self.selected_id()
@@ -349,6 +363,24 @@ class PortfolioScreen(Screen[None]):
             self.notify("Ingen søknad er valgt.", severity="warning")
             return
         self.open_application(app_id)
+
+    def action_assess(self) -> None:
+        """The assessment screen for the selected application."""
+        from rsapp.screens.assessment import AssessmentScreen
+
+        app_id = self.selected_id()
+        if app_id is None:
+            self.notify("Ingen søknad er valgt.", severity="warning")
+            return
+        self.app.push_screen(AssessmentScreen(app_id), callback=lambda _=None: self.reload())
+
+    def action_habilitet(self) -> None:
+        """The register of SSU members and assessors, with the round's possible conflicts."""
+        from rsapp.screens.habilitet import HabilitetScreen
+
+        info = self._round_or_warn()
+        if info is not None:
+            self.app.push_screen(HabilitetScreen(info.id), callback=lambda _=None: self.reload())
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -409,8 +441,16 @@ class PortfolioScreen(Screen[None]):
         except ImportError:
             self.notify("Saksbildet er ikke tilgjengelig ennå.", severity="error")
             return
+        from rsapp.saksfremlegg.meetings import meeting_round_of
+
         info = self.current_round()
-        self.app.push_screen(CasesScreen(info.id if info else None), callback=lambda _=None: self.reload())
+        # The round is already read: its meeting day and pot line need no second read.
+        meeting_round = None
+        if info is not None and self._data is not None:
+            meeting_round = meeting_round_of(info, pot_header(self._data.allocation(info.id)))
+        self.app.push_screen(
+            CasesScreen(info.id if info else None, round=meeting_round), callback=lambda _=None: self.reload()
+        )
 
     def action_export_excel(self) -> None:
         info = self._round_or_warn()
@@ -419,6 +459,16 @@ class PortfolioScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Søknad: åpne valgt søknad", "Vis alle feltene i søknaden", self.action_open)
+        yield SystemCommand(
+            "Vurdering: vurder valgt søknad",
+            "Krav, prioriterte tiltak og kriterier med sitater (v)",
+            self.action_assess,
+        )
+        yield SystemCommand(
+            "Habilitet: register og avgjørelser",
+            "SSU-medlemmer, tilknytninger og mulig inhabilitet",
+            self.action_habilitet,
+        )
         yield SystemCommand("Søk: i all tekst", "Flytt markøren til søkefeltet", self.action_focus_search)
         yield SystemCommand(
             "Filter: helsefellesskap",

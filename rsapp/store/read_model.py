@@ -131,7 +131,7 @@ def sqlite_ready(path: str, head_revision: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RoundInfo:
-    """A round with its helsefellesskap, as lists and filters show it."""
+    """A round with its helsefellesskap, as lists and filters show it, and its meeting facts."""
 
     id: int
     key: str
@@ -140,6 +140,11 @@ class RoundInfo:
     helsefellesskap: str
     helsefellesskap_key: str
     hospital_trust: str
+    helsefellesskap_id: int = 0
+    deadline_helsefellesskap: date | None = None
+    deadline_helse_nord: date | None = None
+    meeting_week: int | None = None
+    meeting_date: date | None = None
 
     @property
     def label(self) -> str:
@@ -207,7 +212,8 @@ class MoneyFacts:
 # --- reads --------------------------------------------------------------------------------------
 
 _ROUNDS_SQL = """
-SELECT r.id, r.key, r.year, r.name, h.name, h.key, h.hospital_trust
+SELECT r.id, r.key, r.year, r.name, h.name, h.key, h.hospital_trust, h.id,
+       r.deadline_helsefellesskap, r.deadline_helse_nord, r.meeting_week, r.meeting_date
 FROM "round" r JOIN helsefellesskap h ON h.id = r.helsefellesskap_id
 ORDER BY r.year DESC, h.name, r.id
 """
@@ -233,7 +239,23 @@ def _where_application(round_id: int | None, application_id: int | None) -> tupl
 
 def read_rounds(reader: Reader) -> list[RoundInfo]:
     """Every round, newest first."""
-    return [RoundInfo(*row) for row in reader.rows(_ROUNDS_SQL)]
+    return [
+        RoundInfo(
+            id=row[0],
+            key=row[1],
+            year=row[2],
+            name=row[3],
+            helsefellesskap=row[4],
+            helsefellesskap_key=row[5],
+            hospital_trust=row[6],
+            helsefellesskap_id=row[7],
+            deadline_helsefellesskap=as_date(row[8]),
+            deadline_helse_nord=as_date(row[9]),
+            meeting_week=row[10],
+            meeting_date=as_date(row[11]),
+        )
+        for row in reader.rows(_ROUNDS_SQL)
+    ]
 
 
 def read_applications(
