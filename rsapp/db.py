@@ -6,8 +6,6 @@ The schema is created and changed only by the migrations in `rsapp/migrations/`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, inspect, text
@@ -101,15 +99,3 @@ def open_database(url: str, *, seed: bool = True) -> Engine:
         with Session(engine) as session:
             load_builtin(session)
     return engine
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise

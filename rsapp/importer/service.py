@@ -554,14 +554,12 @@ def accept_preview(engine: Engine, preview: FilePreview, user: str | None = None
         user = current_user()
     plans = [p for p in preview.applications if p.accept]
     try:
+        from rsapp.store.unit_of_work import unit_of_work
+
         with Session(engine, expire_on_commit=False) as session:
-            try:
+            with unit_of_work(session):  # committed whole, or rolled back whole
                 result = _accept(session, preview, plans, user)
-                session.commit()
-                return result
-            except BaseException:
-                session.rollback()
-                raise
+            return result
     except ImportFailure as exc:
         return FileResult(preview.filename, "feil", str(exc))
     except Exception as exc:  # noqa: BLE001 - a database error for one file must not stop the others
