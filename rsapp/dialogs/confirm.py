@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -21,7 +21,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ids (``YES_ID``/``NO_ID``) and add classes to the box (``DIALOG_CLASSES``).
     """
 
-    CSS_PATH: ClassVar = "../styles/dialogs.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "../styles/dialogs.tcss"
     BINDINGS = [
         Binding("j", "answer(True)", "Ja", id="confirm-yes", tooltip="Ja, gjør det"),
         Binding("n,escape", "answer(False)", "Nei", id="confirm-no", tooltip="Nei, avbryt"),

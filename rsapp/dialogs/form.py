@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import ClassVar, Generic, TypeVar
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -40,7 +40,7 @@ class FormError(ValueError):
 class FormDialog(ModalScreen[T | None], Generic[T]):
     """A modal form returning a typed value ``T`` (None when cancelled); see the module docstring."""
 
-    CSS_PATH: ClassVar = "../styles/dialogs.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "../styles/dialogs.tcss"
     BINDINGS = [
         Binding("ctrl+s", "submit", "Lagre", id="form-submit", tooltip="Lagre og lukk"),
         Binding("escape", "cancel", "Avbryt", id="form-cancel", tooltip="Lukk uten å endre noe"),

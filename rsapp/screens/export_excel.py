@@ -1,6 +1,7 @@
 """Excel export from the app: ask for the file name, confirm an overwrite, export in a worker.
 
-The dialog only collects a file name and returns an :class:`ExportRequest`; the work is
+The dialog (the app's typed form, :class:`~rsapp.dialogs.FormDialog`) only collects a file
+name and returns an :class:`ExportRequest`; the work is
 done by :func:`rsapp.export.excel.export_round` in a thread worker, which reports back
 with a notification. :func:`start_excel_export` is what a key, a button or the command
 palette calls; :func:`excel_export_command` is the palette entry.
@@ -14,12 +15,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
+
+from rsapp.dialogs import ConfirmDialog, FormDialog, FormError
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -86,105 +86,75 @@ def resolve_export_path(text: str, directory: Path) -> Path:
     return path
 
 
-class ConfirmOverwriteScreen(ModalScreen[bool]):
-    """Spør før en fil som finnes, blir overskrevet."""
+class ConfirmOverwriteScreen(ConfirmDialog):
+    """Spør før en fil som finnes, blir overskrevet (the app's confirm dialog, worded for a file)."""
 
-    CSS_PATH = "../styles/export.tcss"
     BINDINGS = [
         Binding("j", "answer(True)", "Overskriv", id="overwrite-yes", tooltip="Erstatt den gamle filen"),
         Binding("n", "answer(False)", "Ikke overskriv", id="overwrite-no", tooltip="Behold den gamle filen"),
         Binding("escape", "answer(False)", "Avbryt", show=False, id="overwrite-cancel"),
     ]
+    YES_ID = "overwrite-yes"
+    NO_ID = "overwrite-no"
 
     def __init__(self, path: Path) -> None:
-        super().__init__()
+        super().__init__(
+            f"{path}\nVil du overskrive den?",
+            title="Filen finnes fra før",
+            yes="Overskriv (J)",
+            no="Nei (N)",
+            danger=False,
+        )
         self.path = path
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="export-dialog"):
-            yield Static("Filen finnes fra før", classes="export-title")
-            yield Label(f"{self.path}\nVil du overskrive den?", id="overwrite-question")
-            with Horizontal(classes="export-buttons"):
-                yield Button("Overskriv (J)", id="overwrite-yes", variant="warning")
-                yield Button("Nei (N)", id="overwrite-no", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#overwrite-no", Button).focus()
-
-    def action_answer(self, overwrite: bool) -> None:
-        self.dismiss(overwrite)
-
-    @on(Button.Pressed, "#overwrite-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#overwrite-no")
-    def _no(self) -> None:
-        self.dismiss(False)
-
-
-class ExportExcelScreen(ModalScreen[ExportRequest | None]):
+class ExportExcelScreen(FormDialog[ExportRequest]):
     """Eksport: Excel-prioriteringsliste – velg filnavn."""
 
-    CSS_PATH = "../styles/export.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Avbryt", id="export-cancel", tooltip="Lukk uten å eksportere"),
-    ]
+    CSS_PATH = ["../styles/dialogs.tcss", "../styles/export.tcss"]
+    DIALOG_CLASSES = "form-dialog export-dialog"
+    OK_ID = "export-ok"
+    CANCEL_ID = "export-cancel"
+    OK_LABEL = "Eksporter"
+    CANCEL_LABEL = "Avbryt (Esc)"
+    ERROR_ID = "export-error"
 
     def __init__(self, default_path: Path, round_label: str) -> None:
         super().__init__()
         self.default_path = default_path
         self.round_label = round_label
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="export-dialog"):
-            yield Static("Eksporter prioriteringslisten til Excel", classes="export-title")
-            yield Label(f"{self.round_label}\nFilnavn (.xlsx):")
-            yield Input(
-                str(self.default_path),
-                id="export-path",
-                tooltip="Hele stien, eller et navn i mappen vist her",
-            )
-            yield Static("", id="export-error")
-            with Horizontal(classes="export-buttons"):
-                yield Button("Eksporter", id="export-ok", variant="primary", tooltip="Skriv filen (Enter)")
-                yield Button("Avbryt (Esc)", id="export-cancel")
+    def compose_fields(self) -> ComposeResult:
+        yield Static("Eksporter prioriteringslisten til Excel", classes="form-title")
+        yield Label(f"{self.round_label}\nFilnavn (.xlsx):")
+        yield Input(
+            str(self.default_path), id="export-path", tooltip="Hele stien, eller et navn i mappen vist her"
+        )
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
 
-    def show_error(self, message: str) -> None:
-        error = self.query_one("#export-error", Static)
-        error.update(message)
-        error.display = True
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#export-cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted, "#export-path")
-    @on(Button.Pressed, "#export-ok")
-    def submit(self) -> None:
+    def value(self) -> ExportRequest:
         try:
             path = resolve_export_path(self.query_one("#export-path", Input).value, self.default_path.parent)
         except ValueError as exc:
-            self.show_error(str(exc))
-            return
-        if not path.exists():
-            self.dismiss(ExportRequest(path))
+            raise FormError(str(exc)) from exc
+        return ExportRequest(path)
+
+    def submit_value(self, value: ExportRequest) -> None:
+        """A new file is written at once; an existing one only after the user agrees."""
+        if not value.path.exists():
+            self.dismiss(value)
             return
 
         def answered(overwrite: bool | None) -> None:
             if overwrite:
-                self.dismiss(ExportRequest(path, overwrite=True))
+                self.dismiss(ExportRequest(value.path, overwrite=True))
             else:
                 self.show_error("Filen ble ikke overskrevet. Velg et annet navn.")
                 self.query_one("#export-path", Input).focus()
 
-        self.app.push_screen(ConfirmOverwriteScreen(path), answered)
+        self.app.push_screen(ConfirmOverwriteScreen(value.path), answered)
 
 
 def _run_export(app: App, round_id: int, request: ExportRequest) -> Path | None:
