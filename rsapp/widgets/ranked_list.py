@@ -124,7 +124,7 @@ class RankedList(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Side ned", show=False),
         Binding("home", "first", "Første", show=False),
         Binding("end", "last", "Siste", show=False),
-        Binding("enter", "activate", "Innvilget", show=False),
+        Binding("enter", "activate", "Innstilt beløp", show=False),
     ]
 
     EDGE_SCROLL_SECONDS = 0.05
