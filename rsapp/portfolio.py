@@ -30,6 +30,7 @@ from rsapp.vocab import NO_TITLE, NOT_SETTLED, NOT_STATED, SECTION_HEADINGS
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from rsapp.assessment.reads import AssessmentSummary
     from rsapp.models import Application, BudgetLine, FieldSource
 
 __all__ = [
@@ -70,6 +71,7 @@ class ApplicationSummary:
     status: str
     rank: int | None
     search_blob: str = ""  # lower-cased text of every field, for incremental search
+    assessment: AssessmentSummary | None = None  # Krav, Vurdering (rsapp.assessment.reads)
 
     def applied_year_label(self) -> str:
         """What was applied for in the round's year, as shown in lists ("ikke oppgitt" when no amount)."""
@@ -317,10 +319,16 @@ class PortfolioData:
 
 def load_portfolio(source: Any) -> PortfolioData:
     """Rounds, every application and every round's money: the whole portfolio screen in one read."""
+    from rsapp.assessment.reads import assessment_summaries
+
     reader = as_reader(source)
     all_rounds = read_rounds(reader)
     facts = read_applications(reader)
-    return PortfolioData(all_rounds, summarise(facts, all_rounds), facts, read_money(reader))
+    summaries = summarise(facts, all_rounds)
+    assessments = assessment_summaries(reader)
+    for summary in summaries:
+        summary.assessment = assessments.get(summary.id)
+    return PortfolioData(all_rounds, summaries, facts, read_money(reader))
 
 
 def pot_header(allocation: Allocation) -> str:

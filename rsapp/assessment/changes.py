@@ -930,6 +930,14 @@ class History:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
+    @property
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
     def run(self, change: Callable[[], Edit | tuple[Any, Edit]]) -> Edit:
         result = change()
         edit = result[1] if isinstance(result, tuple) else result

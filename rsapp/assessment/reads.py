@@ -129,6 +129,17 @@ def read_texts(source: Any, round_id: int | None = None, application_id: int | N
     return RoundTexts(texts, statuses, round_of)
 
 
+def _read_ids(reader: Any, round_id: int | None) -> RoundTexts:
+    where, params = _where(round_id, None)
+    statuses: dict[int, str] = {}
+    round_of: dict[int, int] = {}
+    for app_id, rid, status in reader.rows(
+        f"SELECT a.id, a.round_id, a.status FROM application a{where} ORDER BY a.id", params
+    ):
+        statuses[app_id], round_of[app_id] = status, rid
+    return RoundTexts({}, statuses, round_of)
+
+
 def _source_label(document: str, l1: int | None, l2: int | None, p1: int | None, p2: int | None) -> str:
     parts = [document] if document else []
     if l1 is not None:
@@ -413,8 +424,11 @@ def assessment_summaries(source: Any, round_id: int | None = None) -> dict[int, 
     """Per application of a round (or of every round): krav label, average and spread, inhabil and
     flagged names, matched priorities, the Vurdering text and the Kommentar. Every output uses this."""
     reader = as_reader(source)
-    texts = read_texts(reader, round_id)
-    if not texts.texts:
+    people = {a.id: a for a in read_assessors(reader)}
+    persons = [a.person() for a in people.values() if a.active]
+    # The full texts are needed only to look for conflicts; without a register, ids will do.
+    texts = read_texts(reader, round_id) if persons else _read_ids(reader, round_id)
+    if not texts.round_of:
         return {}
     if round_id is not None:
         found = round_catalogue(reader, round_id)
@@ -423,13 +437,12 @@ def assessment_summaries(source: Any, round_id: int | None = None) -> dict[int, 
         catalogues = catalogues_by_round(reader)
     scores = read_scores(reader, round_id)
     notes = read_notes(reader, round_id)
-    people = {a.id: a for a in read_assessors(reader)}
     ties = read_ties(reader) if people else []
     decisions = read_decisions(reader, round_id) if people else {}
-    persons = [a.person() for a in people.values() if a.active]
     out: dict[int, AssessmentSummary] = {}
-    for app_id, doc in texts.texts.items():
-        app_flags = flags(persons, ties, doc) if persons else []
+    for app_id in texts.round_of:
+        doc = texts.texts.get(app_id)
+        app_flags = flags(persons, ties, doc) if persons and doc is not None else []
         out[app_id] = summarise(
             app_id,
             texts.statuses[app_id],
@@ -481,6 +494,7 @@ class ApplicationAssessment:
     flags: list[ConflictFlag]
     decisions: dict[int, Decision]  # assessor id -> decision on this application
     own_note: str = ""
+    assessors: list[AssessorInfo] = field(default_factory=list)  # the register, for choosing who assesses
 
     @property
     def answered(self) -> int:
@@ -546,4 +560,52 @@ def application_assessment(
         flags=app_flags,
         decisions={a: d for (a, _), d in decisions.items()},
         own_note=notes.get(assessor_id, "") if assessor_id is not None else "",
+        assessors=list(people.values()),
+    )
+
+
+# --- the habilitet register screen ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RegisterView:
+    """The register with every declared tie, and a round's flags and decisions."""
+
+    round_id: int
+    people: list[AssessorInfo]
+    ties: list[Tie]
+    flags: list[ConflictFlag]
+    decisions: dict[tuple[int, int], Decision]
+    titles: dict[int, str]  # application id -> title (the round's applications)
+
+    def ties_of(self, assessor_id: int) -> list[Tie]:
+        return [t for t in self.ties if t.assessor_id == assessor_id]
+
+    def flags_of(self, assessor_id: int) -> list[ConflictFlag]:
+        return [f for f in self.flags if f.assessor_id == assessor_id]
+
+    def decided_of(self, assessor_id: int) -> list[Decision]:
+        """Decisions recorded without a current flag (kept on record)."""
+        flagged = {f.application_id for f in self.flags_of(assessor_id)}
+        return [
+            d
+            for (a, app), d in self.decisions.items()
+            if a == assessor_id and app not in flagged and app in self.titles
+        ]
+
+
+def register_view(source: Any, round_id: int) -> RegisterView:
+    reader = as_reader(source)
+    people = read_assessors(reader)
+    ties = read_ties(reader)
+    texts = read_texts(reader, round_id)
+    active = [p.person() for p in people if p.active]
+    found = [f for doc in texts.texts.values() for f in flags(active, ties, doc)] if active else []
+    return RegisterView(
+        round_id=round_id,
+        people=people,
+        ties=ties,
+        flags=found,
+        decisions=read_decisions(reader, round_id),
+        titles={i: t.title for i, t in texts.texts.items()},
     )

@@ -77,8 +77,11 @@ class ApplicationScreen(Screen[None]):
     """Søknaden i sin helhet."""
 
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Tilbake", id="back", tooltip="Tilbake til porteføljen"),
-        Binding("backspace", "app.pop_screen", "Tilbake", show=False, id="back-alt"),
+        Binding("escape", "back", "Tilbake", id="back", tooltip="Tilbake til porteføljen"),
+        Binding(
+            "v", "assess", "Vurder", id="assess", tooltip="Vurder søknaden mot utlysningens krav og kriterier"
+        ),
+        Binding("backspace", "back", "Tilbake", show=False, id="back-alt"),
     ]
 
     def __init__(self, application_id: int) -> None:
@@ -88,6 +91,23 @@ class ApplicationScreen(Screen[None]):
     @property
     def rsapp(self) -> RsApp:
         return self.app  # type: ignore[return-value]
+
+    def action_back(self) -> None:
+        """Back to the portfolio, which reads again what the assessment may have changed."""
+        self.dismiss(None)
+
+    def action_assess(self) -> None:
+        """The assessment screen for this application."""
+        from rsapp.screens.assessment import AssessmentScreen
+
+        self.app.push_screen(AssessmentScreen(self.application_id), callback=self._assessed)
+
+    async def _assessed(self, _: None = None) -> None:
+        """Back from the assessment: read the application again (its status may have changed)."""
+        body = self.query_one("#application-body", VerticalScroll)
+        await body.remove_children()
+        body.loading = True
+        self._load(self.application_id)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
