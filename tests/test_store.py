@@ -82,3 +82,54 @@ def test_an_open_read_is_committed_first(engine) -> None:
         other.commit()
         with unit_of_work(reader):
             assert reader.get(Application, app_id).name == "Endret av en annen"
+
+
+def test_every_meeting_case_and_point_change_is_logged_with_old_and_new(engine) -> None:
+    from datetime import date
+
+    from rsapp.config import current_user
+    from rsapp.saksfremlegg import meetings, points, saksliste
+
+    def log_since(start: int) -> list[tuple[str, str, str, str]]:
+        with Session(engine) as s:
+            rows = s.exec(select(ChangeLog).where(ChangeLog.id > start).order_by(ChangeLog.id)).all()
+            assert all(row.user == current_user() and row.at is not None for row in rows)
+            return [(row.entity, row.action, row.old, row.new) for row in rows]
+
+    with Session(engine) as session:
+        start = max([0, *(row.id for row in session.exec(select(ChangeLog)).all())])
+        meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True, place="Teams")
+        created = log_since(start)
+        assert created[0][:2] == ("meeting", "ny") and "Teams" in created[0][3]
+        assert [entry[:2] for entry in created[1:]] == [("case", "ny"), ("case", "ny")]
+
+        start = max(row.id for row in session.exec(select(ChangeLog)).all())
+        case = saksliste.add_case(session, meeting.id, title="Sak A")
+        saksliste.update_case(session, case.id, title="Sak B", vurdering="Vurdert.")
+        point = points.add_point(session, case.id, "Første")
+        points.update_point(session, point.id, "Første, endret")
+        second = points.add_point(session, case.id, "Andre")
+        points.reorder_points(session, case.id, [second.id, point.id])
+        points.delete_point(session, second.id)
+        saksliste.set_case_number(session, case.id, "28/2025")
+        saksliste.delete_case(session, case.id)
+        meetings.set_meeting_final(session, meeting.id)
+        logged = log_since(start)
+
+    assert ("case", "ny", "", "Sak 1-2025: Sak A") in logged
+    # the standing cases moved down one to make room: each renumbering is in the log
+    assert ("case", "nummer", "1-2025", "2-2025") in logged
+    assert ("case", "endre", "Sak A", "Sak B") in logged
+    assert ("case", "endre", "", "Vurdert.") in logged
+    assert ("innstillingspunkt", "ny", "", "Første") in logged
+    assert ("innstillingspunkt", "endre", "Første", "Første, endret") in logged
+    assert (
+        "innstillingspunkt",
+        "rekkefølge",
+        "1. Første, endret\n2. Andre",
+        "1. Andre\n2. Første, endret",
+    ) in logged
+    assert ("innstillingspunkt", "slett", "Andre", "") in logged
+    assert ("case", "nummer", "1-2025", "28-2025") in logged
+    assert ("case", "slett", "Sak 28-2025: Sak B", "") in logged
+    assert logged[-1] == ("meeting", "endelig", "Utkast", "Endelig")
