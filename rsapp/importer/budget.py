@@ -394,7 +394,13 @@ def read_budget(items: list[tuple[Line, str]], start_year: int | None, start_not
             total_word = _total_label(text, s, floor)
             floor = e
             if _is_total_phrase(parsed) or total_word:
-                add_total(total_word or "Totalt", parsed.low, line, text[s:e])
+                own = _TOTAL_WORD.search(parsed.text)
+                add_total(
+                    total_word or (own.group(1).capitalize() if own else "Totalt"),
+                    parsed.low,
+                    line,
+                    text[s:e],
+                )
                 continue
             if parsed.total is not None and parsed.total != parsed.low:
                 add_total("Totalt", parsed.total, line, parsed.text)

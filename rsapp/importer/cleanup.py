@@ -27,6 +27,7 @@ __all__ = [
     "join_broken",
     "unwrap",
     "one_line",
+    "drop_placeholders",
 ]
 
 
@@ -54,6 +55,24 @@ _WORD = re.compile(r"[^\W_]+")
 _VOCABULARY = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # "primær- og spesialisthelsetjenesten": a hyphen that stands for a shared second part.
 _SHARED_PART = frozenset({"og", "eller", "samt", "som", "til", "enn", "både", "and", "or"})
+
+
+# The texts Word shows in an empty content control (bokmål, nynorsk, English): not an answer.
+_PLACEHOLDERS = re.compile(
+    r"(?:klikk|trykk)(?:\s+eller\s+trykk)?(?:\s+her)?\s+for\s+å\s+(?:skrive|skriva|legge|leggje)\s+inn\s+"
+    r"(?:tekst|ein\s+tekst|en\s+dato|ein\s+dato)\.?|velg\s+et\s+element\.?|vel\s+eit\s+element\.?|"
+    r"click\s+(?:or\s+tap\s+)?here\s+to\s+enter\s+(?:text|a\s+date)\.?|choose\s+an\s+item\.?",
+    re.IGNORECASE,
+)
+
+
+def drop_placeholders(text: str) -> str:
+    """Word's placeholder texts of empty content controls taken out."""
+    if not _PLACEHOLDERS.search(text):
+        return text
+    out = _PLACEHOLDERS.sub("", text)
+    out = re.sub(r"[ \t]+\n", "\n", re.sub(r"[ \t]{2,}", " ", out))
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
 
 
 def norm(text: str) -> str:
@@ -163,28 +182,32 @@ def join_broken(previous: str, text: str, words: frozenset[str] | None = None) -
     return previous[:-1] + text  # a word the layout hyphenated
 
 
-def unwrap(texts: list[str], words: frozenset[str] | None = None) -> str:
+def unwrap(texts: list[str], words: frozenset[str] | None = None, rows: frozenset[int] = frozenset()) -> str:
     """Lines as a PDF wraps them -> paragraphs: a line joins the previous one unless it starts
-    a list item, follows a short line ending in ":" or follows a blank line."""
+    a list item, follows a short line ending in ":" or follows a blank line. The lines whose
+    index is in ``rows`` are table rows: each stays a line of its own."""
     out: list[str] = []
     pending_break = False
-    for raw in texts:
+    row_before = False
+    for n, raw in enumerate(texts):
         text = clean_line(raw)
         if not text:
             if out:
                 pending_break = True
             continue
+        is_row = n in rows
         if not out:
             out.append(text)
         elif pending_break:
             out.append("")
             out.append(text)
-        elif BULLET.match(text) or out[-1].endswith(":") and len(out[-1]) < 60:
+        elif is_row or row_before or BULLET.match(text) or out[-1].endswith(":") and len(out[-1]) < 60:
             out.append(text)
         else:
             out[-1] = join_broken(out[-1], text, words)
         pending_break = False
-    return strip_marks("\n".join(out).strip())
+        row_before = is_row
+    return drop_placeholders(strip_marks("\n".join(out).strip()))
 
 
 def one_line(texts: list[str], words: frozenset[str] | None = None) -> str:
@@ -194,4 +217,4 @@ def one_line(texts: list[str], words: frozenset[str] | None = None) -> str:
         if not text:
             continue
         out = join_broken(out, text, words) if out else text
-    return strip_marks(out)
+    return drop_placeholders(strip_marks(out))

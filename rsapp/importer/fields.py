@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rsapp.dates import find_date
 from rsapp.importer.attachments import AttachmentStart, attachment_title, signature_start
@@ -26,7 +26,7 @@ from rsapp.importer.budget import BudgetDraft, StatedTotal, confirm_budget_edit,
 from rsapp.importer.cleanup import one_line, strip_instructions, unwrap, vocabulary
 from rsapp.importer.document import Document, Line
 from rsapp.importer.errors import ImportFailure
-from rsapp.importer.headings import HEADINGS, HeadingMatch, match_heading
+from rsapp.importer.headings import HEADINGS, WINDOW, HeadingMatch, match_heading
 from rsapp.importer.municipalities import known_municipalities, municipalities_in
 from rsapp.importer.parsed import (
     TEXT_FIELDS,
@@ -81,8 +81,9 @@ _SIGNED = frozenset({"avtale", "intensjonsavtale", "oversendelsesbrev", "signatu
 class _OpenAttachment:
     kind: str
     title: str
+    origin: str = "other_text"  # the field the text was in when it began
+    locked: bool = False  # set with the application by the splitter: the form's headings do not end it
     lines: list[Line] = field(default_factory=list)
-    titled_at: int = 0  # how many lines with text it had when it got its title
 
 
 def _source_range(lines: Sequence[Line]) -> tuple[int | None, int | None, int | None, int | None]:
@@ -103,16 +104,20 @@ def _neighbour(lines: list[Line], index: int, step: int) -> str:
 
 
 class _Parser:
-    """One application's lines -> buckets of (line, text) per field, and attachments."""
+    """One application's lines -> buckets of (line, text) per field, and attachments.
 
-    def __init__(self, lines: list[Line]) -> None:
+    ``forced`` marks where the splitter's attachments begin (index -> (kind, end index)).
+    """
+
+    def __init__(self, lines: list[Line], forced: dict[int, tuple[str, int]] | None = None) -> None:
         self.lines = lines
+        self.forced = forced or {}
         self.buckets: dict[str, list[tuple[Line, str]]] = {}
         self.heading_lines: dict[str, Line] = {}
         self.order: list[str] = []
         self.seen: set[str] = set()
         self.current = "other_text"
-        self.table_mode: str | None = None  # inside a benefit or risk table given as Word/Markdown rows
+        self.table_mode: str | None = None  # inside a benefit or risk table given as rows
         self.attachment: _OpenAttachment | None = None
         self.attachments: list[_OpenAttachment] = []
 
@@ -138,11 +143,36 @@ class _Parser:
         """In the form's free-text part (past the short fields at the top)."""
         return any(k not in SHORT_KEYS for k in self.seen)
 
-    def open_attachment(self, kind: str, title: str) -> _OpenAttachment:
-        self.attachment = _OpenAttachment(kind, title)
+    def open_attachment(self, kind: str, title: str, *, locked: bool = False) -> _OpenAttachment:
+        self.attachment = _OpenAttachment(kind, title, self.current, locked)
         self.attachments.append(self.attachment)
         self.table_mode = None
         return self.attachment
+
+    def close_attachment(self) -> None:
+        """The form goes on after what looked like an attachment: it was part of the field it
+        stood in. A benefit or risk table given as rows stays a table; text around it returns
+        to the field; a table laid out as text (a PDF) keeps all its lines."""
+        attachment = self.attachment
+        self.attachment = None
+        if attachment is None or attachment.locked:
+            return
+        self.attachments.remove(attachment)
+        origin = attachment.origin
+        if attachment.kind in _TABLE_FIELD:
+            table = _TABLE_FIELD[attachment.kind]
+            if not any(line.cells is not None and line.table is not None for line in attachment.lines):
+                for line in attachment.lines:
+                    self.put(table, line, line.text)
+                return
+            for n, line in enumerate(attachment.lines):
+                if line.cells is not None or n == 0:
+                    self.put(table, line, line.text)
+                else:
+                    self.put(origin, line, line.text)
+            return
+        for line in attachment.lines:
+            self.put(origin, line, line.text)
 
     def _accepted(self, match: HeadingMatch, line: Line) -> bool:
         """Whether a heading found at a line starts its field.
@@ -163,10 +193,30 @@ class _Parser:
         line = self.lines[index]
         if line.label:
             return match_heading([line.text], heading=True, loose=True)
-        match = match_heading([x.text for x in self.lines[index : index + 5]], heading=line.heading)
+        window: list[str] = []
+        for x in self.lines[index : index + WINDOW]:
+            if x.cells is not None and window:
+                break
+            window.append(x.cells[0] if x.cells else x.text)
+        match = match_heading(window, heading=line.heading)
         if match is not None and not self._accepted(match, line):
             return None
         return match
+
+    def heading_around(self, index: int) -> HeadingMatch | None:
+        """A long heading whose lines have one line of its answer between them (a table row
+        of a PDF split by a page break: "Hvem har ansvaret for" / answer / "pasienten(e) …")."""
+        lines = self.lines
+        if index + 2 >= len(lines) or len(lines[index].text.strip()) > 60:
+            return None
+        between = lines[index + 1]
+        if between.cells is not None or not between.text.strip() or match_heading([between.text]) is not None:
+            return None
+        window = [lines[index].text] + [x.text for x in lines[index + 2 : index + WINDOW]]
+        match = match_heading(window, heading=lines[index].heading)
+        if match is None or match.spec.short or match.end_line == 0 or match.spec.key in self.seen:
+            return None
+        return HeadingMatch(match.spec, match.end_line + 1, match.end_column, match.colon)
 
     def title_at(self, index: int) -> AttachmentStart | None:
         line = self.lines[index]
@@ -183,74 +233,113 @@ class _Parser:
         i = 0
         lines = self.lines
         while i < len(lines):
-            line = lines[i]
+            if i in self.forced:
+                self.splitter_attachment(i)
             if self.attachment is not None:
                 i = self.in_attachment(i)
                 continue
-            if line.label:
-                match = self.heading_at(i)
-                if match is not None:
-                    if match.spec.key in self.seen and self.in_free_text:
-                        self.open_attachment("vedlegg", "").lines.append(line)
-                    else:
-                        self.start_field(match.spec.key, line)
-                    i += 1
-                    continue
-            if line.cells is not None:
-                self.table_row(line)
-                i += 1
-                continue
-            if self.table_mode and line.text.strip():
-                self.table_mode = None  # a Word/Markdown table ends at the first line of running text
-            if line.text.strip():
-                match = self.heading_at(i)
-                if match is not None:
-                    key = match.spec.key
-                    if key in self.seen and self.in_free_text:
-                        # the form's heading again, after the form: an attachment repeating it
-                        self.open_attachment("vedlegg", "").lines.append(line)
-                        i += 1
-                        continue
-                    self.start_field(key, line)
-                    end_line = lines[i + match.end_line]
-                    rest = "" if end_line.label else _VALUE_LEAD.sub("", end_line.text[match.end_column :])
-                    if rest.strip():
-                        self.put(key, end_line, rest)
-                    i += match.end_line + 1
-                    continue
-                if self.current not in SHORT_KEYS and self.current != "other_text":
-                    start = self.title_at(i)
-                    if start is not None:
-                        self.open_attachment(start.kind, start.title).lines.append(line)
-                        i += 1
-                        continue
-                    if self.in_free_text and signature_start(line.text):
-                        self.open_attachment("signaturer", "").lines.append(line)
-                        i += 1
-                        continue
-                if _OTHER_HEADING.match(line.text) or (
-                    self.current in SHORT_KEYS and _SHORT_UNKNOWN_HEADING.match(line.text)
-                ):
-                    self.current = "other_text"
-                    self.table_mode = None
-                    if "other_text" not in self.buckets:
-                        self.buckets["other_text"] = []
-                        self.order.append("other_text")
-            self.put(self.table_mode or self.current, line, line.text)
-            i += 1
+            i = self.in_form(i)
+        # what looked like an attachment and ended with the application is one
 
-    def table_row(self, line: Line) -> None:
+    def splitter_attachment(self, i: int) -> None:
+        """An attachment the splitter set with the application begins at line ``i``."""
+        kind, end = self.forced[i]
+        found_kind, title = _attachment_kind(self.lines[i:end])
+        if kind != "vedlegg" and found_kind != kind:
+            found_kind, title = kind, ""
+        open_ = self.attachment
+        if (
+            open_ is not None
+            and open_.kind != "signaturer"
+            and ((found_kind == "vedlegg" and not title) or (found_kind == open_.kind and not title))
+        ):
+            open_.locked = True  # the splitter's part continues the attachment the form ended in
+            return
+        self.open_attachment(found_kind, title, locked=True)
+
+    def in_form(self, i: int) -> int:
+        lines = self.lines
+        line = lines[i]
+        if line.label:
+            match = self.heading_at(i)
+            if match is not None:
+                if match.spec.key in self.seen and self.in_free_text:
+                    self.open_attachment("vedlegg", "").lines.append(line)
+                else:
+                    self.start_field(match.spec.key, line)
+                return i + 1
+        if line.cells is not None:
+            return self.table_row(i)
+        if self.table_mode and line.text.strip():
+            self.table_mode = None  # a table given as rows ends at the first line of running text
+        if line.text.strip():
+            match = self.heading_at(i)
+            if match is None and (match := self.heading_around(i)) is not None:
+                self.start_field(match.spec.key, line)
+                self.put(match.spec.key, lines[i + 1], lines[i + 1].text)
+                return self.value_after(i, match)
+            if match is not None:
+                if match.spec.key in self.seen and self.in_free_text:
+                    # the form's heading again, after the form: an attachment repeating it
+                    self.open_attachment("vedlegg", "").lines.append(line)
+                    return i + 1
+                self.start_field(match.spec.key, line)
+                return self.value_after(i, match)
+            if self.current not in SHORT_KEYS and self.current != "other_text":
+                start = self.title_at(i)
+                if start is not None:
+                    self.open_attachment(start.kind, start.title).lines.append(line)
+                    return i + 1
+                if self.in_free_text and signature_start(line.text):
+                    self.open_attachment("signaturer", "").lines.append(line)
+                    return i + 1
+            if _OTHER_HEADING.match(line.text) or (
+                self.current in SHORT_KEYS and _SHORT_UNKNOWN_HEADING.match(line.text)
+            ):
+                self.current = "other_text"
+                self.table_mode = None
+                if "other_text" not in self.buckets:
+                    self.buckets["other_text"] = []
+                    self.order.append("other_text")
+        self.put(self.table_mode or self.current, line, line.text)
+        return i + 1
+
+    def value_after(self, i: int, match: HeadingMatch) -> int:
+        """The value on the heading's last line goes to the field; returns the next index."""
+        end_line = self.lines[i + match.end_line]
+        source = end_line.cells[0] if end_line.cells else end_line.text
+        rest = "" if end_line.label else _VALUE_LEAD.sub("", source[match.end_column :])
+        if rest.strip():
+            self.put(match.spec.key, end_line, rest)
+        if end_line.cells:
+            value = "\n".join(c for c in end_line.cells[1:] if c.strip())
+            if value:
+                self.put(match.spec.key, replace(end_line, cells=None, cell_lines=None), value)
+        return i + match.end_line + 1
+
+    def table_row(self, i: int) -> int:
+        line = self.lines[i]
         cells = line.cells or ()
         kind = table_kind(cells, line.text)
         if kind is not None:
             self.table_mode = _TABLE_FIELD[kind]
-        first = match_heading([cells[0]]) if cells else None
-        if first is not None and kind is None and first.spec.key not in self.seen:
-            # one form field laid out as a table row: heading | value
-            self.start_field(first.spec.key, line)
-            self.put(first.spec.key, line, "\n".join(c for c in cells[1:] if c))
-            return
+        elif cells and self.table_mode is None:
+            # one form field laid out as a table row: heading | value (its label may go on in
+            # the lines below, as a PDF of a form table gives it)
+            match = self.heading_at(i)
+            if match is not None and match.spec.key not in self.seen:
+                self.start_field(match.spec.key, line)
+                first = "\n".join(c for c in cells[1:] if c.strip())
+                if first:
+                    self.put(match.spec.key, replace(line, cells=None, cell_lines=None), first)
+                if match.end_line == 0:
+                    rest = _VALUE_LEAD.sub("", cells[0][match.end_column :])
+                    if rest.strip():
+                        self.put(match.spec.key, line, rest)
+                    return i + 1
+                return self.value_after(i, match)
         self.put(self.table_mode or self.current, line, line.text)
+        return i + 1
 
     def in_attachment(self, i: int) -> int:
         """One line inside an attachment; returns the next index."""
@@ -258,25 +347,22 @@ class _Parser:
         assert attachment is not None
         line = self.lines[i]
         if line.text.strip():
-            match = self.heading_at(i) if line.cells is None or line.label else None
+            match = self.heading_at(i) if not attachment.locked else None
             if match is not None and match.spec.key not in self.seen:
-                self.attachment = None  # the form goes on after the attachment
+                self.close_attachment()  # the form goes on after what looked like an attachment
                 return i
             if line.cells is None and not line.label:
                 filled = sum(1 for x in attachment.lines if x.text.strip())
                 start = self.title_at(i)
                 if start is not None and start.kind != attachment.kind:
                     if attachment.kind == "vedlegg" and not attachment.title and filled <= 4:
-                        attachment.kind, attachment.title, attachment.titled_at = (
-                            start.kind,
-                            start.title,
-                            filled,
-                        )
+                        attachment.kind, attachment.title = start.kind, start.title
                     else:
-                        self.open_attachment(start.kind, start.title).lines.append(line)
+                        locked = attachment.locked
+                        self.open_attachment(start.kind, start.title, locked=locked).lines.append(line)
                         return i + 1
                 elif attachment.kind not in _SIGNED and signature_start(line.text):
-                    self.open_attachment("signaturer", "").lines.append(line)
+                    self.open_attachment("signaturer", "", locked=attachment.locked).lines.append(line)
                     return i + 1
         attachment.lines.append(line)
         return i + 1
@@ -297,9 +383,6 @@ def _attachment_kind(lines: list[Line]) -> tuple[str, str]:
         start = attachment_title(line.text, previous, following, line.heading)
         if start is not None:
             return start.kind, start.title
-    for line in texts:
-        if line.cells is not None and table_kind(line.cells, line.text) is not None:
-            return table_kind(line.cells, line.text) or "vedlegg", ""
     return "vedlegg", ""
 
 
@@ -308,29 +391,31 @@ def _is_empty_heading(line: Line) -> bool:
     match = match_heading([line.text], heading=True, loose=line.label)
     if match is None or match.end_line:
         return False
-    return not _VALUE_LEAD.sub("", line.text[match.end_column :]).strip() or line.label
+    return line.label or not _VALUE_LEAD.sub("", line.text[match.end_column :]).strip()
 
 
 def _attachment_text(lines: list[Line], title: str, words: frozenset[str] | None) -> str:
-    texts: list[str] = []
+    items: list[tuple[Line, str]] = []
     skipped_title = False
     for line in lines:
-        text = line.text
-        if not skipped_title and title and " ".join(text.split()).strip("#*_ :") == title:
+        if not skipped_title and title and " ".join(line.text.split()).strip("#*_ :") == title:
             skipped_title = True
             continue
         if line.cells is None and _is_empty_heading(line):
             continue
-        texts.append(text)
-    return unwrap(texts, words)
+        items.append((line, line.text))
+    return _long_text(items, words)
+
+
+def _long_text(items: list[tuple[Line, str]], words: frozenset[str] | None) -> str:
+    rows = frozenset(n for n, (line, _) in enumerate(items) if line.cells is not None)
+    return unwrap([t for _, t in items], words, rows)
 
 
 def _field_text(key: str, items: list[tuple[Line, str]], words: frozenset[str] | None) -> str:
-    if key in SHORT_KEYS:
-        if key == "contact_municipal":
-            return unwrap([t for _, t in items], words)
+    if key in SHORT_KEYS and key != "contact_municipal":
         return one_line([t for _, t in items], words)
-    return unwrap([t for _, t in items], words)
+    return _long_text(items, words)
 
 
 def parse_lines(
@@ -347,42 +432,31 @@ def parse_lines(
     splitter set with it (a cover letter, a part repeating the form's name heading)."""
     known = known_municipalities() if known is None else known
     app = ParsedApplication(filename=filename, index=index, unit=unit)
-    parser = _Parser(lines)
-    parser.run()
-    # The splitter's attachments: a part with no title of its own continues the attachment
-    # the form ended in; otherwise each is its own.
+    all_lines = list(lines)
+    forced: dict[int, tuple[str, int]] = {}
     for kind, att_lines in attachments:
-        found_kind, title = _attachment_kind(att_lines)
-        if kind != "vedlegg" and found_kind != kind:
-            found_kind, title = kind, ""
-        open_ = parser.attachment
-        if found_kind == "vedlegg" and open_ is not None and open_.kind != "signaturer":
-            open_.lines += att_lines
-            continue
-        if found_kind in ("nytte", "risiko") and open_ is not None and open_.kind == found_kind:
-            open_.lines += att_lines
-            continue
-        parser.attachment = _OpenAttachment(found_kind, title, list(att_lines))
-        parser.attachments.append(parser.attachment)
+        forced[len(all_lines)] = (kind, len(all_lines) + len(att_lines))
+        all_lines += att_lines
+    parser = _Parser(all_lines, forced)
+    parser.run()
     buckets = parser.buckets
 
     app.line_start, app.line_end, app.page_start, app.page_end = _source_range(lines)
     other_sources: list[Line] = []
     for key in parser.order:
         items = strip_instructions(buckets.get(key, []))
-        source_lines = [line for line, _ in items if isinstance(line, Line)]
+        source_lines = [line for line, _ in items]
         if key in parser.heading_lines:
             source_lines = [parser.heading_lines[key], *source_lines]
         start, end, page_start, page_end = _source_range(source_lines)
-        typed = [(line, text) for line, text in items if isinstance(line, Line)]
-        source = "\n".join(text for _, text in typed).strip("\n")
+        source = "\n".join(text for _, text in items).strip("\n")
         if key in ("benefit_table", "risk_table"):
             kind = "nytte" if key == "benefit_table" else "risiko"
-            rows = table_rows(typed, kind)
-            text = rows_text([cells for cells, _ in rows]) if rows else unwrap([t for _, t in typed], words)
+            rows = table_rows(items, kind)
+            text = rows_text([cells for cells, _ in rows]) if rows else _long_text(items, words)
             app.table_rows += [TableRowDraft(kind, cells, n) for cells, n in rows or []]
         else:
-            text = _field_text(key, typed, words)
+            text = _field_text(key, items, words)
         if key == "other_text":
             other_sources += source_lines
         app.fields[key] = FieldValue(key, text, start, end, page_start, page_end, source, unit)
@@ -395,7 +469,7 @@ def parse_lines(
         a_start, a_end, a_page_start, a_page_end = _source_range(att.lines)
         items = [(line, line.text) for line in att.lines]
         kind = att.kind
-        table = kind if kind in ("nytte", "risiko") else None
+        table = kind if kind in _TABLE_FIELD else None
         if table is None:
             for line in att.lines:
                 if line.cells is not None and (found := table_kind(line.cells, line.text)) is not None:
@@ -424,8 +498,8 @@ def parse_lines(
                         )
                     )
             continue
-        if kind in ("nytte", "risiko"):
-            _extend_field(app, _TABLE_FIELD[kind], unwrap([t for _, t in items], words), att.lines, unit)
+        if kind in _TABLE_FIELD:
+            _extend_field(app, _TABLE_FIELD[kind], _attachment_text(att.lines, "", words), att.lines, unit)
             continue
         if kind == "budsjett":
             budget_attachments.append(items)
@@ -438,17 +512,13 @@ def parse_lines(
         parts = [app.text("other_text")] if app.text("other_text") else []
         parts += [a.labelled() for a in app.attachments]
         value = app.fields.get("other_text")
-        all_lines = (
-            other_sources
-            + [
-                Line(a.line_start or 0, "x", a.page_start)
-                for a in app.attachments
-                if a.line_start is not None
-            ]
-            + [Line(a.line_end or 0, "x", a.page_end) for a in app.attachments if a.line_end is not None]
-        )
-        all_lines.sort(key=lambda x: x.number)
-        start, end, page_start, page_end = _source_range(all_lines)
+        numbers = [line for line in other_sources if line.text.strip()]
+        for a in app.attachments:
+            for number, page in ((a.line_start, a.page_start), (a.line_end, a.page_end)):
+                if number is not None:
+                    numbers.append(Line(number, "x", page))
+        numbers.sort(key=lambda x: x.number)
+        start, end, page_start, page_end = _source_range(numbers)
         app.fields["other_text"] = FieldValue(
             "other_text",
             "\n\n".join(parts),
@@ -456,7 +526,7 @@ def parse_lines(
             end,
             page_start,
             page_end,
-            (value.source if value else ""),
+            value.source if value else "",
             unit,
         )
 
@@ -502,9 +572,7 @@ def _read_budget_and_period(
     plan_field = app.fields.get("project_plan")
     plan = plan_period(plan_field.source if plan_field else "")
     budget_items: list[tuple[Line, str]] = [
-        (line, text)
-        for line, text in strip_instructions(parser.buckets.get("budget_text", []))
-        if isinstance(line, Line)
+        (line, text) for line, text in strip_instructions(parser.buckets.get("budget_text", []))
     ]
     start_year: int | None = None
     start_note = ""

@@ -19,6 +19,7 @@ __all__ = [
     "REQUIRED_FIELDS",
     "HeadingMatch",
     "match_heading",
+    "WINDOW",
 ]
 
 # Between the words of a heading: spaces, line breaks, and Markdown emphasis.
@@ -69,14 +70,17 @@ class HeadingSpec:
     pattern: re.Pattern[str]
     short: bool  # a short field (names, dates) rather than free text
     loose: re.Pattern[str]  # the heading at the start, whatever follows (a form table's label cell)
+    inline: re.Pattern[str]  # the heading, a space and a value beginning with a capital or digit
 
 
 def _spec(key: str, label: str, *alternatives: str, short: bool = False) -> HeadingSpec:
     body = "|".join(f"(?:{a})" for a in alternatives)
     end = _END_SHORT if short else _END_LONG
-    pattern = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?:{end})", re.IGNORECASE | re.MULTILINE)
-    loose = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?![^\W_])", re.IGNORECASE | re.MULTILINE)
-    return HeadingSpec(key, label, pattern, short, loose)
+    flags = re.IGNORECASE | re.MULTILINE
+    pattern = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?:{end})", flags)
+    loose = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?![^\W_])", flags)
+    inline = re.compile(rf"{_PREFIX}(?:{body}){_SUFFIX}(?<![?:])[ \t]+(?=(?-i:[A-ZÆØÅ0-9«\"“]))", flags)
+    return HeadingSpec(key, label, pattern, short, loose, inline)
 
 
 HEADINGS: tuple[HeadingSpec, ...] = (
@@ -192,6 +196,10 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "involvement",
 )
 
+# How many lines a heading may be broken over (a narrow table cell in a PDF breaks the long
+# question about digital solutions over six or seven lines).
+WINDOW = 8
+
 # First words that can begin a heading: a cheap filter before the regular expressions run.
 _FIRST_WORDS = (
     "navn", "prosjektnavn", "prosjekteier", "kommune", "kontaktperson", "helseforetak", "dato", "kort",
@@ -232,17 +240,28 @@ def match_heading(lines: list[str], *, heading: bool = False, loose: bool = Fals
         return None
     # A Markdown heading split over several "#" lines ("### Kort beskrivelse av" /
     # "### prosjektet/piloten") is one heading: the marks of the following lines are left out.
-    shown = lines[:5]
+    shown = lines[:WINDOW]
     marks = [0] + [len(m.group(0)) if (m := _CONTINUED_MARK.match(x)) else 0 for x in shown[1:]]
     window = "\n".join(x[n:] for x, n in zip(shown, marks, strict=True))
     for spec in HEADINGS:
         m = (spec.loose if loose else spec.pattern).match(window)
-        if m is None:
-            continue
-        end = m.end()
-        before = window[:end]
-        line_index = before.count("\n")
-        column = end - (before.rfind("\n") + 1) + marks[line_index]
-        colon = bool(re.search(r"[?:][ \t*_]*$", before))
-        return HeadingMatch(spec, line_index, column, colon)
+        if m is not None:
+            return _found(spec, m, window, marks)
+    if loose:
+        return None
+    # "Prosjekteiere Brønnøy kommune": the value on the heading's line without a colon, as a
+    # PDF of a form laid out as a table gives it. A long heading must be at least three words.
+    for spec in HEADINGS:
+        m = spec.inline.match(window)
+        if m is not None and (spec.short or len(m.group(0).split()) >= 3):
+            return _found(spec, m, window, marks)
     return None
+
+
+def _found(spec: HeadingSpec, m: re.Match[str], window: str, marks: list[int]) -> HeadingMatch:
+    end = m.end()
+    before = window[:end]
+    line_index = before.count("\n")
+    column = end - (before.rfind("\n") + 1) + marks[line_index]
+    colon = bool(re.search(r"[?:][ \t*_]*$", before.rstrip(" \t")))
+    return HeadingMatch(spec, line_index, column, colon)

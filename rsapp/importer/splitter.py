@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from rsapp.importer.document import Document, Line
 from rsapp.importer.errors import ImportFailure
-from rsapp.importer.headings import HEADINGS, match_heading
+from rsapp.importer.headings import HEADINGS, WINDOW, match_heading
 
 __all__ = ["SkippedBlock", "Segment", "SplitResult", "split_document", "furniture_kind", "SHORT_KEYS"]
 
@@ -144,12 +144,20 @@ def _heading_at(lines: list[Line], index: int) -> str | None:
     line = lines[index]
     if line.cells is not None:
         cells = line.cells or ()
-        match = match_heading([cells[0]]) if cells else None
+        if not cells:
+            return None
+        # a label cell may go on in the lines below it (a PDF of a form laid out as a table)
+        following: list[str] = []
+        for x in lines[index + 1 : index + WINDOW]:
+            if x.cells is not None:
+                break
+            following.append(x.text)
+        match = match_heading([cells[0], *following])
         return match.spec.key if match else None
     if line.label:
         match = match_heading([line.text], heading=True, loose=True)
         return match.spec.key if match else None
-    match = match_heading([x.text for x in lines[index : index + 5]], heading=line.heading)
+    match = match_heading([x.text for x in lines[index : index + WINDOW]], heading=line.heading)
     return match.spec.key if match else None
 
 

@@ -165,7 +165,9 @@ def table_rows(items: list[tuple[Line, str]], kind: str) -> list[tuple[list[str]
     celled = [
         (line, text) for line, text in items if line.cells is not None and any(c.strip() for c in line.cells)
     ]
-    if len(celled) >= 2:
+    # Rows of a real table (Word, Markdown), or rows a PDF gives with a header the table is
+    # known by; text pieces a PDF happens to put side by side are no table.
+    if len(celled) >= 2 and (celled[0][0].table is not None or table_kind(celled[0][0].cells, "") == kind):
         return [([c for c in line.cells or ()], line.number) for line, _ in celled]
     if kind == "nytte":
         return _benefit_rows(items)

@@ -120,7 +120,7 @@ def _text(p: Any) -> str:
             elif kind == "end" and skipping[0]:
                 skipping[0] -= 1
             return
-        if skipping[0]:
+        if skipping[0] and name in ("t", "tab", "br", "cr", "noBreakHyphen", "sym"):
             return
         if name == "t":
             parts.append(el.text or "")
