@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, delete, select
 
 from rsapp.models import Case, InnstillingPoint, Meeting
-from rsapp.saksfremlegg import cases
+from rsapp.saksfremlegg import meetings, records, saksliste
 from rsapp.saksfremlegg.numbering import (
     CaseNumberError,
     CaseRef,
@@ -182,24 +182,26 @@ def test_close_gap_moves_the_consecutive_drafts_down_and_stops_at_a_jump() -> No
 
 
 def test_two_cases_with_number_24_in_one_year_are_refused(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 9, 9))
-    cases.add_case(session, meeting.id, title="Orientering om status fra FSU", number="24-2025")
+    meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
+    saksliste.add_case(session, meeting.id, title="Orientering om status fra FSU", number="24-2025")
     with pytest.raises(CaseNumberError, match="24-2025 er allerede brukt"):
-        cases.add_case(session, meeting.id, title="Ansettelse av prosjektleder/rådgiver", number="24/2025")
-    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [24]
+        saksliste.add_case(
+            session, meeting.id, title="Ansettelse av prosjektleder/rådgiver", number="24/2025"
+        )
+    assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [24]
 
 
 def test_number_from_another_year_is_refused(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 9, 9))
+    meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
     with pytest.raises(CaseNumberError, match="hører til 2024"):
-        cases.add_case(session, meeting.id, title="Sak", number="3/2024")
+        saksliste.add_case(session, meeting.id, title="Sak", number="3/2024")
 
 
 def test_new_cases_get_next_number_and_go_before_standing_cases(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 9, 9), standing_cases=True)
-    first = cases.add_case(session, meeting.id, title="Prosess for RS-midler 2026", number="23-2025")
-    second = cases.add_case(session, meeting.id, title="Ansettelse av prosjektleder")
-    listed = cases.meeting_cases(session, meeting.id)
+    meeting = meetings.create_meeting(session, on=date(2025, 9, 9), standing_cases=True)
+    first = saksliste.add_case(session, meeting.id, title="Prosess for RS-midler 2026", number="23-2025")
+    second = saksliste.add_case(session, meeting.id, title="Ansettelse av prosjektleder")
+    listed = saksliste.meeting_cases(session, meeting.id)
     assert [c.title for c in listed] == [
         "Prosess for RS-midler 2026",
         "Ansettelse av prosjektleder",
@@ -215,37 +217,37 @@ def test_reordering_the_saksliste_renumbers_drafts_and_refuses_when_final(any_en
     from sqlmodel import Session
 
     with Session(any_engine) as session:
-        meeting = cases.create_meeting(session, on=date(2025, 9, 9))
-        a = cases.add_case(session, meeting.id, title="A", number=23)
-        b = cases.add_case(session, meeting.id, title="B", number=24)
-        c = cases.add_case(session, meeting.id, title="C", number=25)
-        listed = cases.reorder_cases(session, meeting.id, [c.id, a.id, b.id])
+        meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
+        a = saksliste.add_case(session, meeting.id, title="A", number=23)
+        b = saksliste.add_case(session, meeting.id, title="B", number=24)
+        c = saksliste.add_case(session, meeting.id, title="C", number=25)
+        listed = saksliste.reorder_cases(session, meeting.id, [c.id, a.id, b.id])
         assert [(x.title, x.number) for x in listed] == [("C", 23), ("A", 24), ("B", 25)]
-        cases.move_case(session, b.id, -2)
-        assert [(x.title, x.number) for x in cases.meeting_cases(session, meeting.id)] == [
+        saksliste.move_case(session, b.id, -2)
+        assert [(x.title, x.number) for x in saksliste.meeting_cases(session, meeting.id)] == [
             ("B", 23),
             ("C", 24),
             ("A", 25),
         ]
-        cases.set_meeting_final(session, meeting.id)
-        with pytest.raises(cases.CaseError, match="endelig"):
-            cases.reorder_cases(session, meeting.id, [a.id, b.id, c.id])
+        meetings.set_meeting_final(session, meeting.id)
+        with pytest.raises(records.CaseError, match="endelig"):
+            saksliste.reorder_cases(session, meeting.id, [a.id, b.id, c.id])
 
 
 def test_set_case_number_accepts_slash_and_refuses_a_used_number(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 9, 9))
-    a = cases.add_case(session, meeting.id, title="A")
-    b = cases.add_case(session, meeting.id, title="B")
-    assert cases.set_case_number(session, a.id, "23/2025").number == 23
+    meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
+    a = saksliste.add_case(session, meeting.id, title="A")
+    b = saksliste.add_case(session, meeting.id, title="B")
+    assert saksliste.set_case_number(session, a.id, "23/2025").number == 23
     with pytest.raises(CaseNumberError, match="23-2025 er allerede brukt"):
-        cases.set_case_number(session, b.id, "23-2025")
-    assert cases.get_case(session, b.id).number == 24  # moved up after the typed 23
+        saksliste.set_case_number(session, b.id, "23-2025")
+    assert records.get_case(session, b.id).number == 24  # moved up after the typed 23
 
 
 def test_typing_the_first_number_of_a_meeting_renumbers_the_standing_cases_after_it(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
-    cases.add_case(session, meeting.id, title="Prioritering", number="28/2025")
-    assert [(c.title, c.number) for c in cases.meeting_cases(session, meeting.id)] == [
+    meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
+    saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    assert [(c.title, c.number) for c in saksliste.meeting_cases(session, meeting.id)] == [
         ("Prioritering", 28),
         ("Orienteringer fra sekretariatet", 29),
         ("Eventuelt", 30),
@@ -253,45 +255,45 @@ def test_typing_the_first_number_of_a_meeting_renumbers_the_standing_cases_after
 
 
 def test_typing_a_number_that_makes_the_saksliste_run_backwards_is_refused(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
-    cases.add_case(session, meeting.id, title="Prioritering", number="28/2025")
-    eventuelt = cases.meeting_cases(session, meeting.id)[-1]
+    meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
+    saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    eventuelt = saksliste.meeting_cases(session, meeting.id)[-1]
     with pytest.raises(CaseNumberError, match="29-2025 «Orienteringer fra sekretariatet» står før"):
-        cases.set_case_number(session, eventuelt.id, "27/2025")
+        saksliste.set_case_number(session, eventuelt.id, "27/2025")
     with pytest.raises(CaseNumberError, match="øke nedover"):
-        cases.add_case(session, meeting.id, title="Ny sak", number="20/2025")  # would stand after 28
-    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [28, 29, 30]
-    assert cases.set_case_number(session, eventuelt.id, "35/2025").number == 35  # above: fine
+        saksliste.add_case(session, meeting.id, title="Ny sak", number="20/2025")  # would stand after 28
+    assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [28, 29, 30]
+    assert saksliste.set_case_number(session, eventuelt.id, "35/2025").number == 35  # above: fine
 
 
 def test_deleting_a_draft_closes_the_gap_and_the_freed_number_is_used_again(session) -> None:
-    meeting = cases.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
-    first = cases.add_case(session, meeting.id, title="Prioritering", number="28/2025")
-    middle = cases.add_case(session, meeting.id, title="Ansettelse")
-    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [28, 29, 30, 31]
-    cases.delete_case(session, middle.id)
-    assert [(c.title, c.number) for c in cases.meeting_cases(session, meeting.id)] == [
+    meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
+    first = saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    middle = saksliste.add_case(session, meeting.id, title="Ansettelse")
+    assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [28, 29, 30, 31]
+    saksliste.delete_case(session, middle.id)
+    assert [(c.title, c.number) for c in saksliste.meeting_cases(session, meeting.id)] == [
         ("Prioritering", 28),
         ("Orienteringer fra sekretariatet", 29),
         ("Eventuelt", 30),
     ]
-    later = cases.create_meeting(session, on=date(2025, 12, 1))
-    assert cases.proposed_number(session, later.id) == 31
-    cases.delete_case(session, cases.meeting_cases(session, meeting.id)[-1].id)  # Eventuelt, 30
-    assert cases.proposed_number(session, later.id) == 30  # the freed 30 is used again
-    assert cases.add_case(session, later.id, title="Desember").number == 30
-    cases.delete_case(session, first.id)  # 29 continues the run from 28: it moves down
-    assert [c.number for c in cases.meeting_cases(session, meeting.id)] == [28]
+    later = meetings.create_meeting(session, on=date(2025, 12, 1))
+    assert saksliste.proposed_number(session, later.id) == 31
+    saksliste.delete_case(session, saksliste.meeting_cases(session, meeting.id)[-1].id)  # Eventuelt, 30
+    assert saksliste.proposed_number(session, later.id) == 30  # the freed 30 is used again
+    assert saksliste.add_case(session, later.id, title="Desember").number == 30
+    saksliste.delete_case(session, first.id)  # 29 continues the run from 28: it moves down
+    assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [28]
 
 
 def test_a_freed_number_below_a_final_case_is_not_used_again(session) -> None:
-    september = cases.create_meeting(session, on=date(2025, 9, 9))
-    cases.add_case(session, september.id, title="Sak 23", number="23/2025")
-    cases.add_case(session, september.id, title="Sak 24")
-    cases.set_meeting_final(session, september.id)
-    october = cases.create_meeting(session, on=date(2025, 10, 20))
-    assert cases.add_case(session, october.id, title="Første").number == 25
-    assert cases.proposed_number(session, october.id) == 26
+    september = meetings.create_meeting(session, on=date(2025, 9, 9))
+    saksliste.add_case(session, september.id, title="Sak 23", number="23/2025")
+    saksliste.add_case(session, september.id, title="Sak 24")
+    meetings.set_meeting_final(session, september.id)
+    october = meetings.create_meeting(session, on=date(2025, 10, 20))
+    assert saksliste.add_case(session, october.id, title="Første").number == 25
+    assert saksliste.proposed_number(session, october.id) == 26
 
 
 # --- property: random sequences of the case operations keep the saksliste in order -------------
@@ -322,31 +324,35 @@ def test_random_case_operations_never_double_a_number_and_keep_every_saksliste_a
         session.exec(delete(Case))  # type: ignore[call-overload]
         session.exec(delete(Meeting))  # type: ignore[call-overload]
         session.commit()
-        meetings = [cases.create_meeting(session, on=date(2025, 10, 20)).id]
+        meeting_ids = [meetings.create_meeting(session, on=date(2025, 10, 20)).id]
         for operation, value, delta in operations:
-            listed = cases.meeting_cases(session, meetings[value % len(meetings)])
-            meeting_id = meetings[value % len(meetings)]
+            listed = saksliste.meeting_cases(session, meeting_ids[value % len(meeting_ids)])
+            meeting_id = meeting_ids[value % len(meeting_ids)]
             chosen = listed[value % len(listed)] if listed else None
             before = _state(session)
             try:
                 if operation == "add":
-                    cases.add_case(session, meeting_id, title=f"Sak {value}")
+                    saksliste.add_case(session, meeting_id, title=f"Sak {value}")
                 elif operation == "add_typed":
-                    cases.add_case(session, meeting_id, title=f"Sak {value}", number=f"{value + 1}/2025")
+                    saksliste.add_case(session, meeting_id, title=f"Sak {value}", number=f"{value + 1}/2025")
                 elif operation == "standing":
-                    cases.add_standing_cases(session, meeting_id)
+                    saksliste.add_standing_cases(session, meeting_id)
                 elif operation == "move" and chosen is not None:
-                    cases.move_case(session, chosen.id, delta)
+                    saksliste.move_case(session, chosen.id, delta)
                 elif operation == "delete" and chosen is not None:
-                    cases.delete_case(session, chosen.id)
+                    saksliste.delete_case(session, chosen.id)
                 elif operation == "number" and chosen is not None:
-                    cases.set_case_number(session, chosen.id, f"{value + 1}-2025")
+                    saksliste.set_case_number(session, chosen.id, f"{value + 1}-2025")
                 elif operation == "meeting":
-                    meetings.append(cases.create_meeting(session, on=date(2025, 11, 1 + len(meetings))).id)
+                    meeting_ids.append(
+                        meetings.create_meeting(session, on=date(2025, 11, 1 + len(meeting_ids))).id
+                    )
             except CaseNumberError:
                 assert _state(session) == before  # a refused change leaves everything as it was
             numbers = session.exec(select(Case.number).where(Case.year == 2025)).all()
             assert len(numbers) == len(set(numbers))
-            for meeting in meetings:
-                saksliste = [c.number for c in cases.meeting_cases(session, meeting)]
-                assert saksliste == sorted(saksliste) and len(set(saksliste)) == len(saksliste)
+            for meeting in meeting_ids:
+                listed_numbers = [c.number for c in saksliste.meeting_cases(session, meeting)]
+                assert listed_numbers == sorted(listed_numbers) and len(set(listed_numbers)) == len(
+                    listed_numbers
+                )
