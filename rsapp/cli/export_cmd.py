@@ -13,8 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     x = kinds.add_parser(
         "excel",
         help="prioriteringslisten til Helse Nord som Excel-fil (.xlsx)",
-        description="Skriver prioriteringslisten (arkene Prioritering, Avsetninger, Pott og Regional liste) "
-        "med formler som regner seg om når et beløp endres.",
+        description="Skriver prioriteringslisten (arkene Prioritering, Pott og Regional liste) med søkt og "
+        "innstilt beløp per år, regnskapet per budsjettår og formler som flytter streken når et beløp endres.",
     )
     x.add_argument(
         "--round", dest="round_key", required=True, metavar="RUNDE", help="runde, f.eks. helgeland-2026"
