@@ -23,6 +23,19 @@ from rsapp.models.assessment import (
 )
 from rsapp.models.changelog import ChangeLog
 from rsapp.models.meeting import Case, InnstillingPoint, Meeting
+from rsapp.models.meeting_cycle import (
+    Award,
+    Exemption,
+    Forwarding,
+    MeetingAttendance,
+    Payment,
+    ProjectReport,
+    RegisteredCaseNumber,
+    Vedtak,
+    VedtakInhabil,
+    VedtakPoint,
+    VedtakVote,
+)
 from rsapp.models.organisation import Helsefellesskap, Municipality
 from rsapp.models.round import Earmark, EarmarkAmount, Pot, Round
 
@@ -34,6 +47,7 @@ __all__ = [
     "AssessmentScore",
     "Assessor",
     "AssessorTie",
+    "Award",
     "BudgetLine",
     "Case",
     "ChangeLog",
@@ -41,14 +55,24 @@ __all__ = [
     "Criterion",
     "Earmark",
     "EarmarkAmount",
+    "Exemption",
     "FieldSource",
+    "Forwarding",
     "HabilitetDecision",
     "Helsefellesskap",
     "ImportedDocument",
     "InnstillingPoint",
     "Meeting",
+    "MeetingAttendance",
     "Municipality",
+    "Payment",
     "Pot",
+    "ProjectReport",
     "RecommendedAmount",
+    "RegisteredCaseNumber",
     "Round",
+    "Vedtak",
+    "VedtakInhabil",
+    "VedtakPoint",
+    "VedtakVote",
 ]

@@ -15,6 +15,22 @@ class Meeting(SQLModel, table=True):
     extraordinary: bool = False
     place: str = ""
     final: bool = False
+    # The meeting's life (rsapp.saksfremlegg.protokoll): planlagt → innkalt → avholdt → godkjent;
+    # once the protokoll is godkjent the database refuses every change to the meeting, its cases,
+    # their points and vedtak (migration 0006).
+    status: str = Field(default="planlagt", max_length=20)
+    start_time: str = Field(default="", max_length=5)  # "09:00"
+    end_time: str = Field(default="", max_length=5)
+    video_link: str = ""
+    chair: str = Field(default="", max_length=120)  # møteleder
+    secretary: str = Field(default="", max_length=120)  # referent
+    recipients: str = ""  # one recipient per line
+    forfall_to: str = ""  # where members send forfall (apologies)
+    summoned_on: date | None = None  # the day the innkalling was sent
+    approved_on: date | None = None
+    approved_by: str = Field(default="", max_length=200)
+    minutes_note: str = ""  # closing lines of the protokoll
+    version: int = 1
 
 
 # A case (sak) numbered NN-ÅÅÅÅ, running through the year; never two with one number.
