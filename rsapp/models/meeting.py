@@ -1,5 +1,6 @@
 """Meetings of the SSU, their cases (saker) and the innstilling points of each case."""
 
+import datetime as dt
 from datetime import date
 
 from sqlalchemy import JSON, Column, UniqueConstraint, text
@@ -26,8 +27,9 @@ class Meeting(SQLModel, table=True):
     secretary: str = Field(default="", max_length=120)  # referent
     recipients: str = ""  # one recipient per line
     forfall_to: str = ""  # where members send forfall (apologies)
-    summoned_on: date | None = None  # the day the innkalling was sent
-    approved_on: date | None = None
+    # dt.date: inside the class the field `date` hides the type of the same name.
+    summoned_on: dt.date | None = None  # the day the innkalling was sent
+    approved_on: dt.date | None = None
     approved_by: str = Field(default="", max_length=200)
     minutes_note: str = ""  # closing lines of the protokoll
     version: int = 1
