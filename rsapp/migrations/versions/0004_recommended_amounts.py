@@ -124,7 +124,9 @@ def downgrade() -> None:
     conn = op.get_bind()
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.add_column(sa.Column("granted", sa.Integer(), nullable=True))
-        batch_op.create_check_constraint("ck_application_granted_nonnegative", "granted IS NULL OR granted >= 0")
+        batch_op.create_check_constraint(
+            "ck_application_granted_nonnegative", "granted IS NULL OR granted >= 0"
+        )
     conn.execute(
         sa.text(
             "UPDATE application SET granted = (SELECT SUM(amount) FROM recommended_amount "
