@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from rsapp.cli import cli
+from rsapp.db import open_database
 from rsapp.importer.fields import BudgetDraft
 from rsapp.importer.service import (
     APPLICATION_COLUMNS,
@@ -129,6 +130,21 @@ def test_new_version_is_offered_as_an_update_with_a_diff(engine: Engine, tmp_pat
     assert set(changed) == {"budget_text", "budget_lines"}
     assert "1 200 000" in changed["budget_lines"].old.replace("\u00a0", " ")
     assert "1 500 000" in changed["budget_lines"].new.replace("\u00a0", " ")
+    # Both fields have text in the portfolio: by default the portfolio keeps it ("behold min").
+    assert [(c.kind, c.take) for c in plan.changes] == [("endret", False), ("endret", False)]
+    kept = accept_preview(engine, preview)
+    assert kept.status == "uendret" and kept.kept_fields == 2
+    assert kept.message == "alis.txt: 1 uendret, 2 endrede felt beholdt"
+    with Session(engine) as session:
+        amounts = session.exec(select(BudgetLine.amount).where(BudgetLine.application_id == app_id)).all()
+        assert amounts == [1_200_000] and session.get(Application, app_id).version == 1
+    # Taking the new text, field by field, writes the new version.
+    (tmp_path / "v3").mkdir()
+    third = named_alis(tmp_path / "v3", amount="1,5 millioner kroner  per år")
+    preview = preview_path(engine, third)
+    plan = preview.applications[0]
+    for change in plan.changes:
+        change.take = True
     result = accept_preview(engine, preview)
     assert result.status == "oppdatert" and result.updated == [app_id]
     after = counts(engine)
@@ -138,6 +154,10 @@ def test_new_version_is_offered_as_an_update_with_a_diff(engine: Engine, tmp_pat
         assert app.version == 2
         amounts = session.exec(select(BudgetLine.amount).where(BudgetLine.application_id == app_id)).all()
         assert amounts == [1_500_000]
+        log = session.exec(select(ChangeLog).where(ChangeLog.action == "import_update")).one()
+        assert log.summary.endswith(
+            "importert fra alis.txt: Budsjett for gjennomføring av prosjekt/pilot, Budsjettlinjer"
+        )
 
 
 def field_sources(engine: Engine, app_id: int) -> dict[str, FieldSource]:
@@ -164,9 +184,10 @@ def test_bundle_into_seeded_database_updates_rather_than_duplicates(any_engine: 
     Text that differs only in spacing, in words a PDF line break split («eksem pel»), or in
     the table separators of the hand copy is the same text: three applications are unchanged.
     Two hand copies keep text the importer reads differently: 02 keeps the municipality
-    lines and 05 keeps the cover letter in «øvrig tekst», where the importer puts the
-    municipalities in their own field and sets the cover letter aside. Those two are offered
-    as new versions, with exactly that change.
+    lines and 05 the cover letter unlabelled in «øvrig tekst», where the importer puts the
+    municipalities in their own field and labels the cover letter as an attachment. Those two
+    are offered as new versions with exactly that change; the hand-made («curated») text is
+    kept unless the user takes the new text, here for 02 only.
     """
     engine = any_engine  # SQLite and PostgreSQL
     before = counts(engine)
@@ -182,16 +203,25 @@ def test_bundle_into_seeded_database_updates_rather_than_duplicates(any_engine: 
         (ids[3], "uendret", []),
         (ids[4], "oppdatering", ["other_text"]),
     ]
+    assert all(not c.take for p in preview.applications for c in p.changes)  # "behold min" by default
     assert {p.round_key for p in preview.applications} == {"helgeland-2026"}
+    assert {p.round_label for p in preview.applications} == {
+        "Helsefellesskap Helgeland – Rekrutterings- og samhandlingstilskudd 2026"
+    }
+    preview.applications[1].take_changed()
     result = accept_preview(engine, preview, user="test")
-    assert result.status == "oppdatert" and result.created == [] and result.updated == [ids[1], ids[4]]
-    assert result.message == f"{BUNDLE.name}: 2 oppdaterte, 3 uendret"
+    assert result.status == "oppdatert" and result.created == [] and result.updated == [ids[1]]
+    assert result.message == f"{BUNDLE.name}: 1 oppdatert, 4 uendret, 1 endret felt beholdt"
     after = counts(engine)
     assert after["Application"] == before["Application"]
-    assert after["ChangeLog"] == before["ChangeLog"] + 2  # one entry per new version
+    assert after["ChangeLog"] == before["ChangeLog"] + 1  # one entry per new version
     with Session(engine) as session:
         versions = [session.get(Application, i).version for i in ids]
-    assert versions == [1, 2, 1, 1, 2]
+        nurse = session.get(Application, ids[4])
+        assert nurse.other_text.startswith("Oversending av søknad Helgelandssykepleier")  # kept as it was
+        log = session.exec(select(ChangeLog).where(ChangeLog.action == "import_update")).one()
+        assert log.user == "test" and log.entity_id == ids[1]
+    assert versions == [1, 2, 1, 1, 1]
     for app_id in ids:
         assert_every_field_has_a_source(engine, app_id, BUNDLE.name)
     assert preview_path(engine, BUNDLE).already_imported  # and the file is now known
@@ -203,7 +233,7 @@ def test_unchanged_applications_still_get_their_sources(engine: Engine) -> None:
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(FieldSource)).one() == 0
     results = import_paths(engine, [SINGLE, BUNDLE])
-    assert [r.status for r in results] == ["uendret", "oppdatert"]
+    assert [r.status for r in results] == ["uendret", "uendret"]  # the hand-made text is kept
     with Session(engine) as session:
         apps = session.exec(select(Application).order_by(Application.id)).all()
         by_document = {
@@ -388,9 +418,24 @@ def test_cli_shows_what_changed_in_a_new_version(
     assert changed == [
         "Endret Kort beskrivelse av prosjektet/piloten: "
         "«…et samarbeid lokalt på UNN Harstad hvor vi sammen med føde/gyn og kirurgisk…» → "
-        "«…et samarbeid lokalt på UNN Narvik hvor vi sammen med føde/gyn og kirurgisk…»"
+        "«…et samarbeid lokalt på UNN Narvik hvor vi sammen med føde/gyn og kirurgisk…» (beholder teksten i porteføljen)"
     ]
-    assert "alis.txt: 1 oppdatert" in out
+    # --yes never replaces text already in the portfolio ...
+    assert "alis.txt: 1 uendret, 1 endret felt beholdt" in out
+    assert "--replace-changed" in out
+    with Session(open_database(sqlite_url)) as session:
+        app = session.exec(select(Application).where(Application.name == "ALIS-rotasjon i Harstad")).one()
+        assert "UNN Harstad hvor" in app.description and app.version == 1
+    # ... --replace-changed does (a copy: the same content is not imported twice).
+    (tmp_path / "v3").mkdir()
+    third = tmp_path / "v3" / "alis.txt"
+    third.write_text(rewrapped + "\n", encoding="utf-8")
+    assert cli(["--db", sqlite_url, "import", str(third), "--yes", "--replace-changed"]) == 0
+    out = capsys.readouterr().out
+    assert "(tas inn)" in out and "alis.txt: 1 oppdatert" in out
+    with Session(open_database(sqlite_url)) as session:
+        app = session.exec(select(Application).where(Application.name == "ALIS-rotasjon i Harstad")).one()
+        assert "UNN Narvik hvor" in app.description and app.version == 2
 
 
 def test_cli_lists_unknown_files_in_a_folder(

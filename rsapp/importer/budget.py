@@ -394,9 +394,9 @@ def read_budget(items: list[tuple[Line, str]], start_year: int | None, start_not
             total_word = _total_label(text, s, floor)
             floor = e
             if _is_total_phrase(parsed) or total_word:
-                own = _TOTAL_WORD.search(parsed.text)
+                word = _TOTAL_WORD.search(parsed.text)
                 add_total(
-                    total_word or (own.group(1).capitalize() if own else "Totalt"),
+                    total_word or (word.group(1).capitalize() if word else "Totalt"),
                     parsed.low,
                     line,
                     text[s:e],

@@ -1,12 +1,21 @@
 """The database side of the import: preview (nothing written), then accept (one transaction per file).
 
 - :func:`preview_path` reads and parses a file and compares each application with the
-  portfolio: new, an update of an application already there (same name and owners), or
-  unchanged. A document whose content hash was imported before is reported as such.
+  portfolio: new, a new version of an application already there, or unchanged. The same
+  application is recognised by its name (or, for a form without one, its contacts and
+  hospital trust), whatever the format and however its text is wrapped
+  (:mod:`rsapp.importer.matching`). A document whose content was imported before is reported.
+- A new version never overwrites text already in the portfolio without saying so: every
+  field that differs is a :class:`FieldChange`. A field that was empty is filled; a field
+  whose text differs keeps the text in the portfolio ("behold min") unless the user takes the
+  new text (the review screen, or ``--replace-changed`` on the command line).
 - :func:`accept_preview` writes one file's applications with their municipalities (unknown
   ones are added), budget lines, table rows, field sources and the imported document, in one
-  transaction: a file that fails leaves the database as it was.
+  transaction through the unit of work: a file that fails leaves the database as it was.
 - :func:`import_paths` does both for many files, asking a callback whether to accept each.
+
+Reads and writes are plain SQL through :mod:`rsapp.importer.store`, so the same code runs
+on a SQLAlchemy session and, for ``rsapp import`` on a SQLite file, on stdlib sqlite3.
 """
 
 from __future__ import annotations
@@ -15,29 +24,17 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, func, select
+from typing import Any
 
 from rsapp.dates import format_date
 from rsapp.importer.errors import ImportFailure
-from rsapp.importer.fields import TEXT_FIELDS, ParsedApplication, ParsedDocument, parse_document
 from rsapp.importer.headings import FIELD_LABELS
-from rsapp.importer.readers import read_document
+from rsapp.importer.matching import diff_fragments, name_key, owners_compatible, same_text
+from rsapp.importer.parsed import TEXT_FIELDS, ParsedApplication, ParsedDocument
 from rsapp.importer.splitter import SkippedBlock
-from rsapp.models import (
-    Application,
-    ApplicationMunicipality,
-    ApplicationTableRow,
-    BudgetLine,
-    ChangeLog,
-    FieldSource,
-    Helsefellesskap,
-    ImportedDocument,
-    Municipality,
-    Round,
-)
+from rsapp.importer.store import Db, ImportStore, as_store
 from rsapp.money import format_amount_or_missing
 
 __all__ = [
@@ -47,9 +44,12 @@ __all__ = [
     "FileResult",
     "collect_paths",
     "preview_path",
+    "preview_parsed",
     "preview_document",
     "accept_preview",
+    "discard_preview",
     "import_paths",
+    "read_and_parse",
     "APPLICATION_COLUMNS",
     "same_text",
     "diff_fragments",
@@ -62,13 +62,39 @@ STATUS_NEW = "ny"
 STATUS_UPDATE = "oppdatering"
 STATUS_UNCHANGED = "uendret"
 
+FILL = "fylles ut"  # the field was empty in the portfolio
+CHANGED = "endret"  # the portfolio's text differs from the new version's
+
+_ROUND_SQL = (
+    'SELECT r.id, r."key", h.name || \' – \' || r.name FROM "round" r '
+    "JOIN helsefellesskap h ON h.id = r.helsefellesskap_id"
+)
+_APP_COLUMNS_SQL = ", ".join(
+    [
+        "id",
+        "round_id",
+        "name",
+        "working_title",
+        "version",
+        "agreement_date",
+        "period_text",
+        "period_start",
+        "period_end",
+    ]
+    + [c for c in APPLICATION_COLUMNS if c != "name"]
+)
+
 
 @dataclass(slots=True)
 class FieldChange:
+    """One field of a new version that differs from the portfolio, and whether to take it."""
+
     key: str
     label: str
     old: str
     new: str
+    kind: str = CHANGED  # FILL (was empty) | CHANGED (the portfolio's text differs)
+    take: bool = False  # take the new text; default: fill empty fields, keep changed ones
 
     def fragments(self, before: int = 25, after: int = 45) -> tuple[str, str]:
         """The old and the new text around their first real difference (see :func:`diff_fragments`)."""
@@ -87,9 +113,10 @@ class ApplicationPlan:
     parsed: ParsedApplication
     round_id: int | None = None
     round_key: str = ""
-    round_label: str = ""
+    round_label: str = ""  # the round's name ("Helgeland 2026")
     existing_id: int | None = None
     existing_title: str = ""
+    existing_version: int = 1
     changes: list[FieldChange] = field(default_factory=list)
     accept: bool = True  # the user may leave one application of a file out
 
@@ -98,6 +125,21 @@ class ApplicationPlan:
         if self.existing_id is None:
             return STATUS_NEW
         return STATUS_UPDATE if self.changes else STATUS_UNCHANGED
+
+    @property
+    def conflicts(self) -> list[FieldChange]:
+        """Fields whose text in the portfolio differs from the new version's."""
+        return [c for c in self.changes if c.kind == CHANGED]
+
+    @property
+    def kept(self) -> list[FieldChange]:
+        """Changed fields that keep the portfolio's text."""
+        return [c for c in self.changes if not c.take]
+
+    def take_changed(self, take: bool = True) -> None:
+        """Take (or keep) every changed field's new text (``--replace-changed``)."""
+        for change in self.conflicts:
+            change.take = take
 
 
 @dataclass(slots=True)
@@ -124,6 +166,8 @@ class FileResult:
     message: str
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+    kept_fields: int = 0  # changed fields whose portfolio text was kept
 
 
 # --------------------------------------------------------------------------- paths
@@ -151,159 +195,134 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-# --------------------------------------------------------------------------- preview
+# --------------------------------------------------------------------------- reading the portfolio
 
 
-def _norm(text: str) -> str:
-    text = text.replace("–", "-").replace("—", "-").replace("\u00a0", " ")
-    return " ".join(text.casefold().split())
+def _date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
-_DASHES = {"–": "-", "—": "-", "‐": "-", "‑": "-"}
+@dataclass(slots=True)
+class _Current:
+    """An application as the portfolio holds it."""
+
+    values: dict[str, Any]
+    municipalities: list[str]
+    budget: list[tuple[int | None, int | None]]
+
+    @property
+    def id(self) -> int:
+        return int(self.values["id"])
+
+    def text(self, key: str) -> str:
+        return str(self.values.get(key) or "")
 
 
-_IGNORED = frozenset("|,")
+def _current(db: Db, app_id: int) -> _Current:
+    columns = _APP_COLUMNS_SQL.split(", ")
+    row = db.rows(f"SELECT {_APP_COLUMNS_SQL} FROM application WHERE id = :id", {"id": app_id})[0]
+    values = dict(zip(columns, row, strict=True))
+    for key in ("agreement_date", "period_start", "period_end"):
+        values[key] = _date(values[key])
+    munis = [
+        r[0]
+        for r in db.rows(
+            "SELECT m.name FROM applicationmunicipality am JOIN municipality m ON m.id = am.municipality_id "
+            "WHERE am.application_id = :id ORDER BY am.position",
+            {"id": app_id},
+        )
+    ]
+    budget = [
+        (r[0], r[1])
+        for r in db.rows(
+            "SELECT budget_year, amount FROM budgetline WHERE application_id = :id ORDER BY position",
+            {"id": app_id},
+        )
+    ]
+    return _Current(values, munis, budget)
 
 
-def _comparable(text: str) -> tuple[str, list[int]]:
-    """Text as compared for a new version, with each character's position in the original.
+def _find_existing(db: Db, parsed: ParsedApplication) -> int | None:
+    """The application already in the portfolio that this one is a version of.
 
-    Case, dashes and whitespace do not count (a PDF line break inside a word, «eksem pel», is
-    the same text as «eksempel»), nor do table cell separators «|» and commas: a table read
-    from a PDF has no separators, and a hand-copied one writes commas or « | » between cells.
-    Amounts are compared as budget lines, so «1,5» against «15» is still seen there.
+    Same name (letters and digits, case aside), unless both give owners that have nothing in
+    common and no municipality either. A form with no name is matched on its contacts and
+    hospital trust: those it fills in must all agree, and at least two of them.
     """
-    chars: list[str] = []
-    positions: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in _IGNORED:
-            continue
-        for folded in _DASHES.get(ch, ch).casefold():
-            chars.append(folded)
-            positions.append(i)
-    return "".join(chars), positions
-
-
-def same_text(old: str, new: str) -> bool:
-    """True when two field texts differ only in case, dashes, whitespace, commas or table separators."""
-    return _comparable(old)[0] == _comparable(new)[0]
-
-
-def _fragment(text: str, at: int, before: int, after: int) -> str:
-    start, end = max(0, at - before), min(len(text), at + after)
-    # widen to whole words
-    while start > 0 and not text[start - 1].isspace() and at - start < before + 15:
-        start -= 1
-    while end < len(text) and not text[end].isspace() and end - at < after + 15:
-        end += 1
-    piece = " ".join(text[start:end].split())
-    return ("…" if start > 0 else "") + piece + ("…" if end < len(text) else "")
-
-
-def diff_fragments(old: str, new: str, before: int = 25, after: int = 45) -> tuple[str, str]:
-    """The old and new text around their first real difference, with "…" where text is left out.
-
-    Differences that :func:`same_text` ignores do not count, so the fragments show what a
-    user would call the change, not identical prefixes.
-    """
-    a, a_pos = _comparable(old)
-    b, b_pos = _comparable(new)
-    k = 0
-    limit = min(len(a), len(b))
-    while k < limit and a[k] == b[k]:
-        k += 1
-    if k == len(a) == len(b):
-        return _fragment(old, 0, 0, before + after), _fragment(new, 0, 0, before + after)
-    at_old = a_pos[k] if k < len(a) else len(old.rstrip())
-    at_new = b_pos[k] if k < len(b) else len(new.rstrip())
-    return _fragment(old, at_old, before, after), _fragment(new, at_new, before, after)
-
-
-def _find_existing(session: Session, parsed: ParsedApplication) -> Application | None:
-    """The application already in the portfolio with the same name and owners.
-
-    A form with no name (as in seed 000) is matched on its contacts and hospital trust instead,
-    and only when all three are filled in.
-    """
-    name, owners = _norm(parsed.text("name")), _norm(parsed.text("owners"))
+    name = name_key(parsed.text("name"))
+    rows = db.rows(
+        "SELECT id, name, owners, contact_municipal, contact_trust, hospital_trust FROM application ORDER BY id"
+    )
+    new_munis = parsed.municipalities + parsed.unknown_municipalities
     if name:
-        rows = session.exec(
-            select(Application.id, Application.name, Application.owners).order_by(col(Application.id))
-        )
-        for app_id, app_name, app_owners in rows:
-            if _norm(app_name) == name and _norm(app_owners) == owners:
-                return session.get(Application, app_id)
+        for app_id, app_name, owners, *_ in rows:
+            if name_key(app_name or "") != name:
+                continue
+            if owners_compatible(owners or "", parsed.text("owners")):
+                return int(app_id)
+            old_munis = [
+                r[0]
+                for r in db.rows(
+                    "SELECT m.name FROM applicationmunicipality am JOIN municipality m ON m.id = am.municipality_id "
+                    "WHERE am.application_id = :id",
+                    {"id": app_id},
+                )
+            ]
+            if owners_compatible(owners or "", parsed.text("owners"), old_munis, new_munis):
+                return int(app_id)
         return None
-    keys = (
-        _norm(parsed.text("contact_municipal")),
-        _norm(parsed.text("contact_trust")),
-        _norm(parsed.text("hospital_trust")),
-    )
-    if not all(keys):
+    keys = [name_key(parsed.text(k)) for k in ("contact_municipal", "contact_trust", "hospital_trust")]
+    if sum(1 for k in keys if k) < 2:
         return None
-    nameless = session.exec(
-        select(
-            Application.id,
-            Application.contact_municipal,
-            Application.contact_trust,
-            Application.hospital_trust,
-        )
-        .where(func.trim(Application.name) == "")
-        .order_by(col(Application.id))
-    )
-    for app_id, contact_municipal, contact_trust, trust in nameless:
-        if (_norm(contact_municipal), _norm(contact_trust), _norm(trust)) == keys:
-            return session.get(Application, app_id)
+    for app_id, app_name, _owners, *theirs in rows:
+        if name_key(app_name or ""):
+            continue
+        pairs = [(k, name_key(t or "")) for k, t in zip(keys, theirs, strict=True) if k]
+        if all(k == t for k, t in pairs):
+            return int(app_id)
     return None
 
 
-def _round_for(session: Session, parsed: ParsedApplication, round_key: str | None, filename: str) -> Round:
+def _round_for(
+    db: Db, parsed: ParsedApplication, round_key: str | None, filename: str
+) -> tuple[int, str, str]:
+    """(id, key, name) of the round a new application goes to: the one asked for, else the
+    newest round of the helsefellesskap its municipalities (or its hospital trust) belong to,
+    else Helgeland's newest."""
     if round_key:
-        round_ = session.exec(select(Round).where(Round.key == round_key)).first()
-        if round_ is None:
-            known = ", ".join(session.exec(select(Round.key).order_by(Round.key)).all())
+        found = db.rows(f'{_ROUND_SQL} WHERE r."key" = :key', {"key": round_key})
+        if not found:
+            known = ", ".join(r[0] for r in db.rows('SELECT "key" FROM "round" ORDER BY "key"'))
             raise ImportFailure(filename, f"fant ingen runde «{round_key}» (kjente runder: {known})")
-        return round_
+        return int(found[0][0]), str(found[0][1]), str(found[0][2])
     hf_id: int | None = None
     if parsed.municipalities:
-        rows = session.exec(
-            select(Municipality.helsefellesskap_id).where(col(Municipality.name).in_(parsed.municipalities))
-        ).all()
-        counts = Counter(r for r in rows if r is not None)
+        wanted = {m.casefold() for m in parsed.municipalities}
+        counts: Counter[int] = Counter(
+            int(hf)
+            for name, hf in db.rows("SELECT name, helsefellesskap_id FROM municipality")
+            if hf is not None and name.casefold() in wanted
+        )
         if counts:
             hf_id = counts.most_common(1)[0][0]
     if hf_id is None:
-        trust = _norm(parsed.text("hospital_trust"))
-        for hf in session.exec(select(Helsefellesskap)):
-            first_word = _norm(hf.hospital_trust).split(" ")[0]
-            if trust and first_word and first_word in trust:
-                hf_id = hf.id
+        trust = name_key(parsed.text("hospital_trust"))
+        for hf, hospital_trust in db.rows("SELECT id, hospital_trust FROM helsefellesskap ORDER BY id"):
+            first_word = (name_key(hospital_trust or "").split() or [""])[0]
+            if trust and first_word and first_word in trust.split():
+                hf_id = int(hf)
                 break
-    query = select(Round).order_by(col(Round.year).desc(), col(Round.id).desc())
+    order = "ORDER BY r.year DESC, r.id DESC"
     if hf_id is not None:
-        round_ = session.exec(query.where(Round.helsefellesskap_id == hf_id)).first()
-        if round_ is not None:
-            return round_
-    helgeland = session.exec(
-        query.join(Helsefellesskap, col(Helsefellesskap.id) == Round.helsefellesskap_id).where(
-            Helsefellesskap.key == "helgeland"
-        )
-    ).first()
-    round_ = helgeland or session.exec(query).first()
-    if round_ is None:
+        found = db.rows(f"{_ROUND_SQL} WHERE r.helsefellesskap_id = :hf {order}", {"hf": hf_id})
+        if found:
+            return int(found[0][0]), str(found[0][1]), str(found[0][2])
+    found = db.rows(f"{_ROUND_SQL} WHERE h.\"key\" = 'helgeland' {order}") or db.rows(f"{_ROUND_SQL} {order}")
+    if not found:
         raise ImportFailure(filename, "databasen har ingen runder å importere til")
-    return round_
-
-
-def _application_municipalities(session: Session, app_id: int) -> list[str]:
-    return list(
-        session.exec(
-            select(Municipality.name)
-            .join(ApplicationMunicipality, col(ApplicationMunicipality.municipality_id) == Municipality.id)
-            .where(ApplicationMunicipality.application_id == app_id)
-            .order_by(ApplicationMunicipality.position)
-        ).all()
-    )
+    return int(found[0][0]), str(found[0][1]), str(found[0][2])
 
 
 def _budget_summary(lines: Iterable[tuple[int | None, int | None]]) -> str:
@@ -311,110 +330,113 @@ def _budget_summary(lines: Iterable[tuple[int | None, int | None]]) -> str:
     return "; ".join(parts) if parts else "ingen"
 
 
-def _changes(session: Session, app: Application, parsed: ParsedApplication) -> list[FieldChange]:
+def _period(start: date | None, end: date | None, text: str) -> str:
+    return f"{format_date(start)}–{format_date(end)}" if start else text
+
+
+def _change(key: str, label: str, old: str, new: str) -> FieldChange:
+    if not old.strip():
+        return FieldChange(key, label, old, new, FILL, True)
+    return FieldChange(key, label, old, new, CHANGED, False)
+
+
+def _changes(current: _Current, parsed: ParsedApplication) -> list[FieldChange]:
+    """What the new version would change, field by field. A field the new version leaves
+    empty is never a change: a new version does not blank out text in the portfolio."""
     out: list[FieldChange] = []
     for key in APPLICATION_COLUMNS:
-        old, new = getattr(app, key) or "", parsed.text(key)
-        if not same_text(old, new):
-            out.append(FieldChange(key, FIELD_LABELS.get(key, key), old, new))
-    old_munis = _application_municipalities(session, app.id)  # type: ignore[arg-type]
+        old, new = current.text(key), parsed.text(key)
+        if new.strip() and not same_text(old, new):
+            out.append(_change(key, FIELD_LABELS.get(key, key), old, new))
     new_munis = parsed.municipalities + parsed.unknown_municipalities
-    if old_munis != new_munis:
-        out.append(FieldChange("municipalities", "Kommuner", ", ".join(old_munis), ", ".join(new_munis)))
-    if app.agreement_date != parsed.agreement_date:
+    if new_munis and [m.casefold() for m in current.municipalities] != [m.casefold() for m in new_munis]:
         out.append(
-            FieldChange(
-                "agreement_date",
-                "Dato for signert avtale",
-                format_date(app.agreement_date),
-                format_date(parsed.agreement_date),
-            )
+            _change("municipalities", "Kommuner", ", ".join(current.municipalities), ", ".join(new_munis))
         )
-    if (app.period_start, app.period_end) != (parsed.period_start, parsed.period_end):
-        old = (
-            f"{format_date(app.period_start)}–{format_date(app.period_end)}"
-            if app.period_start
-            else app.period_text
-        )
-        new = (
-            f"{format_date(parsed.period_start)}–{format_date(parsed.period_end)}"
-            if parsed.period_start
-            else parsed.period_text
-        )
-        out.append(FieldChange("period", "Periode", old, new))
-    old_lines = [
-        (b.budget_year, b.amount)
-        for b in session.exec(
-            select(BudgetLine).where(BudgetLine.application_id == app.id).order_by(BudgetLine.position)
-        )
-    ]
+    old_period = (current.values["period_start"], current.values["period_end"])
+    if (parsed.period_start or parsed.period_text) and old_period != (parsed.period_start, parsed.period_end):
+        old_text = _period(old_period[0], old_period[1], current.text("period_text"))
+        new_text = _period(parsed.period_start, parsed.period_end, parsed.period_text)
+        if not same_text(old_text, new_text):
+            out.append(_change("period", "Periode", old_text, new_text))
     new_lines = [(b.budget_year, b.amount) for b in parsed.budget_lines]
-    if old_lines != new_lines:
+    if new_lines and current.budget != new_lines:
         out.append(
-            FieldChange(
-                "budget_lines", "Budsjettlinjer", _budget_summary(old_lines), _budget_summary(new_lines)
+            _change(
+                "budget_lines",
+                "Budsjettlinjer",
+                _budget_summary(current.budget) if current.budget else "",
+                _budget_summary(new_lines),
             )
         )
     return out
 
 
 def plan_application(
-    session: Session, parsed: ParsedApplication, round_key: str | None, filename: str
+    db: Db, parsed: ParsedApplication, round_key: str | None, filename: str
 ) -> ApplicationPlan:
     """What accepting one parsed application would do (nothing is written)."""
-    existing = _find_existing(session, parsed)
+    existing = _find_existing(db, parsed)
     if existing is not None:
-        round_ = session.get(Round, existing.round_id)
-    else:
-        round_ = _round_for(session, parsed, round_key, filename)
-    assert round_ is not None
-    plan = ApplicationPlan(parsed, round_.id, round_.key, round_.name)
-    if existing is not None:
-        plan.existing_id = existing.id
-        plan.existing_title = existing.name or existing.working_title or "(uten navn)"
-        plan.changes = _changes(session, existing, parsed)
-    return plan
+        current = _current(db, existing)
+        round_id = int(current.values["round_id"])
+        found = db.rows(f"{_ROUND_SQL} WHERE r.id = :id", {"id": round_id})
+        plan = ApplicationPlan(parsed, round_id, str(found[0][1]), str(found[0][2]))
+        plan.existing_id = existing
+        plan.existing_title = current.text("name") or current.text("working_title") or "(uten navn)"
+        plan.existing_version = int(current.values["version"] or 1)
+        plan.changes = _changes(current, parsed)
+        return plan
+    round_id, key, label = _round_for(db, parsed, round_key, filename)
+    return ApplicationPlan(parsed, round_id, key, label)
 
 
 def preview_document(
-    session: Session, parsed: ParsedDocument, path: str = "", round_key: str | None = None
+    db: Db, parsed: ParsedDocument, path: str = "", round_key: str | None = None
 ) -> FilePreview:
     doc = parsed.document
     preview = FilePreview(path or doc.path, doc.filename, doc.content_hash, doc.kind, doc.pages)
     preview.skipped = parsed.skipped
-    before = session.exec(
-        select(ImportedDocument).where(ImportedDocument.content_hash == doc.content_hash)
-    ).first()
-    if before is not None:
-        preview.already_imported = f"importert {format_date(before.imported_at)} (som {before.filename})"
+    before = db.rows(
+        "SELECT filename, imported_at FROM importeddocument WHERE content_hash = :h", {"h": doc.content_hash}
+    )
+    if before:
+        when = before[0][1]
+        when_date = when if isinstance(when, (date, datetime)) else _date(when)
+        preview.already_imported = f"importert {format_date(when_date)} (som {before[0][0]})"
         return preview
-    preview.applications = [
-        plan_application(session, app, round_key, doc.filename) for app in parsed.applications
-    ]
+    preview.applications = [plan_application(db, app, round_key, doc.filename) for app in parsed.applications]
     return preview
 
 
 def read_and_parse(path: str | Path) -> ParsedDocument:
     """Read and parse a file without touching the database (safe in a worker thread)."""
+    from rsapp.importer.fields import parse_document
+    from rsapp.importer.readers import read_document
+
     return parse_document(read_document(path))
 
 
-def preview_path(engine: Engine, path: str | Path, round_key: str | None = None) -> FilePreview:
-    """Read, parse and compare one file with the portfolio. Never raises: problems go in ``error``."""
+def preview_path(source: Any, path: str | Path, round_key: str | None = None) -> FilePreview:
+    """Read, parse and compare one file with the portfolio. Never raises: problems go in ``error``.
+
+    ``source`` is an engine, a database URL or an :class:`~rsapp.importer.store.ImportStore`.
+    """
     p = Path(path)
     try:
         parsed = read_and_parse(p)
     except ImportFailure as exc:
         return FilePreview(str(p), p.name, error=str(exc))
-    return preview_parsed(engine, parsed, str(p), round_key)
+    return preview_parsed(source, parsed, str(p), round_key)
 
 
 def preview_parsed(
-    engine: Engine, parsed: ParsedDocument, path: str = "", round_key: str | None = None
+    source: Any, parsed: ParsedDocument, path: str = "", round_key: str | None = None
 ) -> FilePreview:
+    store = as_store(source)
     try:
-        with Session(engine) as session:
-            return preview_document(session, parsed, path, round_key)
+        with store.read() as db:
+            return preview_document(db, parsed, path, round_key)
     except ImportFailure as exc:
         return FilePreview(path, parsed.document.filename, parsed.document.content_hash, error=str(exc))
 
@@ -422,18 +444,16 @@ def preview_parsed(
 # --------------------------------------------------------------------------- accept
 
 
-def _municipality_ids(session: Session, names: list[str], hf_id: int | None) -> list[int]:
-    existing = {m.name.casefold(): m for m in session.exec(select(Municipality))}
+def _municipality_ids(db: Db, names: list[str], hf_id: int | None) -> list[int]:
+    existing = {str(name).casefold(): int(mid) for mid, name in db.rows("SELECT id, name FROM municipality")}
     ids: list[int] = []
     for name in names:
-        m = existing.get(name.casefold())
-        if m is None:
-            m = Municipality(name=name, helsefellesskap_id=hf_id)
-            session.add(m)
-            session.flush()
-            existing[name.casefold()] = m
-        if m.id not in ids:
-            ids.append(m.id)  # type: ignore[arg-type]
+        mid = existing.get(name.casefold())
+        if mid is None:
+            mid = db.insert("municipality", {"name": name, "helsefellesskap_id": hf_id})
+            existing[name.casefold()] = mid
+        if mid not in ids:
+            ids.append(mid)
     return ids
 
 
@@ -442,103 +462,191 @@ def _source_label(filename: str, parsed: ParsedApplication) -> str:
     return f"{filename}, {where}" if where else filename
 
 
-def _write_children(
-    session: Session, app: Application, parsed: ParsedApplication, filename: str, hf_id: int | None
-) -> None:
-    for position, mid in enumerate(
-        _municipality_ids(session, parsed.municipalities + parsed.unknown_municipalities, hf_id)
-    ):
-        session.add(ApplicationMunicipality(application_id=app.id, municipality_id=mid, position=position))  # type: ignore[arg-type]
-    for position, b in enumerate(parsed.budget_lines):
-        session.add(
-            BudgetLine(
-                application_id=app.id,  # type: ignore[arg-type]
-                position=position,
-                budget_year=b.budget_year,
-                amount=b.amount,
-                amount_high=b.amount_high,
-                purpose=b.purpose,
-                source_phrase=b.source_phrase,
-                needs_confirmation=b.needs_confirmation,
-            )
+def _write_municipalities(db: Db, app_id: int, parsed: ParsedApplication, hf_id: int | None) -> None:
+    names = parsed.municipalities + parsed.unknown_municipalities
+    for position, mid in enumerate(_municipality_ids(db, names, hf_id)):
+        db.insert(
+            "applicationmunicipality",
+            {"application_id": app_id, "municipality_id": mid, "position": position},
         )
+
+
+def _write_budget(db: Db, app_id: int, parsed: ParsedApplication) -> None:
+    for position, b in enumerate(parsed.budget_lines):
+        db.insert(
+            "budgetline",
+            {
+                "application_id": app_id,
+                "position": position,
+                "budget_year": b.budget_year,
+                "amount": b.amount,
+                "amount_high": b.amount_high,
+                "purpose": b.purpose,
+                "source_phrase": b.source_phrase,
+                "needs_confirmation": b.needs_confirmation,
+            },
+        )
+
+
+def _write_table_rows(db: Db, app_id: int, parsed: ParsedApplication, tables: set[str]) -> None:
     positions: Counter[str] = Counter()
     for row in parsed.table_rows:
-        session.add(
-            ApplicationTableRow(
-                application_id=app.id, table=row.table, position=positions[row.table], cells=list(row.cells)
-            )  # type: ignore[arg-type]
+        if row.table not in tables:
+            continue
+        db.insert(
+            "applicationtablerow",
+            {
+                "application_id": app_id,
+                "table": row.table,
+                "position": positions[row.table],
+                "cells": list(row.cells),
+            },
         )
         positions[row.table] += 1
-    _write_sources(session, app.id, parsed, filename)  # type: ignore[arg-type]
 
 
-def _write_sources(session: Session, app_id: int, parsed: ParsedApplication, filename: str) -> None:
+def _write_sources(db: Db, app_id: int, parsed: ParsedApplication, filename: str) -> None:
+    """Where each field is in this document (replacing what an earlier import of a file of
+    the same name recorded)."""
+    db.execute(
+        "DELETE FROM fieldsource WHERE application_id = :id AND document = :doc",
+        {"id": app_id, "doc": filename},
+    )
     for key, value in parsed.fields.items():
-        session.add(
-            FieldSource(
-                application_id=app_id,
-                field=key[:40],
-                document=filename,
-                line_start=value.line_start,
-                line_end=value.line_end,
-                page_start=value.page_start,
-                page_end=value.page_end,
-            )
+        db.insert(
+            "fieldsource",
+            {
+                "application_id": app_id,
+                "field": key[:40],
+                "document": filename,
+                "line_start": value.line_start,
+                "line_end": value.line_end,
+                "page_start": value.page_start,
+                "page_end": value.page_end,
+            },
         )
     for b in parsed.budget_lines:
         if b.line is not None:
-            session.add(
-                FieldSource(
-                    application_id=app_id,
-                    field="budget_line",
-                    document=filename,
-                    line_start=b.line,
-                    line_end=b.line,
-                    page_start=b.page,
-                    page_end=b.page,
-                )
+            db.insert(
+                "fieldsource",
+                {
+                    "application_id": app_id,
+                    "field": "budget_line",
+                    "document": filename,
+                    "line_start": b.line,
+                    "line_end": b.line,
+                    "page_start": b.page,
+                    "page_end": b.page,
+                },
             )
 
 
-def _record_sources(
-    session: Session, app: Application, parsed: ParsedApplication, filename: str, content_hash: str
-) -> None:
-    """Provenance for an application found unchanged: its field sources in this document."""
-    for row in session.exec(
-        select(FieldSource).where(FieldSource.application_id == app.id, FieldSource.document == filename)
-    ):
-        session.delete(row)
-    session.flush()
-    _write_sources(session, app.id, parsed, filename)  # type: ignore[arg-type]
-    if not (app.source_document or "").strip():
-        app.source_document = _source_label(filename, parsed)
-    if not (app.content_hash or "").strip():
-        app.content_hash = content_hash
-    session.add(app)
+def _hf_of_round(db: Db, round_id: int) -> int | None:
+    found = db.rows('SELECT helsefellesskap_id FROM "round" WHERE id = :id', {"id": round_id})
+    return int(found[0][0]) if found and found[0][0] is not None else None
 
 
-def _apply_fields(app: Application, parsed: ParsedApplication, filename: str, content_hash: str) -> None:
-    for key in APPLICATION_COLUMNS:
-        setattr(app, key, parsed.text(key))
-    app.agreement_date = parsed.agreement_date
-    app.period_text = parsed.period_text
-    app.period_start = parsed.period_start
-    app.period_end = parsed.period_end
-    app.source_document = _source_label(filename, parsed)
-    app.content_hash = content_hash
-    if not parsed.text("name").strip() and not app.working_title:
-        app.working_title = f"Uten navn – {filename}"
+def _create(db: Db, plan: ApplicationPlan, filename: str, content_hash: str, user: str | None) -> int:
+    parsed = plan.parsed
+    assert plan.round_id is not None
+    (last,) = db.rows("SELECT MAX(rank) FROM application WHERE round_id = :r", {"r": plan.round_id})[0]
+    values: dict[str, Any] = {key: parsed.text(key) for key in APPLICATION_COLUMNS}
+    values |= {
+        "round_id": plan.round_id,
+        "rank": int(last or 0) + 1,
+        "status": "mottatt",
+        "route": "begge",
+        "comment": "",
+        "version": 1,
+        "working_title": "" if parsed.text("name").strip() else f"Uten navn – {filename}"[:300],
+        "agreement_date": parsed.agreement_date,
+        "period_text": parsed.period_text,
+        "period_start": parsed.period_start,
+        "period_end": parsed.period_end,
+        "source_document": _source_label(filename, parsed),
+        "content_hash": content_hash,
+        "created_at": datetime.now(UTC),
+    }
+    app_id = db.insert("application", values)
+    _write_municipalities(db, app_id, parsed, _hf_of_round(db, plan.round_id))
+    _write_budget(db, app_id, parsed)
+    _write_table_rows(db, app_id, parsed, {"nytte", "risiko"})
+    _write_sources(db, app_id, parsed, filename)
+    title = parsed.text("name") or values["working_title"]
+    db.log(
+        "application",
+        app_id,
+        "import",
+        f"«{title}» importert fra {filename} som nr. {values['rank']}",
+        new=_source_label(filename, parsed),
+        round_id=plan.round_id,
+        user=user,
+    )
+    return app_id
 
 
-def _delete_children(session: Session, app_id: int) -> None:
-    for model in (ApplicationMunicipality, BudgetLine, ApplicationTableRow, FieldSource):
-        for row in session.exec(select(model).where(model.application_id == app_id)):  # type: ignore[attr-defined]
-            session.delete(row)
-    session.flush()
+def _update(db: Db, plan: ApplicationPlan, filename: str, content_hash: str, user: str | None) -> bool:
+    """Write the fields the user takes from a new version; True when anything changed."""
+    parsed = plan.parsed
+    assert plan.existing_id is not None
+    app_id = plan.existing_id
+    taken = {c.key for c in plan.changes if c.take}
+    if not taken:
+        _write_sources(db, app_id, parsed, filename)
+        current = db.rows(
+            "SELECT source_document, content_hash FROM application WHERE id = :id", {"id": app_id}
+        )[0]
+        fill: dict[str, Any] = {}
+        if not (current[0] or "").strip():
+            fill["source_document"] = _source_label(filename, parsed)
+        if not (current[1] or "").strip():
+            fill["content_hash"] = content_hash
+        if fill:
+            db.update("application", app_id, fill)
+        return False
+    version = db.claim(app_id, plan.existing_version, f"Søknaden «{plan.existing_title}»")
+    values: dict[str, Any] = {key: parsed.text(key) for key in APPLICATION_COLUMNS if key in taken}
+    if "agreement_text" in taken:
+        values["agreement_date"] = parsed.agreement_date
+    if "period" in taken:
+        values |= {
+            "period_text": parsed.period_text,
+            "period_start": parsed.period_start,
+            "period_end": parsed.period_end,
+        }
+    values |= {"source_document": _source_label(filename, parsed), "content_hash": content_hash}
+    db.update("application", app_id, values)
+    if "municipalities" in taken:
+        db.execute("DELETE FROM applicationmunicipality WHERE application_id = :id", {"id": app_id})
+        _write_municipalities(db, app_id, parsed, _hf_of_round(db, plan.round_id or 0))
+    if "budget_lines" in taken:
+        db.execute("DELETE FROM budgetline WHERE application_id = :id", {"id": app_id})
+        _write_budget(db, app_id, parsed)
+    tables = {kind for key, kind in (("benefit_table", "nytte"), ("risk_table", "risiko")) if key in taken}
+    if tables:
+        for kind in tables:
+            db.execute(
+                'DELETE FROM applicationtablerow WHERE application_id = :id AND "table" = :t',
+                {"id": app_id, "t": kind},
+            )
+        _write_table_rows(db, app_id, parsed, tables)
+    _write_sources(db, app_id, parsed, filename)
+    labels = [c.label for c in plan.changes if c.take]
+    kept = [c.label for c in plan.changes if not c.take]
+    db.log(
+        "application",
+        app_id,
+        "import_update",
+        f"Ny versjon ({version}) av «{plan.existing_title}» importert fra {filename}: " + ", ".join(labels),
+        old=f"versjon {version - 1}" + (f"; beholdt: {', '.join(kept)}" if kept else ""),
+        new=f"versjon {version}",
+        round_id=plan.round_id,
+        user=user,
+    )
+    return True
 
 
-def accept_preview(engine: Engine, preview: FilePreview, user: str | None = None) -> FileResult:
+def accept_preview(source: Any, preview: FilePreview, user: str | None = None) -> FileResult:
     """Write a previewed file in one transaction; on any failure nothing of it is written."""
     if preview.error is not None:
         return FileResult(preview.filename, "feil", preview.error)
@@ -548,112 +656,73 @@ def accept_preview(engine: Engine, preview: FilePreview, user: str | None = None
             "allerede importert",
             f"{preview.filename}: {preview.already_imported}; ingenting endret",
         )
-    if user is None:
-        from rsapp.config import current_user
-
-        user = current_user()
+    store: ImportStore = as_store(source)
     plans = [p for p in preview.applications if p.accept]
+    rounds = [p.round_id for p in plans if p.round_id is not None]
     try:
-        from rsapp.store.unit_of_work import unit_of_work
-
-        with Session(engine, expire_on_commit=False) as session:
-            with unit_of_work(session):  # committed whole, or rolled back whole
-                result = _accept(session, preview, plans, user)
-            return result
+        with store.write(rounds) as db:
+            return _accept(db, preview, plans, user)
     except ImportFailure as exc:
-        return FileResult(preview.filename, "feil", str(exc))
+        problem = exc.problem or str(exc)
+        return FileResult(preview.filename, "feil", f"{preview.filename}: {problem}")
     except Exception as exc:  # noqa: BLE001 - a database error for one file must not stop the others
         return FileResult(
             preview.filename, "feil", f"{preview.filename}: kunne ikke lagres ({type(exc).__name__}: {exc})"
         )
 
 
-def _accept(session: Session, preview: FilePreview, plans: list[ApplicationPlan], user: str) -> FileResult:
+def _accept(db: Db, preview: FilePreview, plans: list[ApplicationPlan], user: str | None) -> FileResult:
     filename = preview.filename
-    if session.exec(
-        select(ImportedDocument).where(ImportedDocument.content_hash == preview.content_hash)
-    ).first():
+    if db.rows("SELECT 1 FROM importeddocument WHERE content_hash = :h", {"h": preview.content_hash}):
         return FileResult(
             filename, "allerede importert", f"{filename}: er allerede importert; ingenting endret"
         )
-    created: list[int] = []
-    updated: list[int] = []
-    unchanged = 0
+    result = FileResult(filename, "uendret", "")
     for plan in plans:
-        parsed = plan.parsed
-        existing = _find_existing(session, parsed)
-        if existing is not None:
-            if not _changes(session, existing, parsed):
-                # Same content: keep the application, but remember where each field is in this
-                # document (replacing what an earlier import of the same file name recorded).
-                _record_sources(session, existing, parsed, filename, preview.content_hash)
-                unchanged += 1
-                continue
-            round_ = session.get(Round, existing.round_id)
-            old_title = existing.name or existing.working_title
-            _apply_fields(existing, parsed, filename, preview.content_hash)
-            existing.version += 1
-            session.add(existing)
-            session.flush()
-            _delete_children(session, existing.id)  # type: ignore[arg-type]
-            _write_children(
-                session, existing, parsed, filename, round_.helsefellesskap_id if round_ else None
-            )
-            session.add(
-                ChangeLog(
-                    user=user,
-                    round_id=existing.round_id,
-                    entity="application",
-                    entity_id=existing.id,
-                    action="import_update",
-                    summary=f"Ny versjon ({existing.version}) av «{old_title}» importert fra {filename}",
-                    old=f"versjon {existing.version - 1}",
-                    new=f"versjon {existing.version}",
-                )
-            )
-            updated.append(existing.id)  # type: ignore[arg-type]
+        existing = plan.existing_id
+        if existing is None:
+            # another file of this import may have brought the same application meanwhile
+            existing = _find_existing(db, plan.parsed)
+            if existing is not None:
+                current = _current(db, existing)
+                plan.existing_id = existing
+                plan.existing_title = current.text("name") or current.text("working_title") or "(uten navn)"
+                plan.existing_version = int(current.values["version"] or 1)
+                plan.round_id = int(current.values["round_id"])
+                plan.changes = _changes(current, plan.parsed)
+        if plan.existing_id is None:
+            result.created.append(_create(db, plan, filename, preview.content_hash, user))
             continue
-        round_ = session.get(Round, plan.round_id) if plan.round_id is not None else None
-        if round_ is None:
-            round_ = _round_for(session, parsed, None, filename)
-        last = session.exec(select(func.max(Application.rank)).where(Application.round_id == round_.id)).one()
-        app = Application(round_id=round_.id, rank=(last or 0) + 1, status="mottatt")  # type: ignore[arg-type]
-        _apply_fields(app, parsed, filename, preview.content_hash)
-        session.add(app)
-        session.flush()
-        _write_children(session, app, parsed, filename, round_.helsefellesskap_id)
-        session.add(
-            ChangeLog(
-                user=user,
-                round_id=round_.id,
-                entity="application",
-                entity_id=app.id,
-                action="import",
-                summary=f"«{app.name or app.working_title}» importert fra {filename} som nr. {app.rank}",
-                new=_source_label(filename, parsed),
-            )
-        )
-        created.append(app.id)  # type: ignore[arg-type]
-    session.add(
-        ImportedDocument(
-            content_hash=preview.content_hash, filename=filename, applications=len(created) + len(updated)
-        )
+        kept = len([c for c in plan.changes if not c.take])
+        result.kept_fields += kept
+        if _update(db, plan, filename, preview.content_hash, user):
+            result.updated.append(plan.existing_id)
+        else:
+            result.unchanged += 1
+    db.insert(
+        "importeddocument",
+        {
+            "content_hash": preview.content_hash,
+            "filename": filename,
+            "imported_at": datetime.now(UTC),
+            "applications": len(result.created) + len(result.updated),
+        },
     )
-    session.flush()
     parts = []
-    if created:
-        parts.append(f"{len(created)} ny{'e' if len(created) > 1 else ''}")
-    if updated:
-        parts.append(f"{len(updated)} oppdatert{'e' if len(updated) > 1 else ''}")
-    if unchanged:
-        parts.append(f"{unchanged} uendret")
+    if result.created:
+        parts.append(f"{len(result.created)} ny{'e' if len(result.created) > 1 else ''}")
+    if result.updated:
+        parts.append(f"{len(result.updated)} oppdatert{'e' if len(result.updated) > 1 else ''}")
+    if result.unchanged:
+        parts.append(f"{result.unchanged} uendret")
     left_out = len(preview.applications) - len(plans)
     if left_out:
         parts.append(f"{left_out} utelatt")
-    status = "importert" if created else "oppdatert" if updated else "uendret"
-    return FileResult(
-        filename, status, f"{filename}: " + (", ".join(parts) or "ingen søknader"), created, updated
-    )
+    if result.kept_fields:
+        parts.append(f"{result.kept_fields} {'endrede' if result.kept_fields > 1 else 'endret'} felt beholdt")
+    result.status = "importert" if result.created else "oppdatert" if result.updated else "uendret"
+    result.message = f"{filename}: " + (", ".join(parts) or "ingen søknader")
+    return result
 
 
 def discard_preview(preview: FilePreview) -> FileResult:
@@ -661,18 +730,26 @@ def discard_preview(preview: FilePreview) -> FileResult:
 
 
 def import_paths(
-    engine: Engine,
+    source: Any,
     paths: Iterable[str | Path],
     *,
     round_key: str | None = None,
     decide: Callable[[FilePreview], bool] | None = None,
+    replace_changed: bool = False,
 ) -> list[FileResult]:
-    """Preview and accept each file in turn; ``decide`` (default: accept all) sees each preview."""
+    """Preview and accept each file in turn; ``decide`` (default: accept all) sees each preview.
+
+    Fields whose text in the portfolio differs keep it unless ``replace_changed``.
+    """
+    store = as_store(source)
     results: list[FileResult] = []
     for path in collect_paths(paths):
-        preview = preview_path(engine, path, round_key)
+        preview = preview_path(store, path, round_key)
         if preview.ok and decide is not None and not decide(preview):
             results.append(discard_preview(preview))
             continue
-        results.append(accept_preview(engine, preview))
+        if replace_changed:
+            for plan in preview.applications:
+                plan.take_changed()
+        results.append(accept_preview(store, preview))
     return results
