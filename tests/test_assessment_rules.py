@@ -122,10 +122,8 @@ def test_an_age_is_not_read_as_a_period() -> None:
 
 
 def test_longer_than_five_years_is_not_met() -> None:
-    doc = _app("04")
+    doc = _app("04").with_text(period_text="over en periode på seks år")
     doc.period_start, doc.period_end = None, None
-    doc.fields["period_text"] = "over en periode på seks år"
-    doc._sentences = None
     s = suggest(CATALOGUE.by_key("varighet"), doc)
     assert s.answer == "ikke_oppfylt"
     assert "6 år" in s.reason
@@ -182,9 +180,7 @@ def test_helgelandssykepleier_counts_verneombud_and_ungdomsråd() -> None:
 
 
 def test_a_missing_group_is_named() -> None:
-    doc = _app("04")
-    doc.fields["involvement"] = "Brukerutvalget og tillitsvalgte vil involveres."
-    doc._sentences = None
+    doc = _app("04").with_text(involvement="Brukerutvalget og tillitsvalgte vil involveres.")
     s = suggest(CATALOGUE.by_key("involvering"), doc)
     assert s.answer in {"ikke_oppfylt", "uklart"}
     assert s.facts["missing"] == ["vernetjenesten"]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rsapp.assessment.text import ApplicationText, Evidence, split_sentences
+from rsapp.assessment.text import ApplicationText, Evidence, find
 from rsapp.vocab import TIE_KIND_LABELS
 
 # Fields where a person or organisation tied to the application is named.
@@ -68,6 +69,7 @@ def _core(name: str) -> str:
     return " ".join(_ORGANISATION_WORDS.sub(" ", name).split()).casefold()
 
 
+@lru_cache(maxsize=1024)
 def _phrase(text: str) -> re.Pattern[str] | None:
     core = " ".join(text.split())
     if len(core) < 3:
@@ -78,7 +80,7 @@ def _phrase(text: str) -> re.Pattern[str] | None:
 def _parties(doc: ApplicationText) -> list[Evidence]:
     out: list[Evidence] = []
     for name in PARTY_FIELDS:
-        out += split_sentences(name, doc.text(name), doc.sources)
+        out += doc.field_sentences(name)
     if doc.municipalities:
         out.append(Evidence("municipalities", 1, ", ".join(doc.municipalities)))
     return out
@@ -88,13 +90,14 @@ def flag(person: Person, ties: Sequence[Tie], doc: ApplicationText) -> ConflictF
     """The possible conflict of one person with one application, or None."""
     reasons: list[str] = []
     evidence: list[Evidence] = []
-    name = _phrase(person.name)
-    if name is not None:
-        named = [s for s in (*_parties(doc), *doc.sentences()) if name.search(s.text)]
+    parties = _parties(doc)
+    full_name = " ".join(person.name.split())
+    if len(full_name) >= 3:
+        named = [s for s, _ in find([full_name], parties)]
+        named += [s for s, _ in doc.find([full_name]) if s.field not in PARTY_FIELDS]
         if named:
             reasons.append(f"{person.name} er nevnt i søknaden.")
             evidence += named[:3]
-    parties = _parties(doc)
     for tie in ties:
         if tie.assessor_id != person.id:
             continue

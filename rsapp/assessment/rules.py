@@ -90,6 +90,7 @@ _DURATION = re.compile(
     + r"(to|tre|fire|fem|\d)-?årig\w*",
     re.IGNORECASE,
 )
+_UNITS = ("år", "måneder", "mnd", "årig")
 _AGE_CONTEXT = re.compile(r"(person\w*|alder\w*|eldre|gaml\w*|aldersgrupp\w*|barn|unge)\s+\S*\s*$")
 MAX_PLAUSIBLE_MONTHS = 120  # a period longer than ten years is read as something else (an age)
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})\b")
@@ -147,6 +148,48 @@ def _is_empty(text: str) -> bool:
 # --- krav -----------------------------------------------------------------------------------------
 
 
+def _durations(doc: ApplicationText) -> list[tuple[Evidence, int]]:
+    """Sentences that give a length ("over fem år", "i 18 måneder", "treårig"), in months.
+
+    Looks only around the words år/måneder/mnd/-årig, found through the text's index."""
+    index = doc._text_index()
+    out: list[tuple[Evidence, int]] = []
+    seen: set[tuple[str, int, str]] = set()
+    low = index.low or index.blob.lower()
+    positions = sorted(
+        {
+            p
+            for unit in _UNITS
+            for p in index.positions(unit)
+            if unit == "årig"
+            or ((p == 0 or not low[p - 1].isalnum()) and not low[p + len(unit) : p + len(unit) + 1].isalnum())
+        }
+    )
+    for position in positions:
+        window_start = max(0, position - 48)
+        window = index.blob[window_start : position + 12]
+        for match in _DURATION.finditer(window):
+            if not (match.start() <= position - window_start <= match.end()):
+                continue
+            if match.group(1):
+                count = _number(match.group(1))
+                unit_months = 12 if match.group(2).casefold() == "år" else 1
+            else:
+                count, unit_months = _number(match.group(3)), 12
+            before = window[max(0, match.start() - 25) : match.start()].casefold()
+            if count * unit_months > MAX_PLAUSIBLE_MONTHS or _AGE_CONTEXT.search(before):
+                continue  # "personer over 80 år" is an age, not a period
+            evidence = index.evidence_at(window_start + match.start())
+            if evidence is None:
+                continue
+            key = (evidence.field, evidence.line, evidence.text)
+            if key not in seen:
+                seen.add(key)
+                out.append((evidence, count * unit_months))
+            break
+    return out
+
+
 def rule_duration(item: Item, doc: ApplicationText) -> Suggestion:
     max_years = int(item.params.get("max_years", 5))
     months: int | None = None
@@ -162,24 +205,12 @@ def rule_duration(item: Item, doc: ApplicationText) -> Suggestion:
                 Evidence("period", 1, f"{format_date(doc.period_start)}–{format_date(doc.period_end)}")
             )
         how = "perioden"
-    found: list[tuple[Evidence, int]] = []
-    for sentence in doc.sentences():
-        for match in _DURATION.finditer(sentence.text):
-            if match.group(1):
-                count = _number(match.group(1))
-                unit_months = 12 if match.group(2).casefold() == "år" else 1
-            else:
-                count, unit_months = _number(match.group(3)), 12
-            before = sentence.text[max(0, match.start() - 25) : match.start()].casefold()
-            if count * unit_months > MAX_PLAUSIBLE_MONTHS or _AGE_CONTEXT.search(before):
-                continue  # "personer over 80 år" is an age, not a period
-            found.append((sentence, count * unit_months))
-            break
+    found = _durations(doc)
     if months is None and found:
         months = max(m for _, m in found)
         how = "teksten"
     evidence += [s for s, m in found if m == months][:2]
-    operation = find(item.words, doc.sentences())
+    operation = doc.find(item.words)
     evidence += [s for s, _ in operation[:2]]
     facts: dict[str, Any] = {"months": months, "ordinary_operation": bool(operation)}
     limit = f"{max_years} år"
@@ -224,7 +255,7 @@ def rule_agreement(item: Item, doc: ApplicationText) -> Suggestion:
 
     text = doc.text("agreement_text").strip()
     own = doc.field_sentences("agreement_text")
-    elsewhere = [s for s, _ in find(item.words, doc.sentences()) if s.field != "agreement_text"]
+    elsewhere = [s for s, _ in doc.find(item.words) if s.field != "agreement_text"]
     facts: dict[str, Any] = {"date": doc.agreement_date, "attached": False}
     if text:
         date_match = _DATE.search(text)
@@ -297,8 +328,7 @@ def rule_involvement(item: Item, doc: ApplicationText) -> Suggestion:
             _first(evidence),
             facts,
         )
-    others = [s for s in doc.sentences() if s.field != "involvement"]
-    elsewhere = {name: [s for s, _ in find(groups[name], others)] for name in missing}
+    elsewhere = {name: [s for s, _ in doc.find(groups[name]) if s.field != "involvement"] for name in missing}
     elsewhere = {name: hits for name, hits in elsewhere.items() if hits}
     facts["elsewhere"] = list(elsewhere)
     named = (
@@ -362,7 +392,7 @@ def rule_digital(item: Item, doc: ApplicationText) -> Suggestion:
     own = doc.sentences(["digital"])
     groups = item.groups
     if _is_empty(own_text):
-        mentions = find(item.words, doc.sentences())
+        mentions = doc.find(item.words)
         facts: dict[str, Any] = {"digital": bool(mentions), "missing": []}
         said = f" (feltet sier «{' '.join(own_text.split())}»)" if own_text.strip() else ""
         if not mentions:
@@ -380,8 +410,7 @@ def rule_digital(item: Item, doc: ApplicationText) -> Suggestion:
             _first([*own, *(s for s, _ in mentions)], 3),
             facts,
         )
-    everything = doc.sentences()
-    named = {name: find(words, own) or find(words, everything) for name, words in groups.items()}
+    named = {name: find(words, own) or doc.find(words) for name, words in groups.items()}
     missing = [name for name, hits in named.items() if not hits]
     evidence = [s for hits in named.values() for s, _ in hits[:2]]
     labels = {"strategi": "Nasjonal e-helsestrategi", "normen": "Normen (informasjonssikkerhet)"}
@@ -424,7 +453,7 @@ def rule_budget(item: Item, doc: ApplicationText) -> Suggestion:
             _first(evidence),
             facts,
         )
-    attached = find(item.words, doc.sentences()) or [
+    attached = doc.find(item.words) or [
         (s, "") for s in budget if _ATTACHED.search(s.text) and "budsjett" in s.text.casefold()
     ]
     if attached:
@@ -467,7 +496,7 @@ def rule_municipalities(item: Item, doc: ApplicationText) -> Suggestion:
             Evidence("municipalities", 1, ", ".join(names), doc.sources.get("municipalities", ""))
         )
     evidence += doc.field_sentences("owners")[:1]
-    mentions = find(item.words, doc.sentences())
+    mentions = doc.find(item.words)
     evidence += [s for s, _ in mentions[:2]]
     facts: dict[str, Any] = {"municipalities": n, "names": names}
     if n >= 10:
@@ -494,10 +523,9 @@ def rule_municipalities(item: Item, doc: ApplicationText) -> Suggestion:
 
 def rule_keywords(item: Item, doc: ApplicationText) -> Suggestion:
     groups = item.groups or ({item.title: item.words} if item.words else {})
-    sentences = doc.sentences()
     matched: dict[str, list[Evidence]] = {}
     for name, words in groups.items():
-        hits = [s for s, _ in find(words, sentences)]
+        hits = [s for s, _ in doc.find(words)]
         if hits:
             matched[name] = hits
     every = list({(e.field, e.line, e.text): e for hits in matched.values() for e in hits}.values())

@@ -9,6 +9,7 @@ document source of the field when the import recorded one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,26 +103,98 @@ class ApplicationText:
     budget: list[BudgetAmount] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # field -> document source label
     _sentences: list[Evidence] | None = field(default=None, repr=False)
+    _index: _TextIndex | None = field(default=None, repr=False)
+    _by_field: dict[str, list[Evidence]] = field(default_factory=dict, repr=False)
 
     def text(self, name: str) -> str:
         return self.fields.get(name, "") or ""
 
+    def with_text(self, **texts: str) -> ApplicationText:
+        """A copy with some fields' text replaced (nothing read from this one's caches)."""
+        return ApplicationText(
+            id=self.id,
+            title=self.title,
+            fields=self.fields | texts,
+            municipalities=list(self.municipalities),
+            agreement_date=self.agreement_date,
+            period_start=self.period_start,
+            period_end=self.period_end,
+            budget=list(self.budget),
+            sources=dict(self.sources),
+        )
+
     def sentences(self, fields: Iterable[str] | None = None) -> list[Evidence]:
         """The sentences of the given fields (all text fields when None), in the form's order."""
+        if fields is not None:
+            wanted = set(fields)
+            if self._sentences is not None:
+                return [s for s in self._sentences if s.field in wanted]
+            return [s for name in TEXT_FIELDS if name in wanted for s in self.field_sentences(name)]
         if self._sentences is None:
-            self._sentences = [
-                s for name in TEXT_FIELDS for s in split_sentences(name, self.text(name), self.sources)
-            ]
-        if fields is None:
-            return self._sentences
-        wanted = set(fields)
-        return [s for s in self._sentences if s.field in wanted]
+            self._sentences = [s for name in TEXT_FIELDS for s in self.field_sentences(name)]
+        return self._sentences
+
+    def _text_index(self) -> _TextIndex:
+        if self._index is None:
+            self._index = _TextIndex(self)
+        return self._index
+
+    def find(self, words: Sequence[str], fields: Iterable[str] | None = None) -> list[tuple[Evidence, str]]:
+        """The sentences (of `fields`, or all) containing one of the words, with the word found.
+
+        Fast on long applications: a word the text does not contain is ruled out by the text's
+        vocabulary; the others are looked up as plain lower-case text, and only the sentences
+        where one occurs are built and checked with the pattern.
+        """
+        pattern = word_matcher(words)
+        if pattern is None:
+            return []
+        index = self._text_index()
+        wanted = set(fields) if fields is not None else None
+        positions: set[int] = set()
+        needles = _needles(tuple(words))
+        for needle in needles:
+            if len(needles) <= 2 or index.may_contain(needle):
+                positions.update(index.positions(needle))
+        out: list[tuple[Evidence, str]] = []
+        seen: set[tuple[str, int, str]] = set()
+        for at in sorted(positions):
+            match = pattern.match(index.blob, at)
+            if match is None:
+                continue
+            evidence = index.evidence_at(at)
+            if evidence is None or (wanted is not None and evidence.field not in wanted):
+                continue
+            key = (evidence.field, evidence.line, evidence.text)
+            if key not in seen:
+                seen.add(key)
+                out.append((evidence, match.group(0)))
+        return out
+
+    def scan(
+        self, pattern: re.Pattern[str], fields: Iterable[str] | None = None
+    ) -> list[tuple[Evidence, re.Match[str]]]:
+        """Every match of `pattern` in the text, with the sentence it stands in (first match of each)."""
+        index = self._text_index()
+        wanted = set(fields) if fields is not None else None
+        out: list[tuple[Evidence, re.Match[str]]] = []
+        seen: set[tuple[str, int, str]] = set()
+        for match in pattern.finditer(index.blob):
+            evidence = index.evidence_at(match.start())
+            if evidence is None or (wanted is not None and evidence.field not in wanted):
+                continue
+            key = (evidence.field, evidence.line, evidence.text)
+            if key not in seen:
+                seen.add(key)
+                out.append((evidence, match))
+        return out
 
     def field_sentences(self, name: str) -> list[Evidence]:
-        """Sentences of any field, including header fields that are not searched by default."""
-        if name in TEXT_FIELDS:
-            return self.sentences([name])
-        return split_sentences(name, self.text(name), self.sources)
+        """The sentences of one field (a header field such as the agreement, or a section)."""
+        found = self._by_field.get(name)
+        if found is None:
+            found = self._by_field[name] = split_sentences(name, self.text(name), self.sources)
+        return found
 
 
 def split_sentences(name: str, text: str, sources: Mapping[str, str] | None = None) -> list[Evidence]:
@@ -130,8 +203,8 @@ def split_sentences(name: str, text: str, sources: Mapping[str, str] | None = No
         return []
     source = (sources or {}).get(name, "")
     out: list[Evidence] = []
-    for number, line in enumerate(text.strip("\n").splitlines(), start=1):
-        line = _BULLET.sub("", line).strip()
+    for number, raw in enumerate(text.strip("\n").split("\n"), start=1):
+        line, _ = _clean_line(raw)
         if not line or line.casefold() in FORM_PROMPTS:
             continue
         for sentence in _sentences(line):
@@ -139,17 +212,131 @@ def split_sentences(name: str, text: str, sources: Mapping[str, str] | None = No
     return out
 
 
-def _sentences(line: str) -> list[str]:
-    out: list[str] = []
+def _sentence_spans(line: str) -> list[tuple[int, int]]:
+    """Where the sentences of a (cleaned) line start and end."""
+    if "." not in line and "!" not in line and "?" not in line:
+        return [(0, len(line))]
+    spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
         before = line[start : match.start()].rsplit(None, 1)
         if before and before[-1].casefold() in _ABBREVIATIONS:
             continue
-        out.append(line[start : match.start()])
+        spans.append((start, match.start()))
         start = match.end()
-    out.append(line[start:])
-    return [" ".join(s.split()) for s in out if s.strip()]
+    spans.append((start, len(line)))
+    return [(a, b) for a, b in spans if line[a:b].strip()]
+
+
+def _sentences(line: str) -> list[str]:
+    return [" ".join(line[a:b].split()) for a, b in _sentence_spans(line)]
+
+
+def _clean_line(line: str) -> tuple[str, int]:
+    """A line without its bullet and outer spaces, and how many characters went from its start."""
+    bullet = _BULLET.match(line)
+    rest = line[bullet.end() :] if bullet else line
+    lead = len(rest) - len(rest.lstrip())
+    return rest.strip(), (bullet.end() if bullet else 0) + lead
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=2048)
+def _first_token(needle: str) -> tuple[str, bool]:
+    """The first word of a needle, and whether it must be that whole word (more follows it)."""
+    tokens = _WORD.findall(needle)
+    if not tokens:
+        return "", False
+    return tokens[0], len(tokens) > 1 or not needle.endswith(tokens[0])
+
+
+class _TextIndex:
+    """All text fields of an application in one string, with its vocabulary, to find words fast
+    and build only the sentences where they occur."""
+
+    def __init__(self, doc: ApplicationText) -> None:
+        parts: list[str] = []
+        self.starts: list[int] = []
+        self.names: list[str] = []
+        self.texts: list[str] = []
+        offset = 0
+        for name in TEXT_FIELDS:
+            text = doc.text(name).strip("\n")
+            if not text.strip():
+                continue
+            self.starts.append(offset)
+            self.names.append(name)
+            self.texts.append(text)
+            parts.append(text)
+            offset += len(text) + 2
+        self.blob = "\n\n".join(parts)
+        low = self.blob.lower()
+        self.low = low if len(low) == len(self.blob) else None  # None: lower-casing changed lengths
+        self._vocabulary: set[str] | None = None
+        self._sorted: list[str] = []
+        self.sources = doc.sources
+        self._lines: dict[tuple[int, int], list[tuple[int, Evidence]]] = {}
+
+    def may_contain(self, needle: str) -> bool:
+        """False when the text cannot contain the needle (its first word is not in the text)."""
+        if self._vocabulary is None:  # built on first use: a few names need no vocabulary
+            self._vocabulary = set(_WORD.findall(self.low if self.low is not None else self.blob.lower()))
+            self._sorted = sorted(self._vocabulary)
+        first, whole = _first_token(needle)
+        if not first:
+            return True
+        if whole:
+            return first in self._vocabulary  # a whole word, followed by more
+        at = bisect_left(self._sorted, first)  # a word that starts so
+        return at < len(self._sorted) and self._sorted[at].startswith(first)
+
+    def positions(self, needle: str) -> list[int]:
+        if self.low is None:
+            return [m.start() for m in re.finditer(re.escape(needle), self.blob, re.IGNORECASE)]
+        out = []
+        at = self.low.find(needle)
+        while at != -1:
+            out.append(at)
+            at = self.low.find(needle, at + 1)
+        return out
+
+    def evidence_at(self, position: int) -> Evidence | None:
+        """The sentence that holds `position`, with its field and line (None between fields)."""
+        which = bisect_right(self.starts, position) - 1
+        if which < 0:
+            return None
+        text = self.texts[which]
+        rel = position - self.starts[which]
+        if rel >= len(text):
+            return None
+        line_start = text.rfind("\n", 0, rel) + 1
+        sentences = self._line(which, line_start)
+        if not sentences:
+            return None
+        column = rel - line_start
+        return next((e for end, e in sentences if column < end), sentences[-1][1])
+
+    def _line(self, which: int, line_start: int) -> list[tuple[int, Evidence]]:
+        """The sentences of one line, each with where it ends in the raw line (cached)."""
+        key = (which, line_start)
+        found = self._lines.get(key)
+        if found is None:
+            text, name = self.texts[which], self.names[which]
+            line_end = text.find("\n", line_start)
+            line = text[line_start : line_end if line_end != -1 else len(text)]
+            clean, shift = _clean_line(line)
+            found = []
+            if clean and clean.casefold() not in FORM_PROMPTS:
+                number = text.count("\n", 0, line_start) + 1
+                source = self.sources.get(name, "")
+                found = [
+                    (shift + b, Evidence(name, number, " ".join(clean[a:b].split()), source))
+                    for a, b in _sentence_spans(clean)
+                ]
+            self._lines[key] = found
+        return found
 
 
 # --- word lists ----------------------------------------------------------------------------------
@@ -177,13 +364,24 @@ def word_matcher(words: Sequence[str]) -> re.Pattern[str] | None:
     return _compile(tuple(words))
 
 
+@lru_cache(maxsize=512)
+def _needles(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The plain lower-case text every match of the words contains ("rehabiliter*" -> "rehabiliter")."""
+    return tuple({" ".join(w.rstrip("*").split()).lower() for w in words if w.strip("* ")})
+
+
 def find(words: Sequence[str], sentences: Iterable[Evidence]) -> list[tuple[Evidence, str]]:
-    """The sentences containing one of the words, with the first word found in each."""
+    """The sentences containing one of the words, with the first word found in each (for a few
+    sentences; :meth:`ApplicationText.find` searches a whole application)."""
     pattern = word_matcher(words)
     if pattern is None:
         return []
+    needles = _needles(tuple(words))
     out = []
     for sentence in sentences:
+        low = sentence.text.lower()
+        if not any(needle in low for needle in needles):
+            continue
         match = pattern.search(sentence.text)
         if match:
             out.append((sentence, match.group(0)))
