@@ -75,6 +75,9 @@ def load_builtin(session: Session, data_dir: Path | None = None) -> list[str]:
     from rsapp.assessment.changes import load_builtin_catalogues
 
     load_builtin_catalogues(session, data_dir / "criteria")
+    from rsapp.saksfremlegg.history import load_builtin_history
+
+    load_builtin_history(session, data_dir / "history")  # sak 23-2025 … 27-2025 of 09.09.2025
     session.commit()
     return loaded
 

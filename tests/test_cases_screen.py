@@ -74,7 +74,7 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         with Session(engine) as session:
             meeting = session.exec(select(Meeting)).one()
             assert (meeting.date, meeting.extraordinary) == (date(2025, 10, 20), True)
-        assert _saksliste(engine) == [("1-2025", "Orienteringer fra sekretariatet"), ("2-2025", "Eventuelt")]
+        assert _saksliste(engine) == [("28-2025", "Orienteringer fra sekretariatet"), ("29-2025", "Eventuelt")]
 
         # A second meeting on the same date is warned about in the form; escape leaves it.
         await pilot.press("n")
@@ -92,17 +92,17 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, NumberScreen)
-        assert dialog.query_one("#case-number").value == "1-2025"
-        await pilot.press(*"2/2025", "enter")
+        assert dialog.query_one("#case-number").value == "28-2025"  # 23–27 were used on 09.09.2025 (built-in history)
+        await pilot.press(*"29/2025", "enter")
         await settle(pilot)
         assert app.screen is dialog
-        assert "2-2025 er allerede brukt av sak «Eventuelt»" in str(dialog.query_one(".form-error").content)
-        await pilot.press("home", "shift+end", *"28/2025", "enter")
+        assert "29-2025 er allerede brukt av sak «Eventuelt»" in str(dialog.query_one(".form-error").content)
+        await pilot.press("home", "shift+end", *"28-2025", "enter")  # the proposal
         await settle(pilot)
         assert isinstance(app.screen, CasesScreen)
         assert [number for number, _ in _saksliste(engine)] == ["28-2025", "29-2025", "30-2025"]
 
-        # On the case screen: n goes to the Saksnr field; a duplicate is refused, 23/2025 is written 23-2025.
+        # On the case screen: n goes to the Saksnr field; a duplicate is refused, 22/2025 is written 22-2025.
         await pilot.press("tab", "enter")
         await settle(pilot)
         screen = app.screen
@@ -111,22 +111,22 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         await settle(pilot)
         assert any("30-2025 er allerede brukt" in m for m in _messages(app))
         assert _prioritisation_case(engine).number == 28
-        await pilot.press("home", "shift+end", *"23/2025", "enter")
+        await pilot.press("home", "shift+end", *"22/2025", "enter")
         await settle(pilot)
-        assert _prioritisation_case(engine).number == 23
-        assert screen.query_one("#field-number").value == "23-2025"
-        assert "Sak 23-2025" in str(screen.query_one("#case-heading").content)
-        assert "# Sak 23-2025:" in screen.preview_markdown()
+        assert _prioritisation_case(engine).number == 22
+        assert screen.query_one("#field-number").value == "22-2025"
+        assert "Sak 22-2025" in str(screen.query_one("#case-heading").content)
+        assert "# Sak 22-2025:" in screen.preview_markdown()
 
-        # On Eventuelt, 27/2025 would make the saksliste run backwards (23, 29, 27): refused.
+        # On Eventuelt, 28/2025 would make the saksliste run backwards (22, 29, 28): refused.
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("down", "down", "enter")
         await settle(pilot)
-        await pilot.press("n", *"27/2025", "enter")
+        await pilot.press("n", *"28/2025", "enter")
         await settle(pilot)
         assert any("numrene må øke nedover" in m for m in _messages(app))
-        assert [number for number, _ in _saksliste(engine)] == ["23-2025", "29-2025", "30-2025"]
+        assert [number for number, _ in _saksliste(engine)] == ["22-2025", "29-2025", "30-2025"]
 
         # Back on the saksliste: an orientation case with title and text goes before the standing cases.
         await pilot.press("escape")
@@ -137,7 +137,7 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         await pilot.press(*"FSU", "tab", *"Status.", "ctrl+s")
         await settle(pilot)
         assert _saksliste(engine)[1:] == [
-            ("24-2025", "FSU"),
+            ("28-2025", "FSU"),
             ("29-2025", "Orienteringer fra sekretariatet"),
             ("30-2025", "Eventuelt"),
         ]
@@ -157,7 +157,8 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         await settle(pilot)
         await pilot.press("j")
         await settle(pilot)
-        assert [number for number, _ in _saksliste(engine)] == ["23-2025", "29-2025", "30-2025"]
+        # The drafts after it ran on from its 28: they move down one and close the gap.
+        assert [number for number, _ in _saksliste(engine)] == ["22-2025", "28-2025", "29-2025"]
 
         # Final: the meeting cannot be deleted any more.
         await pilot.press("e")
@@ -174,7 +175,7 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         await settle(pilot)
         status = str(screen.query_one("#cases-status").content)
         assert status.startswith("Møtedokumentet er lagret i ")
-        assert status.endswith("moete-2025-10-20-sak-23-30-2025.docx")
+        assert status.endswith("moete-2025-10-20-sak-22-29-2025.docx")
 
 
 async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> None:

@@ -179,14 +179,15 @@ def test_close_gap_moves_the_consecutive_drafts_down_and_stops_at_a_jump() -> No
 
 
 # --- against the database: the 09.09.2025 double 24 cannot happen -----------------------------
+# (2025 holds the built-in history of 09.09.2025, sak 23–27: these tests number a clean 2024.)
 
 
 def test_two_cases_with_number_24_in_one_year_are_refused(session) -> None:
-    meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
-    saksliste.add_case(session, meeting.id, title="Orientering om status fra FSU", number="24-2025")
-    with pytest.raises(CaseNumberError, match="24-2025 er allerede brukt"):
+    meeting = meetings.create_meeting(session, on=date(2024, 9, 9))
+    saksliste.add_case(session, meeting.id, title="Orientering om status fra FSU", number="24-2024")
+    with pytest.raises(CaseNumberError, match="24-2024 er allerede brukt"):
         saksliste.add_case(
-            session, meeting.id, title="Ansettelse av prosjektleder/rådgiver", number="24/2025"
+            session, meeting.id, title="Ansettelse av prosjektleder/rådgiver", number="24/2024"
         )
     assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [24]
 
@@ -198,8 +199,8 @@ def test_number_from_another_year_is_refused(session) -> None:
 
 
 def test_new_cases_get_next_number_and_go_before_standing_cases(session) -> None:
-    meeting = meetings.create_meeting(session, on=date(2025, 9, 9), standing_cases=True)
-    first = saksliste.add_case(session, meeting.id, title="Prosess for RS-midler 2026", number="23-2025")
+    meeting = meetings.create_meeting(session, on=date(2024, 9, 9), standing_cases=True)
+    first = saksliste.add_case(session, meeting.id, title="Prosess for RS-midler 2026", number="23-2024")
     second = saksliste.add_case(session, meeting.id, title="Ansettelse av prosjektleder")
     listed = saksliste.meeting_cases(session, meeting.id)
     assert [c.title for c in listed] == [
@@ -217,7 +218,7 @@ def test_reordering_the_saksliste_renumbers_drafts_and_refuses_when_final(any_en
     from sqlmodel import Session
 
     with Session(any_engine) as session:
-        meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
+        meeting = meetings.create_meeting(session, on=date(2024, 9, 9))
         a = saksliste.add_case(session, meeting.id, title="A", number=23)
         b = saksliste.add_case(session, meeting.id, title="B", number=24)
         c = saksliste.add_case(session, meeting.id, title="C", number=25)
@@ -235,18 +236,18 @@ def test_reordering_the_saksliste_renumbers_drafts_and_refuses_when_final(any_en
 
 
 def test_set_case_number_accepts_slash_and_refuses_a_used_number(session) -> None:
-    meeting = meetings.create_meeting(session, on=date(2025, 9, 9))
+    meeting = meetings.create_meeting(session, on=date(2024, 9, 9))
     a = saksliste.add_case(session, meeting.id, title="A")
     b = saksliste.add_case(session, meeting.id, title="B")
-    assert saksliste.set_case_number(session, a.id, "23/2025").number == 23
-    with pytest.raises(CaseNumberError, match="23-2025 er allerede brukt"):
-        saksliste.set_case_number(session, b.id, "23-2025")
+    assert saksliste.set_case_number(session, a.id, "23/2024").number == 23
+    with pytest.raises(CaseNumberError, match="23-2024 er allerede brukt"):
+        saksliste.set_case_number(session, b.id, "23-2024")
     assert records.get_case(session, b.id).number == 24  # moved up after the typed 23
 
 
 def test_typing_the_first_number_of_a_meeting_renumbers_the_standing_cases_after_it(session) -> None:
-    meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
-    saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    meeting = meetings.create_meeting(session, on=date(2024, 10, 20), standing_cases=True)
+    saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2024")
     assert [(c.title, c.number) for c in saksliste.meeting_cases(session, meeting.id)] == [
         ("Prioritering", 28),
         ("Orienteringer fra sekretariatet", 29),
@@ -255,20 +256,20 @@ def test_typing_the_first_number_of_a_meeting_renumbers_the_standing_cases_after
 
 
 def test_typing_a_number_that_makes_the_saksliste_run_backwards_is_refused(session) -> None:
-    meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
-    saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    meeting = meetings.create_meeting(session, on=date(2024, 10, 20), standing_cases=True)
+    saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2024")
     eventuelt = saksliste.meeting_cases(session, meeting.id)[-1]
-    with pytest.raises(CaseNumberError, match="29-2025 «Orienteringer fra sekretariatet» står før"):
-        saksliste.set_case_number(session, eventuelt.id, "27/2025")
+    with pytest.raises(CaseNumberError, match="29-2024 «Orienteringer fra sekretariatet» står før"):
+        saksliste.set_case_number(session, eventuelt.id, "27/2024")
     with pytest.raises(CaseNumberError, match="øke nedover"):
-        saksliste.add_case(session, meeting.id, title="Ny sak", number="20/2025")  # would stand after 28
+        saksliste.add_case(session, meeting.id, title="Ny sak", number="20/2024")  # would stand after 28
     assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [28, 29, 30]
-    assert saksliste.set_case_number(session, eventuelt.id, "35/2025").number == 35  # above: fine
+    assert saksliste.set_case_number(session, eventuelt.id, "35/2024").number == 35  # above: fine
 
 
 def test_deleting_a_draft_closes_the_gap_and_the_freed_number_is_used_again(session) -> None:
-    meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True)
-    first = saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2025")
+    meeting = meetings.create_meeting(session, on=date(2024, 10, 20), standing_cases=True)
+    first = saksliste.add_case(session, meeting.id, title="Prioritering", number="28/2024")
     middle = saksliste.add_case(session, meeting.id, title="Ansettelse")
     assert [c.number for c in saksliste.meeting_cases(session, meeting.id)] == [28, 29, 30, 31]
     saksliste.delete_case(session, middle.id)
@@ -277,7 +278,7 @@ def test_deleting_a_draft_closes_the_gap_and_the_freed_number_is_used_again(sess
         ("Orienteringer fra sekretariatet", 29),
         ("Eventuelt", 30),
     ]
-    later = meetings.create_meeting(session, on=date(2025, 12, 1))
+    later = meetings.create_meeting(session, on=date(2024, 12, 1))
     assert saksliste.proposed_number(session, later.id) == 31
     saksliste.delete_case(session, saksliste.meeting_cases(session, meeting.id)[-1].id)  # Eventuelt, 30
     assert saksliste.proposed_number(session, later.id) == 30  # the freed 30 is used again
@@ -287,11 +288,11 @@ def test_deleting_a_draft_closes_the_gap_and_the_freed_number_is_used_again(sess
 
 
 def test_a_freed_number_below_a_final_case_is_not_used_again(session) -> None:
-    september = meetings.create_meeting(session, on=date(2025, 9, 9))
-    saksliste.add_case(session, september.id, title="Sak 23", number="23/2025")
+    september = meetings.create_meeting(session, on=date(2024, 9, 9))
+    saksliste.add_case(session, september.id, title="Sak 23", number="23/2024")
     saksliste.add_case(session, september.id, title="Sak 24")
     meetings.set_meeting_final(session, september.id)
-    october = meetings.create_meeting(session, on=date(2025, 10, 20))
+    october = meetings.create_meeting(session, on=date(2024, 10, 20))
     assert saksliste.add_case(session, october.id, title="Første").number == 25
     assert saksliste.proposed_number(session, october.id) == 26
 

@@ -52,7 +52,7 @@ def _meeting(session: Session, *, standing: bool = False):
 
 def _prioritisation(session: Session, *, standing: bool = False):
     meeting = _meeting(session, standing=standing)
-    case = drafting.create_prioritisation_case(session, meeting.id, _round(session).id, number="28/2025")
+    case = drafting.create_prioritisation_case(session, meeting.id, _round(session).id)  # 28-2025: 23–27 are history
     return meeting, case
 
 
@@ -466,11 +466,11 @@ def test_user_template_folder_overrides_the_builtin_one(session, tmp_path: Path)
     case = cases.add_case(session, meeting.id, title="Eget oppsett")
     (tmp_path / "beslutningssak.md.j2").write_text("EGEN MAL: {{ case.heading }}\n", encoding="utf-8")
     assert (
-        render_case(session, case.id, "md", templates_dir=tmp_path) == "EGEN MAL: Sak 1-2025: Eget oppsett\n"
+        render_case(session, case.id, "md", templates_dir=tmp_path) == "EGEN MAL: Sak 28-2025: Eget oppsett\n"
     )
     # The meeting template was not copied: it comes from the built-in folder and includes the user's case.
     meeting_md = render_meeting(session, meeting.id, "md", templates_dir=tmp_path)
-    assert "## Saksliste" in meeting_md and "EGEN MAL: Sak 1-2025: Eget oppsett" in meeting_md
+    assert "## Saksliste" in meeting_md and "EGEN MAL: Sak 28-2025: Eget oppsett" in meeting_md
     assert "EGEN MAL" not in render_case(session, case.id, "md")
 
 
@@ -484,12 +484,12 @@ def test_templates_dir_from_the_environment_overrides_and_an_edit_is_picked_up(
     template = folder / "beslutningssak.md.j2"
     template.write_text("FØRSTE {{ case.number }}\n", encoding="utf-8")
     monkeypatch.setenv("RSAPP_TEMPLATES_DIR", str(tmp_path / "maler"))
-    assert render_case(session, case.id, "md") == "FØRSTE 1-2025\n"
+    assert render_case(session, case.id, "md") == "FØRSTE 28-2025\n"
     assert Renderer().env is Renderer().env  # compiled once, shared by every Renderer over the folder
     template.write_text("ANDRE {{ case.number }}\n", encoding="utf-8")
     stat = template.stat()
     os.utime(template, (stat.st_atime + 5, stat.st_mtime + 5))  # a later edit, even within one second
-    assert render_case(session, case.id, "md") == "ANDRE 1-2025\n"
+    assert render_case(session, case.id, "md") == "ANDRE 28-2025\n"
     monkeypatch.delenv("RSAPP_TEMPLATES_DIR")
     assert render_case(session, case.id, "md").startswith("*Saksfremlegg")  # the built-in one again
 
@@ -570,7 +570,7 @@ def test_cli_meeting_in_week_43_final_and_delete(sqlite_url: str, capsys) -> Non
     assert code == 0 and "Ekstraordinært møte i Strategisk samarbeidsutvalg 20.10.2025" in out
     code, out = run("meeting", "new", "--date", "20.10.2025")
     assert code == 0 and "Merk: møte 1 er også 20.10.2025" in out
-    assert run("new", "--meeting", "1", "--prioritering", "--number", "28/2025")[0] == 0
+    assert run("new", "--meeting", "1", "--prioritering")[0] == 0
     code, out = run("delete", "29-2025")
     assert code == 0 and "Slettet Sak 29-2025: Orienteringer fra sekretariatet." in out
     code, out = run("list", "--meeting", "1")

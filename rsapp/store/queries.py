@@ -24,6 +24,7 @@ from rsapp.models import (
     Helsefellesskap,
     InnstillingPoint,
     Meeting,
+    RegisteredCaseNumber,
     Round,
 )
 
@@ -137,8 +138,17 @@ def meeting_cases(session: Session, meeting_id: int) -> list[Case]:
 
 
 def case_numbers(session: Session, year: int) -> dict[int, str]:
-    """Every number used in ``year`` -> the title of the case that holds it."""
-    return dict(session.exec(select(Case.number, Case.title).where(Case.year == year)).all())
+    """Every number used in ``year`` -> the title of the case that holds it (numbers used before
+    rsapp, registered in ``registered_case_number``, count as used)."""
+    used = dict(
+        session.exec(
+            select(RegisteredCaseNumber.number, RegisteredCaseNumber.title).where(
+                RegisteredCaseNumber.year == year
+            )
+        ).all()
+    )
+    used.update(session.exec(select(Case.number, Case.title).where(Case.year == year)).all())
+    return used
 
 
 def case_by_number(session: Session, number: int, year: int) -> Case | None:
@@ -161,7 +171,15 @@ def cases_in_year(session: Session, year: int) -> list[YearCase]:
         .join(Meeting, col(Meeting.id) == col(Case.meeting_id), isouter=True)
         .where(Case.year == year)
     ).all()
-    return [YearCase(number, bool(final), on, meeting_id) for number, final, on, meeting_id in rows]
+    # Numbers used before rsapp (registered by hand or in the built-in history) are final.
+    registered = session.exec(
+        select(col(RegisteredCaseNumber.number), col(RegisteredCaseNumber.meeting_date)).where(
+            RegisteredCaseNumber.year == year
+        )
+    ).all()
+    return [YearCase(number, bool(final), on, meeting_id) for number, final, on, meeting_id in rows] + [
+        YearCase(number, True, on, None) for number, on in registered
+    ]
 
 
 def round_case(session: Session, meeting_id: int, round_id: int, kind: str) -> Case | None:
