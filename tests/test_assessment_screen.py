@@ -222,3 +222,47 @@ async def test_an_inhabil_assessor_cannot_score(engine) -> None:
         assert static_text(screen.query_one("#assess-progress", Static)).startswith("0 av 18 vurdert")
         assert any("er inhabil for søknaden" in n.message for n in app._notifications)
         assert screen.query_one("#item-note", Input).value == ""
+
+
+async def test_the_ranking_shows_krav_and_vurdering_and_opens_the_assessment(engine) -> None:
+    from sqlmodel import Session, select
+
+    from rsapp.assessment import changes
+    from rsapp.assessment.reads import application_assessment
+    from rsapp.models import Application
+    from rsapp.screens.prioritisation import PrioritisationScreen
+    from rsapp.widgets.ranked_list import RankedList
+
+    with Session(engine, expire_on_commit=False) as session:
+        app_id = session.exec(select(Application.id).where(Application.name == REHAB)).one()
+        kari, _ = changes.add_assessor(session, "Kari Nilsen")
+        for item in application_assessment(session, app_id, kari).items:
+            value = item.suggestion.answer if item.item.kind != "kriterium" else "3"
+            changes.set_answer(session, app_id, item.item.id, kari, value or "uklart")
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(170, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrioritisationScreen)
+        ranked = screen.query_one(RankedList)
+        header = "".join(seg.text for seg in ranked.render_line(0))
+        assert "Krav" in header and "Vurdering" in header
+        index = ranked.index_of(app_id)
+        assert index is not None
+        line = "".join(
+            seg.text
+            for seg in ranked.render_line(
+                index + 1 + (1 if ranked.cut_index is not None and index >= ranked.cut_index else 0)
+            )
+        )
+        assert "4/6 ⚠" in line and "3,0" in line
+        ranked.move_cursor(index)
+        await pilot.press("V")
+        await settle(pilot)
+        assert isinstance(app.screen, AssessmentScreen)
+        assert app.screen.application_id == app_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

@@ -162,6 +162,13 @@ class PrioritisationScreen(Screen[None]):
         ),
         Binding("e", "export_excel", "Eksporter Excel", id="prio-export", tooltip="Excel-prioriteringsliste"),
         Binding(
+            "V",
+            "assess",
+            "Vurder",
+            id="prio-assess",
+            tooltip="Vurder valgt søknad mot utlysningens krav og kriterier (Shift+V)",
+        ),
+        Binding(
             "1", "tab('tab-rank')", "Rangering", show=False, id="prio-tab-rank", tooltip="Vis rangeringen"
         ),
         Binding(
@@ -197,6 +204,7 @@ class PrioritisationScreen(Screen[None]):
         self._unsaved_moves: list[MoveCommand] = []  # shown, not yet written (saved after the frame)
         self._grants_dirty = True
         self._needs_full = False  # the shown allocation came from reallocate_after_move
+        self._assessments: dict[int, tuple[str, str]] = {}  # id -> (Krav, Vurdering)
 
     @property
     def rsapp(self) -> RsApp:
@@ -261,6 +269,7 @@ class PrioritisationScreen(Screen[None]):
         try:
             with self.rsapp.session() as session:
                 self.view = load_view(session, self.round_id)
+                self._assessments = _assessment_columns(session, self.round_id)
         except PrioritisationError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
@@ -310,6 +319,7 @@ class PrioritisationScreen(Screen[None]):
             marks=set(fill_pot(allocation)) if self.show_marks else (),
             year=view.year,
             cursor_key=cursor_key,
+            assessments=self._assessments if full else None,
         )
         self._update_ledger()
         self._update_status()
@@ -869,6 +879,16 @@ class PrioritisationScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def action_assess(self) -> None:
+        """The assessment screen for the selected application; Krav and Vurdering follow."""
+        from rsapp.screens.assessment import AssessmentScreen
+
+        key = self.query_one(RankedList).cursor_key
+        if key is None:
+            self.notify("Ingen søknad er valgt.", severity="warning")
+            return
+        self.app.push_screen(AssessmentScreen(key), callback=lambda _=None: self.reload())
+
     def action_tab(self, tab: str) -> None:
         self.query_one("#prio-tabs", TabbedContent).active = tab
 
@@ -923,6 +943,11 @@ class PrioritisationScreen(Screen[None]):
                 self.query_one(RankedList).focus()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Vurdering: vurder valgt søknad",
+            "Krav, prioriterte tiltak og kriterier (Shift+V)",
+            self.action_assess,
+        )
         yield SystemCommand("Prioritering: flytt opp", "Flytt valgt søknad én plass opp", self.action_move_up)
         yield SystemCommand(
             "Prioritering: flytt ned", "Flytt valgt søknad én plass ned", self.action_move_down
@@ -974,3 +999,13 @@ class PrioritisationScreen(Screen[None]):
         yield SystemCommand(
             "Oppdater: les databasen på nytt", "Vis endringer fra andre (Ctrl+R)", self.action_refresh
         )
+
+
+def _assessment_columns(session: object, round_id: int) -> dict[int, tuple[str, str]]:
+    """Krav and Vurdering per application, from the one summary every output uses."""
+    from rsapp.assessment.reads import assessment_summaries
+
+    return {
+        app_id: (summary.krav_label, summary.vurdering_label)
+        for app_id, summary in assessment_summaries(session, round_id).items()
+    }

@@ -43,12 +43,13 @@ class _Column:
     right: bool = False
 
 
-def columns_for_width(width: int, year: int | None = None) -> list[_Column]:
+def columns_for_width(width: int, year: int | None = None, assessed: bool = False) -> list[_Column]:
     """Column layout for a list ``width`` cells wide: the name and owners take what is left.
 
     Amounts never shrink: when the list is narrow the owners go first, then the name shortens.
     The money columns are the round's year (applied, recommended, what is left after the row)
-    and the recommended amounts of the later years.
+    and the recommended amounts of the later years. With ``assessed``, the columns Krav and
+    Vurdering (``rsapp.assessment``) come after the name when the list is wide enough for them.
     """
     year_text = str(year) if year else "i år"
     fixed = [
@@ -62,6 +63,11 @@ def columns_for_width(width: int, year: int | None = None) -> list[_Column]:
     ]
     gaps = len(fixed) + 1  # one space between columns
     flexible = max(width - sum(c.width for c in fixed) - gaps, 12)
+    extra = [_Column("krav", "Krav", 6), _Column("vurdering", "Vurdering", 13, True)] if assessed else []
+    if extra and flexible - sum(c.width + 1 for c in extra) >= 40:
+        flexible -= sum(c.width + 1 for c in extra)
+    else:
+        extra = []
     if flexible >= 48:
         name_width = flexible * 2 // 3
         named = [
@@ -70,7 +76,7 @@ def columns_for_width(width: int, year: int | None = None) -> list[_Column]:
         ]
     else:
         named = [_Column("name", "Prosjekt", flexible)]
-    return fixed[:2] + named + fixed[2:]
+    return fixed[:2] + named + extra + fixed[2:]
 
 
 def _same_keys(a: Collection[int], b: Collection[int]) -> bool:
@@ -168,6 +174,7 @@ class RankedList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._rows: Sequence[Row] = ()
         self._owners: Mapping[int, str] = {}
+        self._assessments: Mapping[int, tuple[str, str]] = {}  # key -> (Krav, Vurdering)
         self._default_grant: Collection[int] = ()
         self._marks: Collection[int] = ()
         self._cut: int | None = None
@@ -197,6 +204,7 @@ class RankedList(ScrollView, can_focus=True):
         marks: Collection[int] | None = None,
         year: int | None = None,
         cursor_key: int | None = None,
+        assessments: Mapping[int, tuple[str, str]] | None = None,
     ) -> None:
         """Show these rows (rank order). ``cursor_key`` keeps the cursor on that application.
 
@@ -212,12 +220,17 @@ class RankedList(ScrollView, can_focus=True):
             or default_grant is not None
             or (marks is not None and not _same_keys(marks, self._marks))
             or (year is not None and year != self._year)
+            or assessments is not None
         )
         self._rows = rows
         self._cut = cut_index
         self._available = available
         if owners is not None:
             self._owners = owners
+            self._strip_cache.clear()
+        if assessments is not None:
+            self._assessments = assessments
+            self._columns_width = -1  # Krav and Vurdering shown or not
             self._strip_cache.clear()
         if default_grant is not None:
             self._default_grant = default_grant
@@ -344,7 +357,7 @@ class RankedList(ScrollView, can_focus=True):
 
     def _layout(self, width: int) -> list[_Column]:
         if width != self._columns_width:
-            self._columns = columns_for_width(width, self._year)
+            self._columns = columns_for_width(width, self._year, bool(self._assessments))
             self._columns_width = width
         return self._columns
 
@@ -405,6 +418,8 @@ class RankedList(ScrollView, can_focus=True):
             "recommended_year": year_text,
             "recommended_later": later_text,
             "left": "–" if row.left is None else format_kr(row.left),
+            "krav": self._assessments.get(row.key, ("–", "–"))[0],
+            "vurdering": self._assessments.get(row.key, ("–", "–"))[1],
         }
 
     def _row_strip(self, index: int, width: int, base: Style) -> Strip:
@@ -421,6 +436,7 @@ class RankedList(ScrollView, can_focus=True):
             tuple(row.recommended.items()) if row.recommended is not None else None,
             row.key in self._marks,
             row.key in self._default_grant,
+            self._assessments.get(row.key),
             index == self.cursor,
             self.has_focus,
             dragging and self.drop_index == index,
