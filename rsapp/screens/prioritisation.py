@@ -455,7 +455,8 @@ class PrioritisationScreen(Screen[None]):
             parts.append(wrapped(f"Streken går før plass {row.rank}: «{row.name}».", width, style="bold red"))
         unknown = sum(1 for row in allocation.rows if row.position == POSITION_UNKNOWN)
         if unknown:
-            parts.append(wrapped(f"⚠ {unknown} søknad(er) uten oppgitt beløp (?)", width, style="yellow"))
+            noun = "søknad" if unknown == 1 else "søknader"
+            parts.append(wrapped(f"⚠ {unknown} {noun} uten oppgitt beløp (?)", width, style="yellow"))
         # Year warnings are listed in the years tab; here only how many there are, so that the
         # list keeps its room at 100×30 (each application's own warnings are in the status line).
         year_warnings = [w for w in allocation.warnings if w[:4].isdigit()]
