@@ -75,6 +75,7 @@ __all__ = [
     "fill_pot",
     "move",
     "plan_of",
+    "reallocate_after_move",
     "spread",
     "validate_ranks",
     "year_span",
@@ -420,6 +421,12 @@ class Row:
     position: str  # POSITION_*
     left: int | None  # the round year's balance after this row (rows above the line only)
     ledger: Ledger
+    # For the walk (see reallocate_after_move): what the row draws up to each confirmed year and
+    # up to the round's year (None: draws nothing), and what the rows above the line have drawn
+    # so far, this row included (per confirmed year, then the round's year).
+    draws: list[int] = field(repr=False, compare=False)
+    draw_round: int | None = field(repr=False, compare=False)
+    spent: tuple[int, ...] = field(repr=False)
 
     @property
     def round_year(self) -> int:
@@ -769,7 +776,23 @@ def allocate(
             left = available - spent_round
         else:
             position = POSITION_BELOW
-        append(new_row(app.key, index, app.name, app.route, plan, recommended, local, position, left, ledger))
+        append(
+            new_row(
+                app.key,
+                index,
+                app.name,
+                app.route,
+                plan,
+                recommended,
+                local,
+                position,
+                left,
+                ledger,
+                draws,
+                draw_round,
+                (*spent, spent_round),
+            )
+        )
 
     allocation = Allocation(
         round_year=round_year,
@@ -921,6 +944,79 @@ def fill_pot(allocation: Allocation) -> list[int]:
             spent = [s + d for s, d in zip(spent, draws, strict=True)]
             keys.append(row.key)
     return keys
+
+
+def reallocate_after_move(allocation: Allocation, old_index: int, new_index: int) -> Allocation:
+    """The allocation after moving the row at ``old_index`` to ``new_index`` (0-based, rank order).
+
+    Equal to :func:`allocate` of the same inputs with the application moved and every rank
+    renumbered 1..n, but only the rows between the two indexes are recomputed. Amounts are never
+    negative, so what the rows above the line have drawn only grows down the list: a failure
+    inside the segment happens exactly when the segment's rows together do not fit after the
+    rows before it, whatever their order. So the cut is in the segment after the move exactly when
+    it was before, and every row after the segment keeps its place and its figures.
+    ``allocation`` is not changed. Raises :class:`AllocationError` for an index outside the rows.
+    """
+    rows = allocation.rows
+    n = len(rows)
+    for index in (old_index, new_index):
+        if type(index) is not int or not 0 <= index < n:
+            raise AllocationError(f"Plass {index!r} finnes ikke i listen (1–{n}).")
+    if old_index == new_index:
+        return allocation
+    lo, hi = min(old_index, new_index), max(old_index, new_index)
+    new_rows = list(rows)
+    new_rows.insert(new_index, new_rows.pop(old_index))
+    ledger = allocation.ledger
+    checked, budget = ledger.budget()
+    n_checked = len(checked)
+    old_cut = allocation.cut_index
+    cut: int | None = old_cut if old_cut is not None and old_cut < lo else None
+    state = list(rows[lo - 1].spent) if lo else [0] * (n_checked + 1)
+    available = ledger.available
+    for index in range(lo, hi + 1):
+        row = new_rows[index]
+        local: dict[int, int] = _EMPTY
+        left: int | None = None
+        if row.recommended is None:
+            position = POSITION_UNKNOWN
+        elif not ledger.pot_stated:
+            position = POSITION_NO_POT
+        elif row.draw_round is not None and row.route in LOCAL_ROUTES:
+            if cut is None and all(state[i] + row.draws[i] <= budget[i] for i in range(n_checked)):
+                for i in range(n_checked):
+                    state[i] += row.draws[i]
+                state[n_checked] += row.draw_round
+                position = POSITION_ABOVE
+                local = row.recommended
+                left = available - state[n_checked]
+            else:
+                if cut is None:
+                    cut = index
+                position = POSITION_BELOW
+        elif cut is None:
+            position = POSITION_ABOVE
+            left = available - state[n_checked]
+        else:
+            position = POSITION_BELOW
+        new_rows[index] = Row(
+            row.key,
+            index + 1,
+            row.name,
+            row.route,
+            row.plan,
+            row.recommended,
+            local,
+            position,
+            left,
+            ledger,
+            row.draws,
+            row.draw_round,
+            tuple(state),
+        )
+    if cut is None:
+        cut = old_cut if old_cut is not None and old_cut > hi else None
+    return Allocation(round_year=allocation.round_year, ledger=ledger, rows=new_rows, cut_index=cut)
 
 
 def move(order: Sequence[int], key: int, new_position: int) -> list[int]:
