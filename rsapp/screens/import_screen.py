@@ -1,6 +1,8 @@
 """Import: pick files or a folder, read them in a worker with a progress bar, see the result per file.
 
-The screen only collects input and shows results; reading, parsing and saving are done by
+The file picker starts in the user's home folder; Backspace (or the "Opp" button) goes up a
+folder, F3 opens the highlighted folder, and a path can be typed. The screen only collects
+input and shows results; reading, parsing and saving are done by
 :mod:`rsapp.importer.service`. The thread worker never touches a widget: it posts
 :class:`FileRead` and :class:`FilesRead` messages.
 """
@@ -16,6 +18,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import (
     Button,
@@ -84,6 +87,12 @@ class ImportScreen(Screen[None]):
             id="import-add",
             tooltip="Legg til filen eller mappen som er valgt i treet",
         ),
+        Binding(
+            "backspace", "up", "Opp en mappe", id="import-up", tooltip="Vis mappen over den som vises i treet"
+        ),
+        Binding(
+            "f3", "open_folder", "Åpne mappe", id="import-open", tooltip="Vis mappen som er valgt i treet"
+        ),
         Binding("f5", "read_files", "Les filene", id="import-read", tooltip="Les de valgte filene"),
         Binding(
             "f6", "review", "Gå gjennom", id="import-review", tooltip="Gå gjennom og godta det som er lest"
@@ -95,7 +104,7 @@ class ImportScreen(Screen[None]):
     def __init__(self, round_id: int | None = None, start_dir: str | Path | None = None) -> None:
         super().__init__()
         self.round_id = round_id
-        self.start_dir = Path(start_dir) if start_dir else Path.cwd()
+        self.start_dir = Path(start_dir).expanduser() if start_dir else Path.home()
         self.paths: list[Path] = []
         self.previews: list[FilePreview] = []
         self.results: list[FileResult] = []
@@ -119,8 +128,13 @@ class ImportScreen(Screen[None]):
         with Horizontal(id="import-main"):
             with Vertical(id="import-picker"):
                 yield Static(
-                    "Velg filer eller en mappe (Enter på en fil, F2 for valgt mappe):", classes="hint"
+                    "Velg filer eller en mappe (Enter på en fil, F2 for valgt mappe, "
+                    "F3 åpner mappen, Backspace går opp):",
+                    classes="hint",
                 )
+                with Horizontal(id="import-folder-row"):
+                    yield Button("↑ Opp", id="import-up-button")
+                    yield Static(str(self.start_dir), id="import-folder")
                 yield DirectoryTree(self.start_dir, id="import-tree")
             with Vertical(id="import-side"):
                 with Horizontal(id="import-path-row"):
@@ -212,6 +226,46 @@ class ImportScreen(Screen[None]):
     @on(Button.Pressed, "#import-clear-button")
     def _clear_pressed(self) -> None:
         self.action_clear()
+
+    # --- moving around the folders ----------------------------------------------------------------
+
+    def show_folder(self, folder: Path) -> None:
+        """Let the tree show ``folder`` (any folder the user can read)."""
+        folder = folder.expanduser()
+        if not folder.is_dir():
+            self.notify(f"{folder} er ikke en mappe", severity="warning")
+            return
+        try:
+            next(folder.iterdir(), None)
+        except OSError as exc:
+            self.notify(f"Kan ikke åpne {folder}: {exc.strerror or exc}", severity="error")
+            return
+        tree = self.query_one("#import-tree", DirectoryTree)
+        tree.path = folder
+        self._highlighted = None
+        self.query_one("#import-folder", Static).update(str(folder))
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.query_one("#import-tree", DirectoryTree).path)
+
+    def action_up(self) -> None:
+        parent = self.folder.resolve().parent
+        if parent == self.folder.resolve():
+            self.notify("Du er øverst i filsystemet.", severity="information")
+            return
+        self.show_folder(parent)
+
+    def action_open_folder(self) -> None:
+        target = self._highlighted
+        if target is None:
+            self.notify("Velg en mappe i treet først.", severity="warning")
+            return
+        self.show_folder(target if target.is_dir() else target.parent)
+
+    @on(Button.Pressed, "#import-up-button")
+    def _up_pressed(self) -> None:
+        self.action_up()
 
     def action_add_selected(self) -> None:
         if self._highlighted is None:
@@ -305,17 +359,41 @@ class ImportScreen(Screen[None]):
         table = self.query_one("#import-results", DataTable)
         for result in results:
             table.add_row(
-                result.filename, str(len(result.created) + len(result.updated)), result.status, result.message
+                result.filename,
+                str(len(result.created) + len(result.updated) + result.unchanged),
+                result.status,
+                result.message,
             )
-        saved = [r for r in results if r.status in ("importert", "oppdatert")]
-        failed = [r for r in results if r.status == "feil"]
-        done = {r.filename for r in results}
-        self.previews = [p for p in self.previews if p.filename not in done]
+        self.previews = [p for p in self.previews if p.filename not in {r.filename for r in results}]
         self.query_one("#import-review-button", Button).disabled = not any(
             p.ok and p.applications for p in self.previews
         )
-        self.notify(
-            f"{len(saved)} fil{'er' if len(saved) != 1 else ''} lagret"
-            + (f", {len(failed)} feilet" if failed else ""),
-            severity="error" if failed else "information",
-        )
+        message, severity = saved_notice(results)
+        self.notify(message, severity=severity)
+
+
+def saved_notice(results: list[FileResult]) -> tuple[str, SeverityLevel]:
+    """What the notice after saving says: how many files were saved, with how many new and
+    updated applications, and how many files were discarded or failed."""
+    saved = [r for r in results if r.status in ("importert", "oppdatert", "uendret")]
+    discarded = sum(1 for r in results if r.status == "forkastet")
+    failed = sum(1 for r in results if r.status == "feil")
+    created = sum(len(r.created) for r in saved)
+    updated = sum(len(r.updated) for r in saved)
+    unchanged = sum(r.unchanged for r in saved)
+    details = []
+    if created:
+        details.append(f"{created} ny{'e' if created != 1 else ''} søknad{'er' if created != 1 else ''}")
+    if updated:
+        details.append(f"{updated} oppdatert{'e' if updated != 1 else ''}")
+    if unchanged:
+        details.append(f"{unchanged} uendret")
+    text = f"{len(saved)} fil{'er' if len(saved) != 1 else ''} lagret"
+    if details:
+        text += " (" + ", ".join(details) + ")"
+    if discarded:
+        text += f", {discarded} forkastet"
+    if failed:
+        text += f", {failed} feilet"
+    severity: SeverityLevel = "error" if failed else "information"
+    return text + ".", severity
