@@ -81,6 +81,13 @@ class ApplicationScreen(Screen[None]):
         Binding(
             "v", "assess", "Vurder", id="assess", tooltip="Vurder søknaden mot utlysningens krav og kriterier"
         ),
+        Binding(
+            "b",
+            "confirm_amounts",
+            "Bekreft beløp",
+            id="confirm-amounts",
+            tooltip="Bekreft eller rett beløp som er merket «må bekreftes»",
+        ),
         Binding("backspace", "back", "Tilbake", show=False, id="back-alt"),
     ]
 
@@ -101,6 +108,16 @@ class ApplicationScreen(Screen[None]):
         from rsapp.screens.assessment import AssessmentScreen
 
         self.app.push_screen(AssessmentScreen(self.application_id), callback=self._assessed)
+
+    def action_confirm_amounts(self) -> None:
+        """Confirm or correct the budget lines flagged «må bekreftes»; read again afterwards."""
+        from rsapp.screens.import_review import ConfirmAmountsScreen
+
+        self.app.push_screen(ConfirmAmountsScreen(self.application_id), callback=self._amounts_confirmed)
+
+    async def _amounts_confirmed(self, changed: bool | None = None) -> None:
+        if changed:
+            await self._assessed()
 
     async def _assessed(self, _: None = None) -> None:
         """Back from the assessment: read the application again (its status may have changed)."""
