@@ -32,6 +32,7 @@ __all__ = [
     "ExcelData",
     "ExportError",
     "ExtraColumn",
+    "assessment_columns",
     "data_from_allocation",
     "excel_data",
 ]
@@ -149,6 +150,7 @@ def data_from_allocation(
 def excel_data(session: Session, round_id: int, *, today: date) -> ExcelData:
     """Read one round once (rounds, money, applications) and compute its allocation from it."""
     from rsapp.allocation import allocate
+    from rsapp.assessment.reads import assessment_summaries
     from rsapp.portfolio import inputs_from
     from rsapp.store.queries import earmark_sources, round_record
     from rsapp.store.read_model import as_reader, read_applications, read_money, read_rounds
@@ -163,7 +165,8 @@ def excel_data(session: Session, round_id: int, *, today: date) -> ExcelData:
     facts = read_applications(reader, round_id)
     pots, earmarks, applications, year = inputs_from(money, facts)
     allocation = allocate(pots, earmarks, applications, round_year=year)
-    texts = {f.id: _text(f, status_label) for f in facts}
+    assessments = assessment_summaries(reader, round_id)
+    texts = {f.id: _text(f, status_label, assessments.get(f.id)) for f in facts}
     return data_from_allocation(
         allocation,
         helsefellesskap=info.helsefellesskap,
@@ -173,14 +176,29 @@ def excel_data(session: Session, round_id: int, *, today: date) -> ExcelData:
         texts=texts,
         decided=record.status == "vedtatt",
         earmark_sources=earmark_sources(session, round_id),
+        extra_columns=assessment_columns(assessments),
     )
 
 
-def _text(facts: Any, status_label: Any) -> ApplicationText:
+def _text(facts: Any, status_label: Any, assessment: Any = None) -> ApplicationText:
+    comment = " · ".join(c for c in (facts.comment, assessment.comment if assessment else "") if c)
     return ApplicationText(
         owners=facts.owners,
         municipalities=", ".join(facts.municipalities),
         hospital_trust=facts.hospital_trust,
         status=status_label(facts.status),
-        comment=facts.comment,
+        comment=comment,
     )
+
+
+def assessment_columns(assessments: Mapping[int, Any]) -> list[ExtraColumn]:
+    """«Krav» and «Vurdering» from :func:`rsapp.assessment.reads.assessment_summaries` (the same
+    figures as the portfolio and the ranking); none before the round has any assessment."""
+    if not any(summary.assessed for summary in assessments.values()):
+        return []
+    return [
+        ExtraColumn("Krav", {key: s.krav_label for key, s in assessments.items()}, width=8.0, wrap=False),
+        ExtraColumn(
+            "Vurdering", {key: s.vurdering_label for key, s in assessments.items()}, width=14.0, wrap=False
+        ),
+    ]
