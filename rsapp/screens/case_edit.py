@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import MouseDown, MouseUp
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
@@ -46,6 +46,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
+from rsapp.dialogs import FormDialog
 from rsapp.messages import CaseLoaded, ChangeSaved, RegenerationPlanned, error_text
 from rsapp.saksfremlegg.numbering import format_case_number
 from rsapp.saksfremlegg.records import case_label
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from rsapp.saksfremlegg.records import Case, InnstillingPoint, Meeting
     from rsapp.saksfremlegg.render import Renderer
 
-__all__ = ["CaseEditScreen", "Edits", "PointList", "RegenerateScreen"]
+__all__ = ["CaseEditScreen", "Edits", "PointList", "RegenerateScreen", "RegenerationChoice"]
 
 FIELDS = ("saksopplysninger", "vurdering", "attachments")
 
@@ -128,37 +129,45 @@ class PointList(ListView):
             self.post_message(self.Moved(source, target))
 
 
-class RegenerateScreen(ModalScreen[set[str] | None]):
+@dataclass(frozen=True, slots=True)
+class RegenerationChoice:
+    """The keys of the changes from a fresh draft that the user accepted."""
+
+    accepted: frozenset[str]
+
+
+class RegenerateScreen(FormDialog[RegenerationChoice]):
     """The changes a fresh draft would make; safe ones are ticked, edited text is not."""
 
+    CSS_PATH = ["../styles/dialogs.tcss", "../styles/cases.tcss"]
     BINDINGS = [
-        Binding("g", "accept", "Godta valgte", id="regen-accept", tooltip="Gjør de avkryssede endringene"),
+        Binding("g", "submit", "Godta valgte", id="regen-accept", tooltip="Gjør de avkryssede endringene"),
         Binding("escape", "cancel", "Avbryt", id="regen-cancel", tooltip="Ikke endre noe"),
     ]
+    FORM_ID = "regen-dialog"
+    OK_ID = "regen-ok"
+    CANCEL_ID = "regen-no"
+    OK_LABEL = "Godta valgte (g)"
 
     def __init__(self, changes: list[PointChange]) -> None:
         super().__init__()
         self.changes = changes
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="regen-dialog"):
-            yield Label("Lag på nytt fra tallene – hva skal endres?", classes="title")
-            yield Static(
-                "Avkrysset: endringer som ikke overskriver det du har skrevet. Punkter du har redigert "
-                "og tekstfeltene endres bare om du krysser dem av (mellomrom).",
-                id="regen-help",
-            )
-            yield SelectionList[str](
-                *(
-                    Selection(Text(f"{c.label}: {(c.new or c.old).splitlines()[0][:70]}"), c.key, c.safe)
-                    for c in self.changes
-                ),
-                id="regen-changes",
-            )
-            yield Static(id="regen-diff")
-            with Horizontal(id="regen-buttons"):
-                yield Button("Godta valgte (g)", id="regen-ok", variant="primary")
-                yield Button("Avbryt (esc)", id="regen-no")
+    def compose_fields(self) -> ComposeResult:
+        yield Label("Lag på nytt fra tallene – hva skal endres?", classes="title")
+        yield Static(
+            "Avkrysset: endringer som ikke overskriver det du har skrevet. Punkter du har redigert "
+            "og tekstfeltene endres bare om du krysser dem av (mellomrom).",
+            id="regen-help",
+        )
+        yield SelectionList[str](
+            *(
+                Selection(Text(f"{c.label}: {(c.new or c.old).splitlines()[0][:70]}"), c.key, c.safe)
+                for c in self.changes
+            ),
+            id="regen-changes",
+        )
+        yield Static(id="regen-diff")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -179,19 +188,8 @@ class RegenerateScreen(ModalScreen[set[str] | None]):
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
         self._show(self.changes[event.selection_index])
 
-    def action_accept(self) -> None:
-        self.dismiss(set(self.query_one(SelectionList).selected))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#regen-ok")
-    def _ok(self) -> None:
-        self.action_accept()
-
-    @on(Button.Pressed, "#regen-no")
-    def _no(self) -> None:
-        self.action_cancel()
+    def value(self) -> RegenerationChoice:
+        return RegenerationChoice(frozenset(self.query_one(SelectionList).selected))
 
 
 class CaseEditScreen(Screen[None]):
@@ -629,11 +627,11 @@ class CaseEditScreen(Screen[None]):
             return
         self.app.push_screen(RegenerateScreen(message.changes), callback=self._regenerate_chosen)
 
-    def _regenerate_chosen(self, accepted: set[str] | None) -> None:
-        if accepted is None:
+    def _regenerate_chosen(self, choice: RegenerationChoice | None) -> None:
+        if choice is None:
             self.notify("Ingen endringer gjort.")
             return
-        db, case_id, index = self.rsapp.db, self.case_id, self._current
+        db, case_id, index, accepted = self.rsapp.db, self.case_id, self._current, set(choice.accepted)
 
         def apply() -> ChangeSaved:
             from rsapp.saksfremlegg.drafting import apply_regeneration
