@@ -50,7 +50,7 @@ async def test_export_with_default_name_writes_file_and_says_where(engine, folde
         await finish(app, pilot)
         assert not isinstance(app.screen, ExportExcelScreen)
     target = folder / DEFAULT_NAME
-    assert load_workbook(target).sheetnames == ["Prioritering", "Avsetninger", "Pott", "Regional liste"]
+    assert load_workbook(target).sheetnames == ["Prioritering", "Pott", "Regional liste"]
     assert any(str(target) in n.message and n.severity == "information" for n in notes(messages))
 
 

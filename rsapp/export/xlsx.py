@@ -380,20 +380,20 @@ class Book:
         title: str,
         widths: Sequence[float],
         *,
-        hidden: Sequence[int] = (),
+        print_columns: int | None = None,
         freeze: str | None = None,
         page: PageSetup | None = None,
     ) -> Sheet:
-        """A new sheet with its column widths (in characters), hidden columns, panes and page."""
+        """A new sheet with its column widths (in characters), panes and page; only the first
+        ``print_columns`` columns are printed (all when None)."""
         ws = self.workbook.create_sheet(title)
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[column_letter(index)].width = round(width, 2)
-        for index in hidden:
-            ws.column_dimensions[column_letter(index)].hidden = True
         if freeze:
             ws.freeze_panes = freeze
         _page_setup(ws, page or PageSetup())
         sheet = Sheet(self, ws)
+        sheet.print_columns = print_columns or len(widths)
         self.sheets.append(sheet)
         return sheet
 
@@ -445,6 +445,7 @@ class Sheet:
         self.book = book
         self.ws = ws
         self.rows = 0
+        self.print_columns = 0
         self._xml: list[str] = []
         self.append = self._append_fast if book.fast else self._append_public  # type: ignore[method-assign]
 
@@ -458,9 +459,14 @@ class Sheet:
         return self.rows
 
     def finish(self) -> None:
-        """Close the sheet (openpyxl writes all but the rows), then put the rows in (fast writer)."""
+        """Set the print area (the printed columns, every row written); with the fast writer,
+        close the sheet (openpyxl writes all but the rows), then put the rows in."""
         ws = self.ws
-        if not self.book.fast or ws.closed:
+        if ws.closed:
+            return
+        if self.print_columns and self.rows:
+            ws.print_area = f"A1:{column_letter(self.print_columns)}{self.rows}"
+        if not self.book.fast:
             return
         ws.close()
         _splice(ws._writer.out, self._xml)

@@ -165,7 +165,7 @@ NOTE_PT = 10.0
 HEADER_PT = 10.0
 TITLE_PT = 14.0
 SUBTITLE_PT = 11.0
-#: The smallest text inside a sheet (the footer is printed unscaled at 8 pt).
+#: The smallest text printed from a sheet's cells (the footer is sized to the scale, see page_for).
 SMALLEST_PT = min(BODY_PT, NOTE_PT, HEADER_PT)
 
 
@@ -205,7 +205,12 @@ class Styles:
         self.total_money_text = s(CellStyle(bold=True, fill="F2F2F2", border="total", horizontal="right"))
         self.ledger_total_text = s(CellStyle(bold=True, border="total"))
         self.plain_wrap = s(CellStyle(border="none", wrap=True))
-        self.helper = s(CellStyle(number_format="0"))
+        # The walk's helper columns (1/0), right of the printed area: "ja" / "nei" on screen.
+        self.helper = s(
+            CellStyle(
+                size=8.0, italic=True, color="7F7F7F", horizontal="center", number_format='"ja";"ja";"nei"'
+            )
+        )
         self._quoted = {
             "text": s(CellStyle(quote=True)),
             "wrap": s(CellStyle(wrap=True, quote=True)),
@@ -215,9 +220,9 @@ class Styles:
 
     def cell_text(self, value: str, kind: str = "text") -> Cell | None:
         """A text cell that stays text (a value starting with =, +, -, @ is never a formula)."""
+        value = clean_text(value) if value else value
         if not value:
             return ("n", None, getattr(self, kind))
-        value = clean_text(value)
         if value.startswith(_UNSAFE_START):
             return ("s", value, self._quoted[kind])
         return ("s", value, getattr(self, kind))
@@ -243,7 +248,7 @@ class Layout:
     left: dict[int, int] = field(default_factory=dict)
     extras: list[int] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
-    hidden: list[int] = field(default_factory=list)
+    printed: int = 0  # the columns up to this one are printed; the walk's helpers are not
     first: int = FIRST_ROW
     last: int = FIRST_ROW - 1  # == first - 1 when the list is empty
     sum_within_row: int = 0
@@ -294,7 +299,7 @@ def layout_for(data: ExcelData) -> Layout:
         layout.extras.append(place(f"extra {index}"))
     for name in ("comment", "notes", "draws", "below"):
         place(name)
-    layout.hidden = [layout.columns["draws"], layout.columns["below"]]
+    layout.printed = layout.columns["notes"]
     n = len(allocation.rows)
     layout.last = FIRST_ROW + n - 1
     layout.sum_within_row = layout.last + 1
@@ -332,13 +337,13 @@ class Page:
     one_page: bool
 
 
-def page_for(widths: Sequence[float], data: ExcelData, title: str, hidden: Sequence[int] = ()) -> Page:
+def page_for(widths: Sequence[float], data: ExcelData, title: str, printed: int | None = None) -> Page:
     """A4 landscape at a scale that keeps the smallest text (the footer too) at 7 pt or more.
 
     A sheet too wide for one page at that scale prints its columns over several pages side by
     side, with columns A:B (rank and name) repeated on each.
     """
-    shown = [w for i, w in enumerate(widths, start=1) if i not in hidden]
+    shown = list(widths[:printed] if printed else widths)
     base = PageSetup()
     scale, first_page = page_scale(shown, smallest_pt=SMALLEST_PT, margins_pt=2 * base.margin_side * 72)
     one_page = first_page >= len(shown)

@@ -72,9 +72,12 @@ def write_pot(book: Book, styles: Styles, data: ExcelData, layout: Layout) -> No
     letter = {year: column_letter(layout.ledger_col[year]) for year in years}
     label_width, note_width = widths[0], widths[-1]
 
-    def line(label: str, values: list[Cell | None], note: str = "", total: bool = False) -> None:
+    def line(
+        label: str, values: list[Cell | None], note: str = "", total: bool = False, boxed: bool = True
+    ) -> None:
         text = styles.ledger_total_text if total else styles.wrap
-        cells: list[Cell | None] = [("s", clean_text(label), text), *values, styles.cell_text(note, "wrap")]
+        last = styles.cell_text(note, "wrap") if note or boxed else None
+        cells: list[Cell | None] = [("s", clean_text(label), text), *values, last]
         sheet.append(cells, row_height(text_lines([(label, label_width), (note, note_width)]), BODY_PT))
 
     def formulas(make: Callable[[str, str | None, int], str], style: Any = None) -> list[Cell | None]:
@@ -174,7 +177,7 @@ def write_pot(book: Book, styles: Styles, data: ExcelData, layout: Layout) -> No
     def headline(label: str, cell: Cell, note: str = "") -> None:
         values: list[Cell | None] = [None] * n_years
         values[at] = cell
-        line(label, values, note, total=True)
+        line(label, values, note, total=True, boxed=False)
 
     x = letter[round_year]
     if ledger.pot_stated:

@@ -5,9 +5,9 @@ per year (after a plan is shifted to the round's year) and what is recommended p
 where the amount is not stated. Everything after them is a formula that walks the ranking the way
 :func:`rsapp.allocation.allocate` does, so the list follows a hand edit of an amount:
 
-* «Trekker fra potten» (hidden): 1 when the row draws local money (known amount, route «Lokal
-  pott» or «Begge», something recommended);
-* «Under streken» (hidden): 1 from the first row that draws local money and does not fit, on;
+* «Trekker fra potten»: 1 when the row draws local money (known amount, route «Lokal pott» or
+  «Begge», something recommended);
+* «Under streken»: 1 from the first row that draws local money and does not fit, on;
   a row fits while every year with a confirmed pot keeps a balance of at least 0, counting the
   rest carried from earlier years (the balances before any application are on «Pott»);
 * «Innenfor pott»: «Ja» (fits and draws local money), «Nei» (under the line), «–» (above the
@@ -15,7 +15,9 @@ where the amount is not stated. Everything after them is a formula that walks th
 * «Igjen ÅÅÅÅ»: each checked year's balance after the rows above, carried down the list.
 
 The cut line (a red line above the first row under it) and the shading of the rows under it are
-conditional formats on «Under streken», so they move with the formulas. Two sum rows follow:
+conditional formats on «Under streken», so they move with the formulas. The two helper columns
+stand right of the printed area (shown as «ja»/«nei»): on screen for whoever checks the walk, never
+on paper (a hidden column would print as «###» in LibreOffice). Two sum rows follow:
 «Sum innenfor potten» (the rows marked «Ja») and «Sum hele listen».
 """
 
@@ -129,8 +131,8 @@ def _widths(data: ExcelData, layout: Layout) -> list[float]:
         widths[column - 1] = extra.width
     put("comment", _fit([t.comment for t in texts], 14, 30))
     put("notes", 30.0)
-    put("draws", 6.0)
-    put("below", 6.0)
+    put("draws", 11.0)
+    put("below", 11.0)
     return widths
 
 
@@ -188,8 +190,10 @@ def write_priority(book: Book, styles: Styles, data: ExcelData, layout: Layout) 
     headers = priority_headers(data, layout)
     widths = _widths(data, layout)
     layout.widths = widths
-    page = page_for(widths, data, "prioritert liste", layout.hidden)
-    sheet = book.sheet(SHEET_PRIORITY, widths, hidden=layout.hidden, freeze=f"C{FIRST_ROW}", page=page.setup)
+    page = page_for(widths, data, "prioritert liste", layout.printed)
+    sheet = book.sheet(
+        SHEET_PRIORITY, widths, print_columns=layout.printed, freeze=f"C{FIRST_ROW}", page=page.setup
+    )
     note = (
         f"{word} = {'vedtatt' if data.decided else 'foreslått'} beløp per år. Innenfor pott: «Ja» får plass i "
         "potten, «Nei» står under streken, «–» trekker ikke fra lokal pott, «?» mangler beløp. En søknad får "

@@ -10,6 +10,7 @@ when the row is marked «Ja»), so they follow a hand edit there; an amount that
 from __future__ import annotations
 
 from rsapp.allocation import ROUTE_LABELS, ROUTE_REGIONAL
+from rsapp.dates import format_date
 from rsapp.export.data import ExcelData
 from rsapp.export.measure import money_width, row_height, text_width
 from rsapp.export.sheets.common import (
@@ -74,7 +75,8 @@ def write_regional(book: Book, styles: Styles, data: ExcelData, layout: Layout) 
     note = (
         f"Søknadene {data.helsefellesskap} sender videre til Tildelingsutvalget i Helse Nord, i "
         "helsefellesskapets prioriterte rekkefølge, med det som gjenstår å søke regionalt per år "
-        f"(søkt beløp minus det lokal pott dekker). Beløpene er formler mot arket «{SHEET_PRIORITY}»."
+        f"(søkt beløp minus det lokal pott dekker). Hvilke søknader som står her, er avgjort ved eksport "
+        f"{format_date(data.today)}; beløpene er formler mot arket «{SHEET_PRIORITY}» og følger endringer der."
     )
     title_block(sheet, styles, data, "Regional liste", note, widths, page)
     header_row(sheet, styles, headers, widths)
