@@ -65,3 +65,39 @@ def test_no_assessment_columns_before_any_assessment(engine, tmp_path: Path) -> 
         target = export_round(session, round_id, tmp_path / "liste.xlsx", today=TODAY)
     headers = [cell.value for cell in load_workbook(target)["Prioritering"][HEADER_ROW] if cell.value]
     assert "Krav" not in headers and "Vurdering" not in headers
+
+
+def test_saksfremlegg_vurdering_is_drafted_from_the_assessments(any_engine) -> None:
+    from rsapp.saksfremlegg import cases, drafting
+    from rsapp.saksfremlegg.render import render_case
+
+    with Session(any_engine, expire_on_commit=False) as session:
+        before = drafting.draft_prioritisation(
+            session, session.exec(select(Round.id).where(Round.key == "helgeland-2026")).one()
+        ).vurdering
+        assert "[Sekretariatets vurdering av søknadene" in before
+        round_id, app_id = _assess(session)
+        round_ = session.get(Round, round_id)
+        meeting = cases.create_meeting(
+            session,
+            on=cases.default_meeting_date(round_),
+            extraordinary=True,
+            place="Teams",
+            helsefellesskap_id=round_.helsefellesskap_id,
+        )
+        case = drafting.create_prioritisation_case(session, meeting.id, round_id)
+        markdown = render_case(session, case.id, "md")
+    vurdering = markdown.split("Vurdering", 1)[1]
+    assert "[Sekretariatets" not in vurdering
+    assert "Søknadene er vurdert opp mot kravene" in vurdering
+    assert (
+        "«Forprosjekt - tverretatlig rehabilitering»: Vurdert av Kari Nilsen. Krav: 4 av 6 oppfylt"
+        in vurdering
+    )
+    assert "Gjennomsnitt på kriteriene 4,0" in vurdering  # Per Vefsnes's 1s are left out
+    assert "Særlig prioritert: pasientgrupper med sammensatte behov" in vurdering
+    assert (
+        "Inhabil etter forvaltningsloven § 6, fratrer under behandlingen av søknaden: Per Vefsnes"
+        in vurdering
+    )
+    assert "Ikke vurdert ennå: «Interkommunalt innsats- og vurderingsteam for Helgeland»" in vurdering

@@ -3,7 +3,7 @@ SSU members with the conflict flagged, and the portfolio's Krav and Vurdering co
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from rsapp.app import make_app
 from rsapp.screens.application import ApplicationScreen
@@ -146,6 +146,20 @@ async def test_assess_by_keys_and_see_the_portfolio_columns(start_app) -> None:
         await pilot.pause()
         assert "sortert etter Vurdering" in static_text(app.screen.query_one("#portfolio-status", Static))
         assert str(table.get_row_at(table.row_count - 1)[1]) == REHAB
+
+        # The saksfremlegg drafted now: its Vurdering names the assessment (meetings, new meeting,
+        # the prioritisation case, open it), and the rendered document carries the same text.
+        for key in ("k", "n", "ctrl+s", "p", "enter", "tab", "enter"):
+            await pilot.press(key)
+            await settle(pilot)
+        case_screen = app.screen
+        assert type(case_screen).__name__ == "CaseEditScreen"
+        vurdering = case_screen.query_one("#field-vurdering", TextArea).text
+        assert "Vurdert av Kari Nilsen. Krav: 4 av 6 oppfylt" in vurdering
+        assert "«Forprosjekt - tverretatlig rehabilitering»: Vurdert av Kari Nilsen" in vurdering
+        assert "[Sekretariatets vurdering" not in vurdering
+        markdown = case_screen.preview_markdown()
+        assert "Vurdert av Kari Nilsen. Krav: 4 av 6 oppfylt" in markdown
 
 
 async def test_register_a_vefsn_member_with_a_project_role_and_see_the_conflict(engine) -> None:

@@ -343,12 +343,18 @@ class RoundFacts:
     deadline_helsefellesskap: date | None = None
     deadline_helse_nord: date | None = None
     earmark_purposes: Mapping[int, str] = field(default_factory=dict)  # earmark key -> purpose
+    # Application key -> the assessment's short text, and who must leave the case (fvl. § 6):
+    # rsapp.assessment.reads.assessment_summaries, the figures the lists and the Excel show.
+    assessments: Mapping[int, str] = field(default_factory=dict)
+    inhabil: Mapping[int, Sequence[str]] = field(default_factory=dict)
 
 
 def draft_prioritisation(session: Session, round_id: int) -> Draft:
     """The prioritisation case for a round, from :func:`rsapp.portfolio.round_allocation`."""
+    from rsapp.assessment.reads import assessment_summaries
     from rsapp.portfolio import round_allocation
 
+    summaries = assessment_summaries(session, round_id)
     round_ = session.get(Round, round_id)
     if round_ is None:
         raise CaseError(f"Fant ingen runde med id {round_id}.")
@@ -364,6 +370,8 @@ def draft_prioritisation(session: Session, round_id: int) -> Draft:
         deadline_helsefellesskap=round_.deadline_helsefellesskap,
         deadline_helse_nord=round_.deadline_helse_nord,
         earmark_purposes=purposes,
+        assessments={key: s.text for key, s in summaries.items() if s.text},
+        inhabil={key: list(s.inhabil) for key, s in summaries.items() if s.inhabil},
     )
     return compose_prioritisation(allocation, facts)
 
@@ -377,7 +385,7 @@ def compose_prioritisation(allocation: Allocation, facts: RoundFacts) -> Draft:
 
     points: list[DraftPoint] = []
     for earmark in ledger.earmarks:
-        if earmark.open:
+        if earmark.open or earmark.commitment:  # an earlier round's award is not decided again
             continue
         amounts = _nonzero(earmark.amounts)
         if not amounts:
@@ -469,7 +477,7 @@ def compose_prioritisation(allocation: Allocation, facts: RoundFacts) -> Draft:
     return Draft(
         title=f"{facts.name} – prioritering av lokale midler og søknader til regional ordning",
         saksopplysninger=_saksopplysninger(allocation, facts),
-        vurdering=_vurdering(allocation),
+        vurdering=_vurdering(allocation, facts),
         attachments="\n".join(
             [f"Prioriteringsliste {facts.name} (Excel)", *(f"Søknad: {row.name}" for row in allocation.rows)]
         ),
@@ -695,12 +703,16 @@ def _saksopplysninger(allocation: Allocation, facts: RoundFacts) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _vurdering(allocation: Allocation) -> str:
+def _vurdering(allocation: Allocation, facts: RoundFacts | None = None) -> str:
     ledger = allocation.ledger
     round_year = allocation.round_year
     applied = _applied_by_year(allocation)
     in_round_year = applied.get(round_year, 0)
-    paragraphs = ["[Sekretariatets vurdering av søknadene opp mot kravene og kriteriene i utlysningen.]"]
+    assessed = facts is not None and bool(facts.assessments)
+    if facts is not None and facts.assessments:
+        paragraphs = _assessment_paragraphs(allocation, facts)
+    else:
+        paragraphs = ["[Sekretariatets vurdering av søknadene opp mot kravene og kriteriene i utlysningen.]"]
     if ledger.pot_stated and applied and in_round_year > ledger.available:
         paragraphs.append(
             f"Søknadene gjelder {kr(in_round_year)} for {round_year} og {kr(sum(applied.values()))} samlet "
@@ -712,8 +724,38 @@ def _vurdering(allocation: Allocation) -> str:
         f"Finansiering av {_lower_first(earmark.name)} krever særskilt vurdering og behandles i egen sak."
         for earmark in ledger.open_earmarks
     ]
-    paragraphs.append("[Sekretariatets anbefaling.]")
+    if not assessed:
+        paragraphs.append("[Sekretariatets anbefaling.]")
     return "\n\n".join(paragraphs)
+
+
+def _assessment_paragraphs(allocation: Allocation, facts: RoundFacts) -> list[str]:
+    """The Vurdering drafted from the assessments, application by application in rank order."""
+    paragraphs = [
+        "Søknadene er vurdert opp mot kravene, de særlig prioriterte tiltakene og kriteriene som "
+        "tillegges vekt i utlysningen."
+    ]
+    waiting = []
+    for row in allocation.rows:
+        text = facts.assessments.get(row.key)
+        if text:
+            paragraphs.append(f"«{row.name}»: {text}")
+        else:
+            waiting.append(row.name)
+    if waiting:
+        paragraphs.append("Ikke vurdert ennå: " + _join([f"«{name}»" for name in waiting]) + ".")
+    leaving = [
+        f"{_join(list(names))} («{row.name}»)"
+        for row in allocation.rows
+        if (names := facts.inhabil.get(row.key))
+    ]
+    if leaving:
+        paragraphs.append(
+            "Inhabil etter forvaltningsloven § 6, fratrer under behandlingen av søknaden: "
+            + "; ".join(leaving)
+            + "."
+        )
+    return paragraphs
 
 
 # --- the figures of a rendered case, read back --------------------------------------------------
