@@ -280,3 +280,36 @@ async def test_the_ranking_shows_krav_and_vurdering_and_opens_the_assessment(eng
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_an_item_of_the_catalogue_is_edited_in_the_app_and_undone(engine) -> None:
+    from sqlmodel import Session, select
+
+    from rsapp.models import Application
+    from rsapp.screens.assessment import ItemForm
+
+    with Session(engine) as session:
+        app_id = session.exec(select(Application.id).where(Application.name == REHAB)).one()
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(AssessmentScreen(app_id))
+        await settle(pilot)
+        screen = app.screen
+        items = screen.query_one("#assess-items", DataTable)
+        items.move_cursor(row=15)  # Kriterium 6: samiske pasienter
+        await pilot.pause()
+        assert str(items.get_row_at(15)[2]) == "forslag: 0"
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemForm)
+        await pilot.press("tab", "tab")
+        words = app.screen.query_one("#item-words", Input)
+        words.value = words.value + ", rehabilitering*"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        # The rule reads the new words at once: rehabilitation is now found.
+        assert str(items.get_row_at(15)[2]) != "forslag: 0"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert str(items.get_row_at(15)[2]) == "forslag: 0"

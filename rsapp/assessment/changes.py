@@ -57,6 +57,7 @@ __all__ = [
     "clear_answer",
     "clear_decision",
     "install_catalogue",
+    "item_version",
     "record_decision",
     "redo",
     "remove_item",
@@ -780,6 +781,14 @@ def _catalogue_of(session: Session, round_id: int) -> CriteriaCatalogue:
             "Runden har ingen kriterieliste. Last inn en med «rsapp vurder kriterier last FIL»."
         )
     return cat
+
+
+def item_version(session: Session, item_id: int) -> int:
+    """The version an edit of the item is based on."""
+    crit = session.get(Criterion, item_id)
+    if crit is None:
+        raise AssessmentError(f"Fant ingen punkt med id {item_id}. {REFRESH_HINT}")
+    return crit.version
 
 
 def update_item(session: Session, item_id: int, *, version: int, **changes: Any) -> Edit:

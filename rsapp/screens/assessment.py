@@ -139,6 +139,14 @@ class AssessmentScreen(Screen[None]):
             tooltip="Register over SSU-medlemmer og habilitet",
         ),
         Binding("t", "status", "Status", show=False, id="assess-status", tooltip="Sett søknadens status"),
+        Binding(
+            "e",
+            "edit_item",
+            "Endre punkt",
+            show=False,
+            id="assess-edit-item",
+            tooltip="Endre punktet i kriterielisten (tittel, tekst, ord, vekt) for en ny utlysning",
+        ),
         Binding("ctrl+z", "undo", "Angre", id="assess-undo", tooltip="Angre siste endring"),
         Binding("ctrl+y", "redo", "Gjør om", show=False, id="assess-redo", tooltip="Gjør om det du angret"),
         Binding(
@@ -595,6 +603,35 @@ class AssessmentScreen(Screen[None]):
 
         self.app.push_screen(StatusDialog(view.status), callback=chosen)
 
+    def action_edit_item(self) -> None:
+        """Edit the highlighted item of the round's catalogue (title, text, the rule's words, weight)."""
+        item = self.current()
+        if item is None:
+            return
+        crit = item.item
+
+        def apply(data: ItemData) -> None:
+            history = self.history
+            with self.rsapp.db.session() as session:
+                version = changes.item_version(session, crit.id)
+                history.run(
+                    lambda: changes.update_item(
+                        session,
+                        crit.id,
+                        version=version,
+                        title=data.title,
+                        text=data.text,
+                        words=data.words,
+                        **({"weight": data.weight} if crit.kind == "kriterium" else {}),
+                    )
+                )
+
+        def done(data: ItemData | None) -> None:
+            if data is not None:
+                self._load(f"{item.number} er endret.")
+
+        self.app.push_screen(ItemForm(item.number, crit, apply=apply), callback=done)
+
     def action_register(self) -> None:
         from rsapp.screens.habilitet import HabilitetScreen
 
@@ -622,6 +659,11 @@ class AssessmentScreen(Screen[None]):
         )
         yield SystemCommand(
             "Vurdering: sett status", "Mottatt, under vurdering, vurdert … (t)", self.action_status
+        )
+        yield SystemCommand(
+            "Kriterier: endre punktet",
+            "Tittel, tekst, ordene regelen leter etter, vekt (e)",
+            self.action_edit_item,
         )
         yield SystemCommand(
             "Habilitet: register og avgjørelser",
@@ -756,3 +798,53 @@ class PersonForm(FormDialog[PersonData]):
             self.query_one("#person-role", Input).value.strip(),
             self.query_one("#person-organisation", Input).value.strip(),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemData:
+    title: str
+    text: str
+    words: list[str]
+    weight: float
+
+
+class ItemForm(FormDialog[ItemData]):
+    """One item of the round's catalogue, for a later call: its title, the call's words, the words
+    its rule looks for, and (a criterion) its weight."""
+
+    FORM_ID = "item-form"
+
+    def __init__(self, number: str, item: Any, *, apply: Callable[[ItemData], object] | None = None) -> None:
+        super().__init__(apply=apply)
+        self.number = number
+        self.item = item
+
+    def compose_fields(self) -> ComposeResult:
+        item = self.item
+        yield Static(f"{self.number}: endre punktet i kriterielisten", classes="form-title")
+        yield Label("Tittel")
+        yield Input(value=item.title, id="item-title")
+        yield Label("Utlysningens tekst")
+        yield Input(value=item.text, id="item-text")
+        yield Label("Ord regelen leter etter, skilt med komma («*» på slutten: alle ord som begynner slik)")
+        yield Input(value=", ".join(item.words), id="item-words")
+        if item.kind == "kriterium":
+            yield Label("Vekt i gjennomsnittet")
+            yield Input(value=f"{item.weight:g}", id="item-weight")
+
+    def on_mount(self) -> None:
+        self.query_one("#item-title", Input).focus()
+
+    def value(self) -> ItemData:
+        title = " ".join(self.query_one("#item-title", Input).value.split())
+        if not title:
+            raise FormError("Punktet må ha en tittel.")
+        words = [w.strip() for w in self.query_one("#item-words", Input).value.split(",") if w.strip()]
+        weight = float(self.item.weight)
+        if self.item.kind == "kriterium":
+            typed = self.query_one("#item-weight", Input).value.strip().replace(",", ".")
+            try:
+                weight = float(typed)
+            except ValueError:
+                raise FormError(f"Vekten må være et tall, ikke «{typed}».") from None
+        return ItemData(title, self.query_one("#item-text", Input).value.strip(), words, weight)
