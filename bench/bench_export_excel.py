@@ -137,7 +137,7 @@ def main() -> int:
                 f"{len(data.years)} years) {'OK' if passed else 'FAIL'}"
             )
             if n == 1_000:
-                public = best_of(data, path, runs=2, fast=False)
+                public = best_of(data, path, runs=1, fast=False)
                 print(f"export_excel_{n}_public_api: {public:.3f} s (fallback writer, for reference)")
     return 0 if ok else 1
 

@@ -409,7 +409,9 @@ def header_row(sheet: Sheet, styles: Styles, headers: Sequence[str], widths: Seq
     lines = max(
         (line_count(h, w, HEADER_PT, bold=True) for h, w in zip(headers, widths, strict=False)), default=1
     )
-    sheet.append([("s", h, styles.header) for h in headers], row_height(lines, HEADER_PT))
+    sheet.append(
+        [("s", clean_text(h), styles.header) if h else None for h in headers], row_height(lines, HEADER_PT)
+    )
 
 
 def text_lines(texts: Sequence[tuple[str, float]]) -> int:

@@ -209,7 +209,8 @@ def write_priority(book: Book, styles: Styles, data: ExcelData, layout: Layout) 
     round_year = allocation.round_year
     first_templates = _formulas(layout, pot_rows, first=True)
     templates = _formulas(layout, pot_rows, first=False)
-    computed = [(columns[name] - 1, name) for name in first_templates]
+    styled = {"within": styles.center, "draws": styles.helper, "below": styles.helper}
+    computed = [(columns[name] - 1, name, styled.get(name, styles.money)) for name in first_templates]
     text_cols = {
         name: (columns[name] - 1, widths[columns[name] - 1])
         for name in ("name", "owners", "municipalities", "trust", "route", "status", "comment", "notes")
@@ -264,11 +265,8 @@ def write_priority(book: Book, styles: Styles, data: ExcelData, layout: Layout) 
                 cells[recommended_col] = blank_money if given is None else ("n", given, money)
         chosen = first_templates if index == 0 else templates
         p = n - 1
-        for column, name in computed:
-            cells[column] = ("f", chosen[name].format(n=n, p=p), styles.money)
-        cells[columns["within"] - 1] = ("f", chosen["within"].format(n=n, p=p), styles.center)
-        cells[columns["draws"] - 1] = ("f", chosen["draws"].format(n=n, p=p), styles.helper)
-        cells[columns["below"] - 1] = ("f", chosen["below"].format(n=n, p=p), styles.helper)
+        for column, name, style in computed:
+            cells[column] = ("f", chosen[name].format(n=n, p=p), style)
         sheet.append(cells, row_height(text_lines(wrapped), BODY_PT))
 
     _sum_rows(sheet, styles, layout)
