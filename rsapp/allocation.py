@@ -180,6 +180,9 @@ class EarmarkInput:
     name: str
     amounts: Mapping[int, int]  # budget year -> kr; empty means open
     is_open: bool = False  # amount not decided: in no year, always warned
+    # An award of an earlier round still bound in this round's years (a *tilsagn*), counted
+    # like a decided earmark; not a new decision of this round.
+    commitment: bool = False
 
     def __post_init__(self) -> None:
         for year, amount in self.amounts.items():
@@ -198,6 +201,10 @@ class ApplicationInput:
     ``applied_by_year`` maps budget year (None: no year given) to the amount applied for;
     ``applied_total`` is None when no amount is stated anywhere (*ikke oppgitt*).
     ``recommended`` is the innstilt amount per year, None for the default (as applied for).
+    ``awarded`` is what the vedtak awarded from the local pot per year (*innvilget*), None before
+    the vedtak. It takes the recommendation's place; an awarded row draws its amounts whatever the
+    balance (it is decided, so it never falls below the line), and ``Row.awarded`` tells the
+    presenters to say *innvilget* instead of *innstilt*.
     """
 
     key: int
@@ -207,6 +214,7 @@ class ApplicationInput:
     applied_total: int | None
     recommended: Mapping[int, int] | None = None
     route: str = ROUTE_BOTH
+    awarded: Mapping[int, int] | None = None
     _plans: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -233,6 +241,10 @@ class ApplicationInput:
                     f"Innstilt beløp for «{self.name}» ({_format_kr(total)}) er høyere enn "
                     f"søkt ({_format_kr(applied)})."
                 )
+        if self.awarded is not None:
+            for year, amount in self.awarded.items():
+                _check_year(year, f"Innvilget beløp for «{self.name}»")
+                _check_amount(amount, f"Innvilget beløp for «{self.name}» i {year}")
 
     def plan(self, round_year: int) -> Plan:
         """The application's plan in the round (cached per round year)."""
@@ -427,6 +439,7 @@ class Row:
     draws: list[int] = field(repr=False, compare=False)
     draw_round: int | None = field(repr=False, compare=False)
     spent: tuple[int, ...] = field(repr=False)
+    awarded: bool = False  # ``recommended`` is what the vedtak awarded (*innvilget*)
 
     @property
     def round_year(self) -> int:
@@ -751,8 +764,17 @@ def allocate(
         plan, recommended, draws, draw_round = cached
         local: dict[int, int] = _EMPTY
         left: int | None = None
+        awarded = app.awarded is not None
         if recommended is None:
             position = POSITION_UNKNOWN
+        elif awarded and draw_round is not None:
+            # Decided: it draws what was awarded whatever the balance, and sets no cut.
+            for i in range(n_checked):
+                spent[i] += draws[i]
+            spent_round += draw_round
+            position = POSITION_ABOVE
+            local = recommended
+            left = available - spent_round
         elif not pot_stated:
             position = POSITION_NO_POT
         elif draw_round is not None and app.route in local_routes:
@@ -791,6 +813,7 @@ def allocate(
                 draws,
                 draw_round,
                 (*spent, spent_round),
+                awarded,
             )
         )
 
@@ -813,7 +836,7 @@ def _prepare(
     its plan, its recommendation (non-zero years; None when unknown), what it draws up to each
     checked year, and what it draws up to the round's year (None when it draws nothing)."""
     plan = app.plan(round_year)
-    recommended = app.recommended
+    recommended = app.recommended if app.awarded is None else app.awarded
     if recommended is None and plan.total is not None:
         recommended = plan.applied
     if recommended is None:
@@ -964,6 +987,9 @@ def reallocate_after_move(allocation: Allocation, old_index: int, new_index: int
             raise AllocationError(f"Plass {index!r} finnes ikke i listen (1–{n}).")
     if old_index == new_index:
         return allocation
+    if any(row.awarded for row in rows):
+        # After the vedtak the amounts are decided; the ranking no longer moves the line.
+        raise AllocationError("Rangeringen kan ikke endres etter vedtaket: beløpene er innvilget.")
     lo, hi = min(old_index, new_index), max(old_index, new_index)
     new_rows = list(rows)
     new_rows.insert(new_index, new_rows.pop(old_index))

@@ -266,6 +266,7 @@ def _application_input(facts: ApplicationFacts) -> ApplicationInput:
         applied_total=total,
         recommended=dict(facts.recommended) or None,  # no rows: as applied for
         route=facts.route,
+        awarded=None if facts.awarded is None else dict(facts.awarded),  # after the vedtak
     )
 
 
@@ -273,6 +274,8 @@ def inputs_from(money: MoneyFacts, applications: Iterable[ApplicationFacts]) -> 
     """What `rsapp.allocation.allocate` needs for one round, from facts already read."""
     pots = [PotInput(p.budget_year, p.amount, p.origin, p.confirmed) for p in money.pots]
     earmarks = [EarmarkInput(e.id, e.name, dict(e.amounts), e.is_open) for e in money.earmarks]
+    # Earlier rounds' local awards still bound in this round's years count like earmarks.
+    earmarks += [EarmarkInput(c.id, c.name, dict(c.amounts), commitment=True) for c in money.commitments]
     apps = [_application_input(facts) for facts in applications if facts.round_id == money.round_id]
     return pots, earmarks, apps, money.year
 

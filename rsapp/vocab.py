@@ -138,3 +138,109 @@ def answer_label(value: str) -> str:
     if value == NOT_RELEVANT:
         return NOT_RELEVANT_LABEL
     return KRAV_ANSWER_LABELS.get(value) or PRIORITY_ANSWER_LABELS.get(value) or value
+
+
+# --- After the meeting: the meeting's life, vedtak, awards, follow-up ----------------------------
+
+MEETING_PLANNED = "planlagt"
+MEETING_SUMMONED = "innkalt"
+MEETING_HELD = "avholdt"
+MEETING_APPROVED = "godkjent"  # the protokoll is approved: the meeting is locked
+MEETING_STATUS_LABELS: dict[str, str] = {
+    MEETING_PLANNED: "Planlagt",
+    MEETING_SUMMONED: "Innkalt",
+    MEETING_HELD: "Avholdt",
+    MEETING_APPROVED: "Protokoll godkjent",
+}
+#: The fixed first items of every innkalling and protokoll (not numbered cases).
+FIXED_ITEM_SUMMONS = "Godkjenning av innkalling og saksliste"
+FIXED_ITEM_MINUTES = "Godkjenning av protokoll fra forrige møte"
+
+ATTENDANCE_SUMMONED = "innkalt"
+ATTENDANCE_PRESENT = "møtt"
+ATTENDANCE_ABSENT = "forfall"
+ATTENDANCE_SUBSTITUTE = "vara"
+ATTENDANCE_LABELS: dict[str, str] = {
+    ATTENDANCE_SUMMONED: "Innkalt",
+    ATTENDANCE_PRESENT: "Møtt",
+    ATTENDANCE_ABSENT: "Forfall",
+    ATTENDANCE_SUBSTITUTE: "Møtt som vara",
+}
+
+OUTCOME_AS_RECOMMENDED = "som_innstilt"
+OUTCOME_AMENDED = "endret"
+OUTCOME_POSTPONED = "utsatt"
+OUTCOME_LABELS: dict[str, str] = {
+    "": "Ikke behandlet ennå",
+    OUTCOME_AS_RECOMMENDED: "Vedtatt som innstilt",
+    OUTCOME_AMENDED: "Vedtatt med endringer",
+    OUTCOME_POSTPONED: "Utsatt",
+}
+VOTE_UNANIMOUS = "enstemmig"
+VOTE_COUNTED = "votering"
+POINT_UNCHANGED = "uendret"
+POINT_AMENDED = "endret"
+POINT_NEW = "ny"
+POINT_STRUCK = "strøket"
+POINT_CHANGE_LABELS: dict[str, str] = {
+    POINT_UNCHANGED: "Som innstilt",
+    POINT_AMENDED: "Endret",
+    POINT_NEW: "Nytt punkt",
+    POINT_STRUCK: "Strøket",
+}
+#: Where a member who leaves a case as inhabil is told to stand, unless another basis is named.
+DEFAULT_INHABIL_BASIS = "forvaltningsloven § 6"
+#: The usual basis for withholding a passage from the public.
+DEFAULT_EXEMPTION_BASIS = "offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+
+# Application statuses after the vedtak and Helse Nord's awards.
+STATUS_FORWARDED = "oversendt"
+STATUS_NOT_TREATED = "ikke_behandlet"
+STATUS_GRANTED = "innvilget"
+STATUS_REJECTED = "avslatt"
+STATUS_GRANTED_REGIONAL = "innvilget_regionalt"
+STATUS_REJECTED_REGIONAL = "avslatt_regionalt"
+STATUS_LABELS.update(
+    {
+        STATUS_FORWARDED: "Oversendt regionalt",
+        STATUS_NOT_TREATED: "Ikke behandlet",
+        STATUS_GRANTED_REGIONAL: "Innvilget regionalt",
+        STATUS_REJECTED_REGIONAL: "Avslått regionalt",
+    }
+)
+
+AWARD_LOCAL = "lokal"
+AWARD_REGIONAL = "regional"
+AWARD_SOURCE_LABELS: dict[str, str] = {AWARD_LOCAL: "Lokal pott", AWARD_REGIONAL: "Helse Nord (regional)"}
+
+REPORT_ANNUAL = "årsrapport"
+REPORT_FINAL = "sluttrapport"
+REPORT_KIND_LABELS: dict[str, str] = {REPORT_ANNUAL: "Årsrapport", REPORT_FINAL: "Sluttrapport"}
+REPORT_WAITING = "venter"
+REPORT_RECEIVED = "mottatt"
+REPORT_APPROVED = "godkjent"
+REPORT_REMINDED = "purret"
+REPORT_STATUS_LABELS: dict[str, str] = {
+    REPORT_WAITING: "Venter",
+    REPORT_RECEIVED: "Mottatt",
+    REPORT_APPROVED: "Godkjent",
+    REPORT_REMINDED: "Purret",
+}
+
+#: What the standing cases carry when a meeting is created (content and innstilling).
+STANDING_CASE_TEXTS: dict[str, str] = {
+    CASE_KIND_ORIENTATIONS: (
+        "Sekretariatet orienterer om arbeidet siden forrige møte:\n"
+        "- oppfølging av prosjektene som har fått rekrutterings- og samhandlingstilskudd\n"
+        "- frister og møter fremover\n"
+        "- henvendelser til helsefellesskapet"
+    ),
+    CASE_KIND_ANY_OTHER_BUSINESS: (
+        "Medlemmene kan melde saker under eventuelt ved møtestart. Saker som meldes, føres i "
+        "protokollen med det utvalget vedtar."
+    ),
+}
+STANDING_CASE_POINTS: dict[str, str] = {
+    CASE_KIND_ORIENTATIONS: "SSU tar orienteringene til orientering.",
+    CASE_KIND_ANY_OTHER_BUSINESS: "Saker meldt under eventuelt føres i protokollen.",
+}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 # The records the saksfremlegg functions take and return, for callers that annotate them
@@ -53,13 +53,24 @@ class CaseError(ValueError):
     """A meeting or case operation that cannot be done (Norwegian message)."""
 
 
+#: What the database says when a change touches a meeting whose protokoll is approved (0006).
+LOCKED_MESSAGE = "Protokollen for møtet er godkjent og låst"
+
+
 @contextmanager
 def change(session: Session) -> Iterator[UnitOfWork]:
-    """One unit of work; a case number the database finds used twice is a CaseNumberError."""
+    """One unit of work; a case number the database finds used twice is a CaseNumberError, and a
+    change the database refuses because the meeting is locked (approved protokoll) a CaseError."""
     try:
         with unit_of_work(session) as work:
             yield work
-    except IntegrityError as exc:
+    except DBAPIError as exc:
+        if LOCKED_MESSAGE in str(exc):
+            raise CaseError(
+                f"{LOCKED_MESSAGE}: møtet, sakene, innstillingene og vedtakene kan ikke endres."
+            ) from exc
+        if not isinstance(exc, IntegrityError):
+            raise
         raise CaseNumberError(
             "Endringen ble avvist av databasen: et saksnummer er allerede brukt i året. Prøv igjen."
         ) from exc

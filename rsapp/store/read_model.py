@@ -181,6 +181,8 @@ class ApplicationFacts:
     budget: list[tuple[int | None, int | None]] = field(default_factory=list)  # (year, amount)
     municipalities: list[str] = field(default_factory=list)
     recommended: dict[int, int] = field(default_factory=dict)  # budget year -> kr; {}: as applied
+    # What the vedtak awarded from the local pot per year; None while the round is not decided.
+    awarded: dict[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,9 @@ class MoneyFacts:
     year: int
     pots: list[PotFacts] = field(default_factory=list)
     earmarks: list[EarmarkFacts] = field(default_factory=list)
+    # Local awards of the helsefellesskap's earlier rounds in this round's year or later (tilsagn),
+    # keyed by minus the application id.
+    commitments: list[EarmarkFacts] = field(default_factory=list)
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -313,6 +318,24 @@ def read_applications(
         params,
     ):
         facts[app_id].recommended[year] = amount
+    # After the vedtak (round status "vedtatt"): what was awarded locally, per year.
+    for (app_id,) in reader.rows(
+        f'SELECT a.id FROM application a JOIN "round" r ON r.id = a.round_id{where}'
+        + (" AND" if where else " WHERE")
+        + " r.status = 'vedtatt'",
+        params,
+    ):
+        facts[app_id].awarded = {}
+    for app_id, year, amount in reader.rows(
+        "SELECT w.application_id, w.budget_year, w.amount FROM award w"
+        f" JOIN application a ON a.id = w.application_id{where}"
+        + (" AND" if where else " WHERE")
+        + " w.source = 'lokal' ORDER BY w.application_id, w.budget_year",
+        params,
+    ):
+        awarded = facts[app_id].awarded
+        if awarded is not None:
+            awarded[year] = amount
     return list(facts.values())
 
 
@@ -355,4 +378,19 @@ def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFa
                 earmark_id, name, bool(is_open), {} if is_open else dict(amounts.get(earmark_id, {}))
             )
         )
+    committed: dict[tuple[int, int], EarmarkFacts] = {}
+    for rid, app_id, name, working_title, award_year, year, amount in reader.rows(
+        "SELECT r.id, a.id, a.name, a.working_title, ar.year, w.budget_year, w.amount"
+        ' FROM "round" r JOIN "round" ar ON ar.helsefellesskap_id = r.helsefellesskap_id AND ar.year < r.year'
+        " JOIN application a ON a.round_id = ar.id"
+        " JOIN award w ON w.application_id = a.id AND w.source = 'lokal' AND w.budget_year >= r.year"
+        f"{where('r.id')} ORDER BY r.id, ar.year, a.rank, a.id, w.budget_year",
+        params,
+    ):
+        key = (rid, app_id)
+        if key not in committed:
+            title = name or working_title or "(uten navn)"
+            committed[key] = EarmarkFacts(-app_id, f"Tilsagn {award_year}: {title}", False, {})
+            money[rid].commitments.append(committed[key])
+        committed[key].amounts[year] = amount
     return money
