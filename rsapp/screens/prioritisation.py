@@ -1003,10 +1003,11 @@ class PrioritisationScreen(Screen[None]):
 
 
 def _assessment_columns(session: object, round_id: int) -> dict[int, tuple[str, str]]:
-    """Krav and Vurdering per application, from the one summary every output uses."""
+    """Krav and Vurdering per application, from the one summary every output uses (as the Excel
+    list: none before the round has any assessment, so the list keeps its room until then)."""
     from rsapp.assessment.reads import assessment_summaries
 
-    return {
-        app_id: (summary.krav_label, summary.vurdering_label)
-        for app_id, summary in assessment_summaries(session, round_id).items()
-    }
+    summaries = assessment_summaries(session, round_id)
+    if not any(summary.assessed for summary in summaries.values()):
+        return {}
+    return {app_id: (summary.krav_label, summary.vurdering_label) for app_id, summary in summaries.items()}
