@@ -74,7 +74,10 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         with Session(engine) as session:
             meeting = session.exec(select(Meeting)).one()
             assert (meeting.date, meeting.extraordinary) == (date(2025, 10, 20), True)
-        assert _saksliste(engine) == [("28-2025", "Orienteringer fra sekretariatet"), ("29-2025", "Eventuelt")]
+        assert _saksliste(engine) == [
+            ("28-2025", "Orienteringer fra sekretariatet"),
+            ("29-2025", "Eventuelt"),
+        ]
 
         # A second meeting on the same date is warned about in the form; escape leaves it.
         await pilot.press("n")
@@ -92,7 +95,9 @@ async def test_meetings_case_numbers_orientation_delete_final_and_word(engine) -
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, NumberScreen)
-        assert dialog.query_one("#case-number").value == "28-2025"  # 23–27 were used on 09.09.2025 (built-in history)
+        assert (
+            dialog.query_one("#case-number").value == "28-2025"
+        )  # 23–27 were used on 09.09.2025 (built-in history)
         await pilot.press(*"29/2025", "enter")
         await settle(pilot)
         assert app.screen is dialog
