@@ -402,3 +402,90 @@ def test_confirming_a_budget_line() -> None:
     with pytest.raises(ValueError, match="Kan ikke lese beløpet «mye»"):
         confirm_budget_edit(line, "2026", "mye")
     assert (line.budget_year, line.amount) == (2026, 750_000)  # a failed edit changes nothing
+
+
+# --------------------------------------------------------------------------- issue 12: shapes at text level
+
+
+def test_words_broken_at_a_line_end_are_rejoined_as_written() -> None:
+    from rsapp.importer.cleanup import unwrap, vocabulary
+
+    words = vocabulary(["Helsetjenesten er god.", "Vi bruker e-helse."])
+    assert unwrap(["Midt-", "Troms"], words) == "Midt-Troms"  # a capital after the hyphen: kept
+    assert unwrap(["i helse-", "tjenesten"], words) == "i helsetjenesten"  # the document spells it so
+    assert (
+        unwrap(["primær- og", "spesialist-", "helsetjenesten"], words)
+        == "primær- og spesialisthelsetjenesten"
+    )
+    assert (
+        unwrap(["både primær-", "og spesialisthelsetjenesten"], words)
+        == "både primær- og spesialisthelsetjenesten"
+    )
+    assert unwrap(["ny e-", "helse løsning"], words) == "ny e-helse løsning"
+    assert unwrap(["støttet av EU-", "programmet"], None) == "støttet av EU-programmet"
+    assert unwrap(["(2023-", "2024)"], None) == "(2023-2024)"
+
+
+def test_a_wrapped_link_is_left_out_whole_and_a_wrapped_kommune_line_is_no_heading() -> None:
+    parsed = parse_text(
+        "Navn på prosjekt/pilot: Lenketest\n"
+        "Kommune(r): Rana\n"
+        "Kontaktperson(er): Kari Nordmann, fagleder i Rana\n"
+        "Kommune\n"
+        "Helseforetak: Helgelandssykehuset HF\n"
+        "Kort beskrivelse av prosjektet/piloten\n"
+        "https://www.helsedirektoratet.no/rapporter/digital-hjemmeoppfolging-sluttrapport-fra-nasjonal-\n"
+        "utproving-2018-2021/vedlegg-og-lenker/Evaluering%20av%20utproving.pdf\n"
+        "Tiltaket gir bedre oppfølging.\n"
+    )
+    [app] = parsed.applications
+    assert app.municipalities == ["Rana"]
+    assert app.text("contact_municipal") == "Kari Nordmann, fagleder i Rana Kommune"
+    assert app.text("description") == "Tiltaket gir bedre oppfølging."
+    [link] = [b for b in parsed.skipped if b.kind == "lenke"]
+    assert (link.line_start, link.line_end) == (7, 8)
+
+
+def test_a_table_cell_with_several_amounts_keeps_them_all() -> None:
+    app = md(
+        "# Navn på prosjekt/pilot\nTest\n\n## Budsjett for gjennomføring av prosjekt/pilot\n\n"
+        "| Post | Beløp |\n|---|---|\n"
+        "| Prosjektet | Totalkostnad: kr. 9 315 000,-, Det søkes om kr. 4 657 500,- |\n"
+        "| Drift | kr 500 000 (2026) og kr 600 000 (2027) |\n"
+    )
+    assert [(b.budget_year, b.amount, b.purpose) for b in app.budget_lines] == [
+        (None, 4_657_500, "Prosjektet"),
+        (2026, 500_000, "Drift"),
+        (2027, 600_000, "Drift"),
+    ]
+    assert [(t.label, t.amount) for t in app.stated_totals] == [("Totalkostnad", 9_315_000)]
+    assert app.budget_sum == 5_757_500 and [t.amount for t in app.total_mismatches] == [9_315_000]
+
+
+def test_a_budget_reduced_against_its_stated_total_is_flagged() -> None:
+    app = parse_text(
+        "Navn på prosjekt/pilot: X\nBudsjett for gjennomføring av prosjekt/pilot:\n"
+        "Samlet budsjett 3 600 000 kr, herav søkt 1 500 000 kr til prosjektleder.\n"
+    ).applications[0]
+    assert [b.amount for b in app.budget_lines] == [1_500_000]
+    assert [(t.label, t.amount) for t in app.stated_totals] == [("Samlet budsjett", 3_600_000)]
+    assert any(
+        "summerer til 1\u00a0500\u00a0000 kr" in n and "3\u00a0600\u00a0000 kr" in n for n in app.notices
+    )
+
+
+def test_markdown_bold_lines_and_html_cells() -> None:
+    app = md(
+        "**Navn på prosjekt/pilot: Fet linje**\n\n**Prosjekteiere: Vefsn kommune i samarbeid med "
+        "Helgelandssykehuset HF**\n\n**Kommune(r):** Vefsn\n\n## Hvilken nytte forventes av prosjektet/piloten?\n\n"
+        "Mindre venting.\n\n<table><thead><tr><th><p><b>Forventet nytte</b></p></th><th><p><b>Hvem får nytte av "
+        "prosjektet/piloten?</b></p></th><th><p><b>Tidshorisont</b></p></th></tr></thead><tbody><tr><td><p>Færre"
+        "</p><p>innleggelser</p></td><td><p>Pasienter</p></td><td><p>2 år</p></td></tr></tbody></table>\n"
+    )
+    assert app.text("name") == "Fet linje"
+    assert app.text("owners") == "Vefsn kommune i samarbeid med Helgelandssykehuset HF"
+    assert app.text("benefit") == "Mindre venting."
+    assert [r.cells for r in app.table_rows] == [
+        ["Forventet nytte", "Hvem får nytte av prosjektet/piloten?", "Tidshorisont"],
+        ["Færre innleggelser", "Pasienter", "2 år"],
+    ]

@@ -131,6 +131,12 @@ _BARE_AMOUNT = re.compile(r"^\s*(?:kr\.?\s*)?\d[\d\s.\u00a0]*(?:,\d+)?\s*(?:kr\.
 _PURPOSE_TRIM = " \t•●▪-–*:;,.()"
 _SOUGHT = re.compile(r"\b(?:det\s+)?søkes\s+(?:det\s+)?om\b[\s:]*", re.IGNORECASE)
 _USED_FOR = re.compile(r"^[\s,;]*(?:som\s+skal\s+(?:brukes|benyttes)\s+)?til\s+", re.IGNORECASE)
+_YEAR_MENTION = re.compile(
+    r"\(\s*(?:19|20|21)\d{2}\s*\)|\b(?:i|for)\s+(?:år\s+)?(?:19|20|21)\d{2}\b", re.IGNORECASE
+)
+_CONNECTORS = re.compile(
+    r"^(?:(?:og|samt|herav|pluss)\b[\s,]*)+|(?:[\s,]+(?:og|samt|herav|pluss))+$", re.IGNORECASE
+)
 _CLAUSE = re.compile(r"[.;]\s|,\s(?=\S)|\n")
 
 
@@ -149,6 +155,14 @@ def _total_label(text: str, start: int, floor: int) -> str | None:
     if m is None or not _TOTAL_GAP.match(before[m.end() :]):
         return None  # "(totalt fem stillinger à 20 %) fra …: 1,5 mill" is no total
     return " ".join(m.group(1).split()).capitalize()
+
+
+def _total_name(total_word: str | None, parsed: ParsedAmount) -> str:
+    """What a total is called: the word before it, the word in its own phrase, or "Totalt"."""
+    if total_word:
+        return total_word
+    named = _TOTAL_WORD.search(parsed.text)
+    return " ".join(named.group(1).split()).capitalize() if named else "Totalt"
 
 
 def _lines_from_amount(
@@ -249,7 +263,9 @@ def _purpose(text: str, found: list[tuple[int, int, ParsedAmount]], start: int, 
     before = _SOUGHT.sub(" ", before)
     before = _TOTAL_WORD.sub(" ", before)
     before = re.sub(r"(?<![\d])(?:19|20|21)\d{2}\s*:", " ", before)
+    before = _YEAR_MENTION.sub(" ", before)
     before = " ".join(before.split()).strip(_PURPOSE_TRIM)
+    before = _CONNECTORS.sub("", before).strip(_PURPOSE_TRIM)
     return before if len(before) >= 3 else ""
 
 
@@ -357,7 +373,7 @@ def read_budget(items: list[tuple[Line, str]], start_year: int | None, start_not
                             table_total = (table_total or 0) + parsed.low
                             name = labels[0].strip(_PURPOSE_TRIM).split()[0].capitalize()
                         else:
-                            name = total_word or "Totalt"
+                            name = _total_name(total_word, parsed)
                         add_total(name, parsed.low, line, cell[s:e])
                         continue
                     if parsed.total is not None and parsed.total != parsed.low:
@@ -394,9 +410,8 @@ def read_budget(items: list[tuple[Line, str]], start_year: int | None, start_not
             total_word = _total_label(text, s, floor)
             floor = e
             if _is_total_phrase(parsed) or total_word:
-                word = _TOTAL_WORD.search(parsed.text)
                 add_total(
-                    total_word or (word.group(1).capitalize() if word else "Totalt"),
+                    _total_name(total_word, parsed),
                     parsed.low,
                     line,
                     text[s:e],
