@@ -36,7 +36,8 @@ def write_docx_files(folder: Path, n: int) -> list[Path]:
     from docx import Document
 
     sources = [
-        tomllib.loads(p.read_text("utf-8")) for p in sorted((ROOT / "data" / "applications").glob("0[1-5]-*.toml"))
+        tomllib.loads(p.read_text("utf-8"))
+        for p in sorted((ROOT / "data" / "applications").glob("0[1-5]-*.toml"))
     ]
     paths = []
     for i in range(n):
