@@ -98,7 +98,7 @@ def test_every_meeting_case_and_point_change_is_logged_with_old_and_new(engine) 
 
     with Session(engine) as session:
         start = max([0, *(row.id for row in session.exec(select(ChangeLog)).all())])
-        meeting = meetings.create_meeting(session, on=date(2025, 10, 20), standing_cases=True, place="Teams")
+        meeting = meetings.create_meeting(session, on=date(2024, 10, 21), standing_cases=True, place="Teams")
         created = log_since(start)
         assert created[0][:2] == ("meeting", "ny") and "Teams" in created[0][3]
         assert [entry[:2] for entry in created[1:]] == [("case", "ny"), ("case", "ny")]
@@ -111,14 +111,14 @@ def test_every_meeting_case_and_point_change_is_logged_with_old_and_new(engine) 
         second = points.add_point(session, case.id, "Andre")
         points.reorder_points(session, case.id, [second.id, point.id])
         points.delete_point(session, second.id)
-        saksliste.set_case_number(session, case.id, "28/2025")
+        saksliste.set_case_number(session, case.id, "28/2024")
         saksliste.delete_case(session, case.id)
         meetings.set_meeting_final(session, meeting.id)
         logged = log_since(start)
 
-    assert ("case", "ny", "", "Sak 1-2025: Sak A") in logged
+    assert ("case", "ny", "", "Sak 1-2024: Sak A") in logged
     # the standing cases moved down one to make room: each renumbering is in the log
-    assert ("case", "nummer", "1-2025", "2-2025") in logged
+    assert ("case", "nummer", "1-2024", "2-2024") in logged
     assert ("case", "endre", "Sak A", "Sak B") in logged
     assert ("case", "endre", "", "Vurdert.") in logged
     assert ("innstillingspunkt", "ny", "", "Første") in logged
@@ -130,6 +130,6 @@ def test_every_meeting_case_and_point_change_is_logged_with_old_and_new(engine) 
         "1. Andre\n2. Første, endret",
     ) in logged
     assert ("innstillingspunkt", "slett", "Andre", "") in logged
-    assert ("case", "nummer", "1-2025", "28-2025") in logged
-    assert ("case", "slett", "Sak 28-2025: Sak B", "") in logged
+    assert ("case", "nummer", "1-2024", "28-2024") in logged
+    assert ("case", "slett", "Sak 28-2024: Sak B", "") in logged
     assert logged[-1] == ("meeting", "endelig", "Utkast", "Endelig")
