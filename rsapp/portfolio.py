@@ -322,15 +322,18 @@ class PortfolioData:
 
 def load_portfolio(source: Any) -> PortfolioData:
     """Rounds, every application and every round's money: the whole portfolio screen in one read."""
-    from rsapp.assessment.reads import assessment_summaries
-
     reader = as_reader(source)
     all_rounds = read_rounds(reader)
     facts = read_applications(reader)
     summaries = summarise(facts, all_rounds)
-    assessments = assessment_summaries(reader)
-    for summary in summaries:
-        summary.assessment = assessments.get(summary.id)
+    # Krav and Vurdering: read only once there is an answer (until then every row shows "–", and
+    # the first frame of a start does not wait for the assessment modules).
+    if reader.rows("SELECT 1 FROM assessment_score LIMIT 1"):
+        from rsapp.assessment.reads import assessment_summaries
+
+        assessments = assessment_summaries(reader)
+        for summary in summaries:
+            summary.assessment = assessments.get(summary.id)
     return PortfolioData(all_rounds, summaries, facts, read_money(reader))
 
 

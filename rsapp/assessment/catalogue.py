@@ -8,7 +8,6 @@ reads a round's catalogue back; it imports neither Textual nor SQLAlchemy.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +111,8 @@ KIND_SHORT = {"krav": "Krav", "prioritert": "Prioritert", "kriterium": "Kriteriu
 
 def load_file(path: Path) -> Catalogue:
     """Read and check a catalogue file."""
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)

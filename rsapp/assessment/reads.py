@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rsapp.assessment.catalogue import Catalogue, Item, catalogues_by_round, round_catalogue
-from rsapp.assessment.habilitet import ConflictFlag, Person, Tie, flags
-from rsapp.assessment.rules import Suggestion, suggest_all
 from rsapp.assessment.scores import (
     KRAV_NOT_MET,
     KRAV_UNCLEAR,
@@ -28,9 +26,15 @@ from rsapp.assessment.scores import (
     format_decimal,
     krav_label,
 )
-from rsapp.assessment.text import ApplicationText, BudgetAmount
 from rsapp.store.read_model import as_date, as_reader
 from rsapp.vocab import SECTION_HEADINGS
+
+if TYPE_CHECKING:
+    # Imported where they are used: the portfolio's first frame needs none of them (no register
+    # yet, or no text to search), and each costs start-up time (regular expressions, dataclasses).
+    from rsapp.assessment.habilitet import ConflictFlag, Person, Tie
+    from rsapp.assessment.rules import Suggestion
+    from rsapp.assessment.text import ApplicationText
 
 _TEXT_COLUMNS = (
     "id",
@@ -71,6 +75,8 @@ def _where(round_id: int | None, application_id: int | None, alias: str = "a") -
 
 def read_texts(source: Any, round_id: int | None = None, application_id: int | None = None) -> RoundTexts:
     """The texts the rules read, for one round, one application, or all."""
+    from rsapp.assessment.text import ApplicationText, BudgetAmount
+
     reader = as_reader(source)
     where, params = _where(round_id, application_id)
     columns = ", ".join(f"a.{c}" for c in _TEXT_COLUMNS)
@@ -129,6 +135,12 @@ def read_texts(source: Any, round_id: int | None = None, application_id: int | N
     return RoundTexts(texts, statuses, round_of)
 
 
+def _flags(people: Iterable[Person], ties: list[Tie], doc: ApplicationText) -> list[ConflictFlag]:
+    from rsapp.assessment.habilitet import flags
+
+    return flags(people, ties, doc)
+
+
 def _read_ids(reader: Any, round_id: int | None) -> RoundTexts:
     where, params = _where(round_id, None)
     statuses: dict[int, str] = {}
@@ -162,6 +174,8 @@ class AssessorInfo:
     version: int
 
     def person(self) -> Person:
+        from rsapp.assessment.habilitet import Person
+
         return Person(self.id, self.name, self.role, self.organisation)
 
     @property
@@ -187,6 +201,8 @@ def read_assessors(source: Any, *, include_inactive: bool = True) -> list[Assess
 
 
 def read_ties(source: Any) -> list[Tie]:
+    from rsapp.assessment.habilitet import Tie
+
     reader = as_reader(source)
     return [
         Tie(i, a, k, c or "", app, d or "")
@@ -442,7 +458,7 @@ def assessment_summaries(source: Any, round_id: int | None = None) -> dict[int, 
     out: dict[int, AssessmentSummary] = {}
     for app_id in texts.round_of:
         doc = texts.texts.get(app_id)
-        app_flags = flags(persons, ties, doc) if persons and doc is not None else []
+        app_flags = _flags(persons, ties, doc) if persons and doc is not None else []
         out[app_id] = summarise(
             app_id,
             texts.statuses[app_id],
@@ -464,7 +480,7 @@ def round_flags(source: Any, round_id: int) -> list[ConflictFlag]:
         return []
     ties = read_ties(reader)
     texts = read_texts(reader, round_id)
-    return [f for doc in texts.texts.values() for f in flags(people, ties, doc)]
+    return [f for doc in texts.texts.values() for f in _flags(people, ties, doc)]
 
 
 # --- one application, for the assessment screen and «rsapp vurder vis» ----------------------------
@@ -524,13 +540,15 @@ def application_assessment(
     assessor = people.get(assessor_id) if assessor_id is not None else None
     ties = read_ties(reader)
     decisions = {key: d for key, d in read_decisions(reader, round_id).items() if key[1] == application_id}
-    app_flags = flags([p.person() for p in people.values() if p.active], ties, doc)
+    app_flags = _flags([p.person() for p in people.values() if p.active], ties, doc)
     scores = read_scores(reader, application_id=application_id).get(application_id, [])
     notes = read_notes(reader, application_id=application_id).get(application_id, {})
     summary = summarise(
         application_id, texts.statuses[application_id], catalogue, scores, notes, people, decisions, app_flags
     )
     inhabil = {a for (a, _), d in decisions.items() if d.decision == "inhabil"}
+    from rsapp.assessment.rules import suggest_all
+
     suggestions = suggest_all(catalogue, doc) if catalogue else {}
     views: list[ItemView] = []
     for number, item in catalogue.numbered() if catalogue else []:
@@ -600,7 +618,7 @@ def register_view(source: Any, round_id: int) -> RegisterView:
     ties = read_ties(reader)
     texts = read_texts(reader, round_id)
     active = [p.person() for p in people if p.active]
-    found = [f for doc in texts.texts.values() for f in flags(active, ties, doc)] if active else []
+    found = [f for doc in texts.texts.values() for f in _flags(active, ties, doc)] if active else []
     return RegisterView(
         round_id=round_id,
         people=people,
