@@ -39,7 +39,7 @@ def build_meeting(session: Session) -> int:
         helsefellesskap_id=round_.helsefellesskap_id,
         standing_cases=True,
     )
-    drafting.create_prioritisation_case(session, meeting.id, round_.id, number="28/2025")
+    drafting.create_prioritisation_case(session, meeting.id, round_.id)  # the next free number
     for title in (
         "Orientering om prosjekt som har fått tildelt tilskudd i 2025",
         "Orientering om status fra FSU Utdanning, rekruttering og stabilisering",
