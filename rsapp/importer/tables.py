@@ -188,11 +188,15 @@ def cell_heading(text: str) -> str | None:
     return m.spec.key if m else None
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}|[a-zA-Z])\s*[.)]?\s*$")
+
+
 def _heading_keys(rows: list[Line]) -> set[str]:
-    """The form fields named by the first filled cell of each row (the label column)."""
+    """The form fields named in the label column: the first filled cell of each row that is
+    not only a number ("1." | label | answer)."""
     keys: set[str] = set()
     for row in rows:
-        first = next((c for c in row.cells or () if c.strip()), "")
+        first = next((c for c in row.cells or () if c.strip() and not _ENUMERATOR.match(c)), "")
         key = cell_heading(first)
         if key is not None:
             keys.add(key)
@@ -224,7 +228,7 @@ def expand_form_tables(lines: list[Line]) -> list[Line]:
             continue
         cells = line.cells
         for i, cell in enumerate(cells):
-            if not cell.strip():
+            if not cell.strip() or (_ENUMERATOR.match(cell) and i < len(cells) - 1):
                 continue
             is_label = i < len(cells) - 1 and cell_heading(cell) is not None
             if is_label:
