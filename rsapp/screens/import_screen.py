@@ -115,13 +115,11 @@ class ImportScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        from sqlmodel import select
+        from rsapp.store.read_model import read_rounds
 
-        from rsapp.models import Round
-
-        with self.rsapp.session() as session:
-            rounds = session.exec(select(Round).order_by(Round.year.desc(), Round.key)).all()  # type: ignore[attr-defined]
-        options = [("Automatisk (etter kommunene)", AUTO)] + [(f"{r.key} – {r.name}", r.key) for r in rounds]
+        with self.rsapp.read() as reader:
+            rounds = read_rounds(reader)
+        options = [("Automatisk (etter kommunene)", AUTO)] + [(r.label, r.key) for r in rounds]
         selected = next((r.key for r in rounds if r.id == self.round_id), AUTO)
         yield Header(show_clock=False, icon="")
         yield Static("Importer søknader", classes="title")
