@@ -119,7 +119,11 @@ def user_templates_dir(override: str | Path | None = None) -> Path | None:
 
 
 def _blocks(text: str) -> list[dict[str, Any]]:
-    """Free text -> blocks: paragraphs ("p", lines) and bullet lists ("ul", items from "- " lines)."""
+    """Free text -> blocks: paragraphs ("p", lines) and bullet lists ("ul", items from "- " lines).
+
+    A list block's ``levels`` gives each item's level: 2 for an indented bullet, or an item
+    marked "o"/"◦" under a bullet (as Word writes a nested list), else 1.
+    """
     blocks: list[dict[str, Any]] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         current: dict[str, Any] | None = None
@@ -127,21 +131,39 @@ def _blocks(text: str) -> list[dict[str, Any]]:
             line = raw.rstrip()
             if not line.strip():
                 continue
-            bullet = re.match(r"\s*[-•*]\s+(.*)", line)
-            kind, content = ("ul", bullet.group(1)) if bullet else ("p", line.strip())
+            bullet = re.match(r"(\s*)[-•*▪]\s+(.*)", line)
+            nested = re.match(r"\s*[o◦]\s+(.*)", line) if current and current["kind"] == "ul" else None
+            if bullet:
+                kind, content = "ul", bullet.group(2)
+                level = (
+                    2
+                    if len(bullet.group(1).expandtabs(4)) >= 2 and current and current["kind"] == "ul"
+                    else 1
+                )
+            elif nested:
+                kind, content, level = "ul", nested.group(1), 2
+            else:
+                kind, content, level = "p", line.strip(), 0
             if current is None or current["kind"] != kind:
-                current = {"kind": kind, "lines": []}
+                current = {"kind": kind, "lines": [], "levels": []}
                 blocks.append(current)
             current["lines"].append(content)
+            current["levels"].append(level)
     return blocks
 
 
 def _docx_text(blocks: list[dict[str, Any]]) -> str:
-    """Blocks as one docxtpl string: paragraphs split by \\a, lines by \\n, bullets as "• "."""
+    """Blocks as one docxtpl string: paragraphs split by \\a, lines by \\n, bullet items as
+    marked paragraphs that :func:`~rsapp.saksfremlegg.docx_finish.finish_document` makes a real
+    Word list ("List Bullet", nested "List Bullet 2")."""
+    from rsapp.saksfremlegg.docx_finish import bullet_text
+
     paragraphs: list[str] = []
     for block in blocks:
         if block["kind"] == "ul":
-            paragraphs.extend(f"•\t{item}" for item in block["lines"])
+            paragraphs.extend(
+                bullet_text(item, level) for item, level in zip(block["lines"], block["levels"], strict=True)
+            )
         else:
             paragraphs.append("\n".join(block["lines"]))
     return "\a".join(paragraphs)
@@ -362,6 +384,14 @@ def _restart_numbered_lists(document: Any) -> None:
         num_pr.get_or_add_numId().val = current
 
 
+def _title_of(context: dict[str, Any]) -> str:
+    """The Word document's title property: the meeting's innkalling or the case's heading."""
+    if context.get("innkalling") and context.get("meeting"):
+        return str(context["meeting"].get("title", ""))
+    case = context.get("case")
+    return str(case.get("heading", "")) if isinstance(case, dict) else ""
+
+
 class Renderer:
     """Templates from the user's folder over the built-in ones, in one sandboxed environment.
 
@@ -415,6 +445,11 @@ class Renderer:
             template = DocxTemplate(str(path))
             template.render(context, jinja_env=_docx_environment())
             _restart_numbered_lists(template.docx)
+            from rsapp.saksfremlegg.docx_finish import finish_document
+
+            finish_document(
+                template.docx, author=context.get("helsefellesskap") or "", title=_title_of(context)
+            )
         except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
             near = " / ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
             line = getattr(exc, "lineno", None)

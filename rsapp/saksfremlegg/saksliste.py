@@ -57,6 +57,8 @@ from rsapp.vocab import (
     CASE_TYPE_LABELS,
     CASE_TYPE_ORIENTATION,
     ORIENTATION_POINT,
+    STANDING_CASE_POINTS,
+    STANDING_CASE_TEXTS,
     STANDING_CASE_TITLES,
     STANDING_KINDS,
     case_type_label,
@@ -473,20 +475,21 @@ def add_standing(work: UnitOfWork, meeting: Meeting) -> list[Case]:
     for kind in STANDING_KINDS:
         if kind in present:
             continue
-        added.append(
-            new_case(
-                work,
-                meeting,
-                title=STANDING_CASE_TITLES[kind],
-                case_type=CASE_TYPE_ORIENTATION,
-                kind=kind,
-                number=None,
-                round_id=None,
-                saksopplysninger="",
-                vurdering="",
-                attachments="",
-            )
+        case = new_case(
+            work,
+            meeting,
+            title=STANDING_CASE_TITLES[kind],
+            case_type=CASE_TYPE_ORIENTATION,
+            kind=kind,
+            number=None,
+            round_id=None,
+            saksopplysninger=STANDING_CASE_TEXTS.get(kind, ""),
+            vurdering="",
+            attachments="",
         )
+        if kind in STANDING_CASE_POINTS:  # a standing case carries content and an innstilling
+            work.session.add(InnstillingPoint(case_id=_id(case), position=1, text=STANDING_CASE_POINTS[kind]))
+        added.append(case)
     return added
 
 
