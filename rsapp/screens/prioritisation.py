@@ -190,6 +190,14 @@ class PrioritisationScreen(Screen[None]):
         Binding(
             "4", "tab('tab-log')", "Endringslogg", show=False, id="prio-tab-log", tooltip="Vis endringsloggen"
         ),
+        Binding(
+            "5",
+            "tab('tab-regional')",
+            "Regional liste",
+            show=False,
+            id="prio-tab-regional",
+            tooltip="Vis det som sendes videre til Helse Nord",
+        ),
     ]
 
     def __init__(self, round_id: int) -> None:
@@ -249,6 +257,9 @@ class PrioritisationScreen(Screen[None]):
                     yield Static(id="years")
             with TabPane("Endringslogg (4)", id="tab-log"):
                 yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+            with TabPane("Regional liste (5)", id="tab-regional"):
+                with VerticalScroll(id="regional-scroll"):
+                    yield Static(id="regional")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -363,6 +374,8 @@ class PrioritisationScreen(Screen[None]):
         tabs = self.query_one("#prio-tabs", TabbedContent)
         if tabs.active == "tab-years":
             self._update_years()
+        elif tabs.active == "tab-regional":
+            self._update_regional()
         elif tabs.active == "tab-log":
             self._fill_log()
 
@@ -545,6 +558,44 @@ class PrioritisationScreen(Screen[None]):
         warnings = [w for w in allocation.warnings if w[:4].isdigit()]
         parts.extend(Text(f"⚠ {w}", style="bold yellow") for w in warnings)
         self.query_one("#years", Static).update(Group(*parts))
+
+    def _update_regional(self) -> None:
+        """The regional list for Helse Nord: what is left to forward, per year, in rank order."""
+        allocation = self.allocation
+        if allocation is None:
+            return
+        items = allocation.regional
+        years = sorted({y for item in items for y in (item.by_year or {})})
+        table = Table(
+            title="Regional liste: det som sendes videre til Helse Nord",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column("Nr", justify="right", no_wrap=True)
+        table.add_column("Prosjekt", ratio=1)
+        for year in years:
+            table.add_column(str(year), justify="right", no_wrap=True)
+        table.add_column("Sum", justify="right", no_wrap=True)
+        for item in items:
+            amounts = [
+                "ikke oppgitt"
+                if item.by_year is None
+                else format_kr(item.by_year[y])
+                if y in item.by_year
+                else "–"
+                for y in years
+            ]
+            total = "ikke oppgitt" if item.total is None else format_kr(item.total)
+            table.add_row(str(item.rank), item.name, *amounts, total)
+        parts: list = [table] if items else [Text("Ingen søknader sendes videre til Helse Nord.")]
+        parts.append(
+            Text(
+                "Regional: alt som er søkt sendes videre. Begge: det som ikke betales av den lokale potten "
+                "sendes videre. En søknad som er fullt finansiert lokalt, står ikke på listen.",
+                style="italic",
+            )
+        )
+        self.query_one("#regional", Static).update(Group(*parts))
 
     def _fill_earmark_table(self) -> None:
         view = self.view
@@ -905,6 +956,8 @@ class PrioritisationScreen(Screen[None]):
         pane = event.pane.id
         if pane == "tab-years":
             self._update_years()
+        elif pane == "tab-regional":
+            self._update_regional()
         elif pane == "tab-log":
             self._fill_log()
         elif pane == "tab-rank":
@@ -991,6 +1044,11 @@ class PrioritisationScreen(Screen[None]):
         )
         yield SystemCommand(
             "Vis: endringslogg", "Hvem endret hva, og når", lambda: self.action_tab("tab-log")
+        )
+        yield SystemCommand(
+            "Vis: regional liste",
+            "Det som sendes videre til Helse Nord, per år",
+            lambda: self.action_tab("tab-regional"),
         )
         yield SystemCommand(
             "Eksport: Excel-prioriteringsliste",
