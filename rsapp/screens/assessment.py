@@ -195,7 +195,8 @@ class AssessmentScreen(Screen[None]):
         table.add_column("Nr", key="number", width=13)
         table.add_column("Punkt", key="title", width=34)
         table.add_column("Svar", key="answer", width=16)
-        table.loading = True
+        # No loading indicator: the first frame shows the empty layout, the read follows in a moment.
+        self.query_one("#assess-progress", Static).update("Leser søknaden …")
         table.focus()
         self._load()
 
