@@ -239,7 +239,6 @@ class _Parser:
                 i = self.in_attachment(i)
                 continue
             i = self.in_form(i)
-        # what looked like an attachment and ended with the application is one
 
     def splitter_attachment(self, i: int) -> None:
         """An attachment the splitter set with the application begins at line ``i``."""
