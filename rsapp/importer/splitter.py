@@ -7,9 +7,9 @@ furniture (addresses, ``file:///`` and ``mailto:`` links, also when a link wraps
 lines, page numbers) is taken out wherever it appears.
 
 Not every "Navn på prosjekt/pilot" starts an application: attachments such as the benefit
-table repeat that line, empty. A part that names fewer than three other fields of the form,
-or none of its free-text fields, is an attachment of the application before it (of the one
-after it when it comes first). A cover letter belongs to the application it sends (the next
+table repeat that line, empty, or the form's whole header block. A part that names fewer than
+three other fields of the form, or fewer than two of its free-text fields, is an attachment of
+the application before it (of the one after it when it comes first). A cover letter belongs to the application it sends (the next
 one; the one before when it comes last). Everything else set aside is reported as a
 :class:`SkippedBlock`, never glued into a field.
 """
@@ -256,10 +256,11 @@ def _set_aside(
 
 
 def _is_application(keys: set[str]) -> bool:
-    """A part that names at least three of the form's fields besides the name, one of them a
-    free-text field, is an application; less is an attachment repeating the form's heading."""
+    """A part that names at least three of the form's fields besides the name, two of them
+    free-text fields, is an application; less is an attachment repeating the form's heading
+    (a benefit table under an empty name line, a budget under the form's header block)."""
     others = keys - {"name"}
-    return len(others) >= 3 and any(k not in SHORT_KEYS for k in others)
+    return len(others) >= 3 and sum(1 for k in others if k not in SHORT_KEYS) >= 2
 
 
 def split_document(doc: Document | list[Line], filename: str = "", kind: str = "") -> SplitResult:
