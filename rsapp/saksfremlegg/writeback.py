@@ -145,6 +145,11 @@ def write_back(work: UnitOfWork, meeting: Meeting, view: VedtakView) -> WriteBac
             round_id=round_id,
         )
     result.awards = awards
+    session.flush()
+    from rsapp.followup.plan import ensure_plan
+
+    for app_id in awards:  # payments per year and reports due, from the awards
+        ensure_plan(work, app_id, decided_on=meeting.date)
 
     # Earmarks decided in the meeting.
     for line in view.lines:
