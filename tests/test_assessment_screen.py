@@ -64,7 +64,7 @@ async def test_assess_by_keys_and_see_the_portfolio_columns(start_app) -> None:
         # The six krav with suggested answers, and the quoted sentences for the highlighted one.
         items = screen.query_one("#assess-items", DataTable)
         assert [str(items.get_row_at(i)[0]) for i in range(6)] == [f"Krav {n}" for n in range(1, 7)]
-        assert str(items.get_row_at(1)[2]) == "forslag: Oppfylt"
+        assert str(items.get_row_at(1)[2]) == "→ Oppfylt"
         await pilot.press("down")
         evidence = static_text(screen.query_one("#evidence-text", Static))
         assert "Forslag: Oppfylt" in evidence
@@ -298,7 +298,7 @@ async def test_an_item_of_the_catalogue_is_edited_in_the_app_and_undone(engine) 
         items = screen.query_one("#assess-items", DataTable)
         items.move_cursor(row=15)  # Kriterium 6: samiske pasienter
         await pilot.pause()
-        assert str(items.get_row_at(15)[2]) == "forslag: 0"
+        assert str(items.get_row_at(15)[2]) == "→ 0"
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ItemForm)
@@ -309,7 +309,7 @@ async def test_an_item_of_the_catalogue_is_edited_in_the_app_and_undone(engine) 
         await settle(pilot)
         assert app.screen is screen
         # The rule reads the new words at once: rehabilitation is now found.
-        assert str(items.get_row_at(15)[2]) != "forslag: 0"
+        assert str(items.get_row_at(15)[2]) != "→ 0"
         await pilot.press("ctrl+z")
         await settle(pilot)
-        assert str(items.get_row_at(15)[2]) == "forslag: 0"
+        assert str(items.get_row_at(15)[2]) == "→ 0"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -43,6 +43,9 @@ from rsapp.vocab import (
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
+
+#: Below this width the answer and note go under the evidence instead of beside it.
+NARROW_WIDTH = 150
 
 KEY_HINTS = {
     "krav": "j oppfylt · n ikke oppfylt · u uklart · Enter bekreft forslaget · Delete fjern",
@@ -181,9 +184,9 @@ class AssessmentScreen(Screen[None]):
                 yield Static(id="evidence-text")
             with Vertical(id="assess-answer"):
                 yield Static(id="answer-text")
-                yield Label("Merknad til svaret (m, Enter lagrer)", classes="assess-label")
+                yield Label("Merknad (m, Enter lagrer):", classes="assess-label")
                 yield Input(placeholder="Merknad …", id="item-note")
-                yield Label("Samlet kommentar (c, Enter lagrer)", classes="assess-label")
+                yield Label("Samlet kommentar (c, Enter lagrer):", classes="assess-label")
                 yield Input(placeholder="Kommentar til søknaden …", id="overall-note")
                 yield Static(id="others-text")
         yield Static(id="assess-progress")
@@ -192,13 +195,16 @@ class AssessmentScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Vurdering"
         table = self.query_one("#assess-items", ItemTable)
-        table.add_column("Nr", key="number", width=13)
-        table.add_column("Punkt", key="title", width=34)
-        table.add_column("Svar", key="answer", width=16)
+        table.add_column("Nr", key="number", width=12)
+        table.add_column("Punkt", key="title", width=26)
+        table.add_column("Svar", key="answer", width=14)
         # No loading indicator: the first frame shows the empty layout, the read follows in a moment.
         self.query_one("#assess-progress", Static).update("Leser søknaden …")
         table.focus()
         self._load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -256,8 +262,8 @@ class AssessmentScreen(Screen[None]):
             if item.own.note:
                 text.append(" ✎", style="dim")
             return text
-        if item.suggestion.answer is not None:
-            return Text(f"forslag: {_label(item.suggestion.answer)}", style="dim italic")
+        if item.suggestion.answer is not None:  # a suggestion, not an answer: dim, with an arrow
+            return Text(f"→ {_label(item.suggestion.answer)}", style="dim italic")
         return Text("–", style="dim")
 
     def _show_head(self) -> None:
@@ -317,7 +323,10 @@ class AssessmentScreen(Screen[None]):
             return
         s = item.suggestion
         text = Text()
-        text.append(f"{item.number}: {item.item.title}\n", style="bold")
+        text.append(
+            f"{item.number} ({CRITERION_KIND_LABELS[item.item.kind].lower()}): {item.item.title}\n",
+            style="bold",
+        )
         if item.item.text:
             text.append(f"{item.item.text}\n", style="dim")
         text.append("\nForslag: ", style="bold")
@@ -332,7 +341,6 @@ class AssessmentScreen(Screen[None]):
         self.query_one("#assess-evidence", VerticalScroll).scroll_home(animate=False)
 
         mine = Text()
-        mine.append(f"{CRITERION_KIND_LABELS[item.item.kind]}\n", style="dim")
         mine.append("Ditt svar: ", style="bold")
         if self.view is not None and self.view.assessor is None:
             mine.append("velg vurderer først (a)")
@@ -342,7 +350,7 @@ class AssessmentScreen(Screen[None]):
             mine.append(_label(item.own.value), style="bold")
             if item.own.suggested and item.own.suggested != item.own.value:
                 mine.append(f"\n(rsapp foreslo {_label(item.own.suggested)})", style="dim")
-        mine.append(f"\n\n{KEY_HINTS[item.item.kind]}", style="dim")
+        mine.append(f"\n{KEY_HINTS[item.item.kind]}", style="dim")
         answer.update(mine)
         if not note.has_focus:
             note.value = item.own.note if item.own is not None else ""

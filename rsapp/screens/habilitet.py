@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -119,6 +119,7 @@ class HabilitetScreen(Screen[None]):
                     classes="assess-label",
                 )
                 yield DataTable(id="hab-flags", cursor_type="row")
+                yield Static(id="hab-flag-detail")
         yield Static(id="hab-status")
         yield Footer()
 
@@ -126,9 +127,9 @@ class HabilitetScreen(Screen[None]):
         self.title = "Habilitet"
         people = self.query_one("#hab-people", DataTable)
         for key, label, width in (
-            ("name", "Navn", 22),
-            ("role", "Rolle", 16),
-            ("org", "Organisasjon", 22),
+            ("name", "Navn", 20),
+            ("role", "Rolle", 14),
+            ("org", "Organisasjon", 18),
             ("flags", "Flagg", 6),
         ):
             people.add_column(label, key=key, width=width)
@@ -136,15 +137,18 @@ class HabilitetScreen(Screen[None]):
         ties.add_column("Type", key="kind", width=22)
         ties.add_column("Motpart / søknad", key="counterpart", width=50)
         flags = self.query_one("#hab-flags", DataTable)
-        flags.add_column("Søknad", key="title", width=34)
-        flags.add_column("Hvorfor", key="reason", width=50)
-        flags.add_column("Avgjørelse", key="decision", width=30)
+        flags.add_column("Søknad", key="title", width=30)
+        flags.add_column("Hvorfor", key="reason", width=40)
+        flags.add_column("Avgjørelse", key="decision", width=24)
         people.loading = True
         people.focus()
         self._load()
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < 150, "-narrow")
 
     # --- reading ---------------------------------------------------------------------------------
 
@@ -248,10 +252,38 @@ class HabilitetScreen(Screen[None]):
             )
         if self.application_id is not None and str(self.application_id) in {str(k.value) for k in flags.rows}:
             flags.move_cursor(row=flags.get_row_index(str(self.application_id)))
+        self._show_flag()
 
     @on(DataTable.RowHighlighted, "#hab-people")
     def _person_highlighted(self) -> None:
         self._show_person()
+
+    @on(DataTable.RowHighlighted, "#hab-flags")
+    def _flag_highlighted(self) -> None:
+        self._show_flag()
+
+    def _show_flag(self) -> None:
+        """The highlighted flag in full: why, the application's own words, the decision."""
+        detail = self.query_one("#hab-flag-detail", Static)
+        person, app_id = self.selected_person(), self._selected_key("#hab-flags")
+        view = self.view
+        if view is None or person is None or app_id is None:
+            detail.update("")
+            return
+        text = Text()
+        flag = next((f for f in view.flags_of(person) if f.application_id == app_id), None)
+        if flag is not None:
+            text.append(flag.reason + "\n")
+            for e in flag.evidence:
+                text.append(f"{e.quote(160)}", style="italic")
+                text.append(f" — {e.location()}\n", style="dim")
+        decision = view.decisions.get((person, app_id))
+        if decision is not None:
+            by = f" (registrert av {decision.decided_by})" if decision.decided_by else ""
+            text.append(f"{HABILITET_LABELS[decision.decision]}: {decision.reason}{by}", style="bold")
+        else:
+            text.append("Ikke avgjort: i = inhabil, k = ikke inhabil (med begrunnelse).", style="bold")
+        detail.update(text)
 
     def _selected_key(self, table_id: str) -> int | None:
         table = self.query_one(table_id, DataTable)
