@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rsapp.cli import assess_cmd, base_cmd, export_cmd, import_cmd, prioritize_cmd, sak_cmd
+from rsapp.cli import assess_cmd, base_cmd, export_cmd, followup_cmd, import_cmd, prioritize_cmd, sak_cmd
 from rsapp.cli.common import CliError
 
-COMMAND_MODULES = (base_cmd, assess_cmd, prioritize_cmd, import_cmd, export_cmd, sak_cmd)
+COMMAND_MODULES = (base_cmd, assess_cmd, prioritize_cmd, import_cmd, export_cmd, sak_cmd, followup_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -124,6 +124,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--templates", help="mappe med egne maler som overstyrer de innebygde")
     p.set_defaults(handler=render_cmd)
 
+    from rsapp.cli.meeting_cycle_cmd import register_sak
+
+    register_sak(commands)  # after the meeting: status, innkalling, vedtak, protokoll, oversendelse …
+
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()

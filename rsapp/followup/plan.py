@@ -39,6 +39,7 @@ __all__ = [
     "add_report",
     "delete_payment",
     "ensure_plan",
+    "find_application",
     "plan_round",
     "set_payment",
     "set_report",
@@ -327,3 +328,22 @@ def set_report(
         )
     session.refresh(row)
     return row
+
+
+def find_application(session: Session, text: str, round_id: int | None = None) -> Application:
+    """An application by id ("5") or by (part of) its name, unique within the round when given."""
+    text = text.strip()
+    if text.isdigit():
+        return _application(session, int(text))
+    query = select(Application)
+    if round_id is not None:
+        query = query.where(Application.round_id == round_id)
+    apps = list(session.exec(query.order_by(col(Application.id))))
+    wanted = text.lower()
+    exact = [a for a in apps if _title(a).lower() == wanted]
+    found = exact or [a for a in apps if wanted and wanted in _title(a).lower()]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise FollowUpError(f"Fant ingen søknad «{text}».")
+    raise FollowUpError(f"«{text}» passer på flere søknader: {'; '.join(_title(a) for a in found)}. Bruk id.")

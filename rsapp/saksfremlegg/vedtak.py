@@ -409,15 +409,33 @@ def record_as_recommended(session: Session, case_id: int) -> VedtakView:
 
 
 def _amounts_from(text: str, amounts: Mapping[int, int] | None, point: VedtakPoint) -> dict[int, int] | None:
-    """The amounts an amended money point carries: given, else read from its text, else kept."""
+    """The amounts an amended money point carries: given; else read from its text ("kr 400 000 i
+    2026", or one amount and one year, or one amount in the only year the point had); else, when
+    the text names no amount, the amounts it had. An amount that cannot be placed in a year is
+    refused rather than guessed."""
     if amounts is not None:
         return dict(amounts)
+    before = _loaded(point.amounts)
     if point.application_id is None and point.earmark_id is None:
-        return _loaded(point.amounts)
+        return before
+    from rsapp.money import find_amounts
     from rsapp.saksfremlegg.drafting import read_amounts_text
 
     found = read_amounts_text(text)
-    return found or _loaded(point.amounts)
+    if found:
+        return found
+    figures = [parsed.low for _, _, parsed in find_amounts(text)]
+    if not figures:
+        return before
+    years = sorted({int(y) for y in re.findall(r"\b(20\d\d)\b", text)})
+    if len(figures) == 1 and len(years) == 1:
+        return {years[0]: figures[0]}
+    if len(figures) == 1 and not years and before is not None and len(before) == 1:
+        return {next(iter(before)): figures[0]}
+    raise CaseError(
+        "Kan ikke se hvilke år beløpene i det endrede punktet gjelder; skriv dem med --beløp "
+        "(f.eks. 2026=400000,2027=200000)."
+    )
 
 
 def amend_point(
@@ -440,7 +458,11 @@ def amend_point(
         point = _point(session, vedtak, number, case)
         old = point.text
         new_text = text.strip() if text is not None else point.text
-        if text is not None and amounts is None and point.application_id is not None:
+        if (
+            text is not None
+            and amounts is None
+            and (point.application_id is not None or point.earmark_id is not None)
+        ):
             point.amounts = _stored(_amounts_from(new_text, None, point))
         elif amounts is not None:
             if point.application_id is None and point.earmark_id is None:
