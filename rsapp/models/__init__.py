@@ -38,10 +38,12 @@ from rsapp.models.meeting_cycle import (
 )
 from rsapp.models.organisation import Helsefellesskap, Municipality
 from rsapp.models.round import Earmark, EarmarkAmount, Pot, Round
+from rsapp.models.shared_use import AppUser, MemberRanking
 
 __all__ = [
     "Application",
     "ApplicationMunicipality",
+    "AppUser",
     "ApplicationTableRow",
     "AssessmentNote",
     "AssessmentScore",
@@ -64,6 +66,7 @@ __all__ = [
     "InnstillingPoint",
     "Meeting",
     "MeetingAttendance",
+    "MemberRanking",
     "Municipality",
     "Payment",
     "Pot",
