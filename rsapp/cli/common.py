@@ -23,6 +23,20 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
+#: What a command-line user does to see the current state (the screens say Ctrl+R instead).
+CLI_REFRESH_HINT = "Kjør «rsapp prioriter vis» for å se hvordan det ser ut nå."
+
+
+def cli_message(exc: BaseException) -> str:
+    """The message of a domain error for the command line: the screens' Ctrl+R hint replaced."""
+    from rsapp.store.unit_of_work import REFRESH_HINT
+
+    text = str(exc)
+    if REFRESH_HINT in text:
+        text = text.replace(REFRESH_HINT, CLI_REFRESH_HINT)
+    return text
+
+
 def open_engine(args: argparse.Namespace) -> Engine:
     """The engine on the database the command names (``--db``), schema migrated, data loaded."""
     from rsapp.config import resolve_database_url

@@ -1,7 +1,8 @@
 """`rsapp prioriter` / `rsapp prioritize`: the prioritisation screen's actions from the command line.
 
     rsapp prioriter [--round KEY] vis        (--round may also follow the action: vis --round KEY)
-    rsapp prioriter flytt ID PLASS
+    rsapp prioriter flytt ID PLASS [--forventet ID,ID,…]
+    rsapp prioriter flytt ID --over ID2 | --under ID2
     rsapp prioriter innstill ID BELØP [--fordeling runden|som_søkt|jevnt]
     rsapp prioriter innstill ID --år 2026=1 000 000 --år 2027=500 000
     rsapp prioriter innstill ID --som-søkt
@@ -68,11 +69,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser(
         "flytt",
         aliases=["move"],
-        help="flytt søknad ID til plass PLASS",
-        description="Flytter søknaden til plassen (1 er øverst); de andre rykker opp eller ned.",
+        help="flytt søknad ID til plass PLASS, eller rett over/under en annen søknad",
+        description=(
+            "Flytter søknaden til plassen (1 er øverst); de andre rykker opp eller ned. Med --over ID2 "
+            "eller --under ID2 havner den rett over eller under søknad ID2, også om en annen bruker har "
+            "endret rekkefølgen siden du så den. Med --forventet avvises flyttingen hvis rekkefølgen ikke "
+            "lenger er den du så."
+        ),
     )
     a.add_argument("application_id", metavar="ID", help="søknadens id (se «rsapp prioriter vis»)")
-    a.add_argument("position", metavar="PLASS", help="ny plass, fra 1 til antall søknader")
+    a.add_argument("position", metavar="PLASS", nargs="?", help="ny plass, fra 1 til antall søknader")
+    a.add_argument("--over", dest="above", metavar="ID2", help="flytt rett over søknad ID2")
+    a.add_argument("--under", dest="below", metavar="ID2", help="flytt rett under søknad ID2")
+    a.add_argument(
+        "--forventet",
+        "--expected",
+        dest="expected",
+        metavar="ID,ID,…",
+        help="rekkefølgen du så (id-ene øverst først, som i «vis»); avvises hvis den er endret",
+    )
     _round_option(a)
     a.set_defaults(handler=move_cmd)
 
@@ -120,6 +135,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="as_applied",
         action="store_true",
         help="tilbake til standard: det som er søkt, år for år",
+    )
+    a.add_argument(
+        "--plass",
+        "--rank",
+        dest="seen_rank",
+        metavar="PLASS",
+        help="plassen du så søknaden på; avvises hvis en annen bruker har flyttet den siden",
     )
     _round_option(a)
     a.set_defaults(handler=recommend_cmd)
@@ -217,12 +239,13 @@ def _version(session, application_id: int, round_id: int) -> int:
 
 def _change(fn, *args, **kwargs):
     from rsapp.allocation import AllocationError
+    from rsapp.cli.common import cli_message
     from rsapp.prioritisation import PrioritisationError
 
     try:
         return fn(*args, **kwargs)
     except (PrioritisationError, AllocationError) as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(cli_message(exc)) from exc
 
 
 # --- vis ----------------------------------------------------------------------------------------
@@ -415,11 +438,38 @@ def move_cmd(args: argparse.Namespace) -> int:
     from rsapp.prioritisation import move_application
 
     application_id = _whole_number(args.application_id, "Søknadens id")
-    position = _whole_number(args.position, "Plassen")
+    given = [
+        name
+        for name, value in (("PLASS", args.position), ("--over", args.above), ("--under", args.below))
+        if value is not None
+    ]
+    if len(given) != 1:
+        raise CliError(
+            "Oppgi enten en plass (flytt ID PLASS), --over ID2 eller --under ID2"
+            + (f", ikke {' og '.join(given)}." if given else ".")
+        )
+    position = None if args.position is None else _whole_number(args.position, "Plassen")
+    above = None if args.above is None else _whole_number(args.above, "--over")
+    below = None if args.below is None else _whole_number(args.below, "--under")
+    expected = None
+    if args.expected is not None:
+        expected = [_whole_number(part, "--forventet") for part in args.expected.split(",") if part.strip()]
     with _session(args) as session:
         info = _round(session, args.round_key)
         version = _version(session, application_id, info.id)
-        change = _change(move_application, session, application_id, position, version=version)
+        for neighbour in (above, below):
+            if neighbour is not None and neighbour != application_id:
+                _version(session, neighbour, info.id)
+        change = _change(
+            move_application,
+            session,
+            application_id,
+            position,
+            version=version,
+            above=above,
+            below=below,
+            expected_order=expected,
+        )
     print(change.summary)
     return 0
 
@@ -516,7 +566,10 @@ def recommend_cmd(args: argparse.Namespace) -> int:
                 mode = SPREAD_AS_APPLIED if plan.applied else SPREAD_ROUND_YEAR
             parts = _change(spread, total, mode, plan, round_year)
             amounts = {year: amount for year, amount in parts.items() if amount}
-        change = _change(set_recommendation, session, application_id, amounts, version=version)
+        seen_rank = None if args.seen_rank is None else _whole_number(args.seen_rank, "--plass")
+        change = _change(
+            set_recommendation, session, application_id, amounts, version=version, rank=seen_rank
+        )
     print(change.summary)
     return 0
 

@@ -35,10 +35,13 @@ class Versions:
 
     applications: dict[int, int] = field(default_factory=dict)
     earmarks: dict[int, int] = field(default_factory=dict)
+    #: application id -> the place the user sees it at (a grant is refused if it has moved since)
+    ranks: dict[int, int] = field(default_factory=dict)
 
     def update(self, change: Change) -> None:
         self.applications.update(change.versions)
         self.earmarks.update(change.earmark_versions)
+        self.ranks.update(change.ranks)
 
     def app(self, application_id: int) -> int:
         try:
@@ -70,19 +73,41 @@ class EarmarkRef:
 
 @dataclass(slots=True)
 class MoveCommand:
+    """A move as the user made it: to a place, next to the row the user saw there.
+
+    ``above``/``below`` name the neighbour the user saw (put it directly above/below that
+    application), so the move keeps its meaning when another user has reordered the round in
+    the meantime; ``undo_above``/``undo_below`` name the neighbour of the place it came from.
+    Without them the places are taken as they are.
+    """
+
     application_id: int
     from_rank: int
     to_rank: int
     label: str = "flytting"
+    above: int | None = None
+    below: int | None = None
+    undo_above: int | None = None
+    undo_below: int | None = None
 
     def do(self, session: Session, versions: Versions) -> Change:
         return move_application(
-            session, self.application_id, self.to_rank, version=versions.app(self.application_id)
+            session,
+            self.application_id,
+            self.to_rank,
+            version=versions.app(self.application_id),
+            above=self.above,
+            below=self.below,
         )
 
     def undo(self, session: Session, versions: Versions) -> Change:
         return move_application(
-            session, self.application_id, self.from_rank, version=versions.app(self.application_id)
+            session,
+            self.application_id,
+            self.from_rank,
+            version=versions.app(self.application_id),
+            above=self.undo_above,
+            below=self.undo_below,
         )
 
 
@@ -95,12 +120,20 @@ class RecommendCommand:
 
     def do(self, session: Session, versions: Versions) -> Change:
         return set_recommendation(
-            session, self.application_id, self.new, version=versions.app(self.application_id)
+            session,
+            self.application_id,
+            self.new,
+            version=versions.app(self.application_id),
+            rank=versions.ranks.get(self.application_id),
         )
 
     def undo(self, session: Session, versions: Versions) -> Change:
         return set_recommendation(
-            session, self.application_id, self.old, version=versions.app(self.application_id)
+            session,
+            self.application_id,
+            self.old,
+            version=versions.app(self.application_id),
+            rank=versions.ranks.get(self.application_id),
         )
 
 
@@ -138,6 +171,7 @@ class FillPotCommand:
             versions=versions.applications,
             action="fyll_potten",
             summary="Fyll potten (gjort om)",
+            expected_order=self.before,
         )
 
     def undo(self, session: Session, versions: Versions) -> Change:
@@ -148,6 +182,7 @@ class FillPotCommand:
             versions=versions.applications,
             action="angre",
             summary="Angret «fyll potten»: rekkefølgen fra før er tilbake",
+            expected_order=self.after,
         )
 
 

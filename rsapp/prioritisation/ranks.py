@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
@@ -46,16 +46,92 @@ def normalise_ranks(session: Session, round_id: int) -> Change:
     return Change(ranks=new_ranks, summary="Rangeringen ble ordnet")
 
 
-def move_application(session: Session, application_id: int, position: int, *, version: int) -> Change:
-    """Move an application to 1-based ``position`` (1..n, else refused); the others close up."""
-    if type(position) is not int:
+def _current_order(session: Session, round_id: int) -> list[int]:
+    return list(
+        session.execute(
+            select(APP.c.id)
+            .where(APP.c.round_id == round_id)
+            .order_by(APP.c.rank.is_(None), APP.c.rank, APP.c.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def _check_expected_order(session: Session, round_id: int, expected: Sequence[int] | None) -> None:
+    """:class:`StaleError` unless the round's order is still ``expected`` (the order the user saw)."""
+    if expected is not None and list(expected) != _current_order(session, round_id):
+        raise StaleError(
+            f"Søknadene i runden er endret av en annen bruker: rekkefølgen er endret siden du så den. {REFRESH_HINT}"
+        )
+
+
+def _neighbour_target(
+    session: Session, round_id: int, app: Mapping[str, object], above: int | None, below: int | None
+) -> tuple[int, str]:
+    """The place that puts ``app`` directly above ``above`` (or below ``below``) in today's order,
+    and the words for the summary ("over «X»")."""
+    if above is not None and below is not None:
+        raise PrioritisationError(
+            "Oppgi enten søknaden den skal stå over, eller den den skal stå under, ikke begge."
+        )
+    neighbour_id = above if above is not None else below
+    assert neighbour_id is not None
+    if neighbour_id == app["id"]:
+        raise PrioritisationError(f"Søknaden «{app['title']}» kan ikke flyttes over eller under seg selv.")
+    row = session.execute(
+        select(APP.c.round_id, APP.c.rank, APP.c.name, APP.c.working_title).where(APP.c.id == neighbour_id)
+    ).first()
+    if row is None or row[0] != round_id or row[1] is None:
+        raise StaleError(
+            f"Søknaden med id {neighbour_id}, som «{app['title']}» skulle flyttes i forhold til, "
+            f"finnes ikke lenger i runden. {REFRESH_HINT}"
+        )
+    rank = row[1]
+    current = app["rank"]
+    assert isinstance(current, int)
+    if above is not None:
+        target = rank - 1 if current < rank else rank
+        words = f"over «{title(row[2], row[3])}»"
+    else:
+        target = rank if current < rank else rank + 1
+        words = f"under «{title(row[2], row[3])}»"
+    return target, words
+
+
+def move_application(
+    session: Session,
+    application_id: int,
+    position: int | None,
+    *,
+    version: int,
+    above: int | None = None,
+    below: int | None = None,
+    expected_order: Sequence[int] | None = None,
+) -> Change:
+    """Move an application to 1-based ``position`` (1..n, else refused); the others close up.
+
+    A move made from a list the user looked at keeps the user's intent even when another user
+    has reordered the round since: ``above=ID`` puts it directly above application ID (``below``
+    directly below), wherever ID stands now; ``position`` is then only what the user saw.
+    ``expected_order`` (ids, rank 1 first) refuses the move with :class:`StaleError` unless the
+    round still has exactly that order.
+    """
+    if position is not None and type(position) is not int:
         raise PrioritisationError(f"Plassen må være et heltall, fikk {position!r}.")
+    if position is None and above is None and below is None:
+        raise PrioritisationError("Oppgi plassen, eller søknaden den skal stå over eller under.")
     app = application_row(session, application_id)
     round_id = app["round_id"]
     with unit_of_work(session, round_id) as uow:
         app = application_row(session, application_id)
+        _check_expected_order(session, round_id, expected_order)
         n = round_count(session, round_id)
         current = app["rank"]
+        words = ""
+        if current is not None and (above is not None or below is not None):
+            position, words = _neighbour_target(session, round_id, app, above, below)
+        assert position is not None
         if not 1 <= position <= n:
             raise PrioritisationError(
                 f"Plass {position} finnes ikke: runden har {n} søknader, så plassen må være fra 1 til {n}."
@@ -64,7 +140,8 @@ def move_application(session: Session, application_id: int, position: int, *, ve
         if current == target:
             if app["version"] != version:
                 raise StaleError(f"Søknaden «{app['title']}» er endret av en annen bruker. {REFRESH_HINT}")
-            return Change(summary=f"«{app['title']}» står allerede på plass {target}")
+            where = f" ({words})" if words else ""
+            return Change(summary=f"«{app['title']}» står allerede på plass {target}{where}")
         new_version = claim_application(uow, app, version)
         if current is None:
             raise PrioritisationError(f"Søknaden «{app['title']}» har ingen rangering. {REFRESH_HINT}")
@@ -86,6 +163,8 @@ def move_application(session: Session, application_id: int, position: int, *, ve
         new_ranks = {key: lo + i for i, key in enumerate(reordered) if segment[i] != key}
         write_ranks(session, new_ranks)
         summary = f"Flyttet «{app['title']}» fra plass {current} til {target}"
+        if words:
+            summary += f", {words}"
         uow.log(
             "application",
             application_id,
@@ -105,12 +184,16 @@ def set_order(
     versions: Mapping[int, int],
     action: str = "rekkefølge",
     summary: str | None = None,
+    expected_order: Sequence[int] | None = None,
 ) -> Change:
     """Give the round exactly this order (ids, rank 1 first).
 
-    Every application whose rank changes must have its expected version in ``versions``.
+    Every application whose rank changes must have its expected version in ``versions``;
+    ``expected_order`` (the order the user saw) refuses the change if the round's order has
+    changed since (rows shifted by another user's move keep their versions).
     """
     with unit_of_work(session, round_id) as uow:
+        _check_expected_order(session, round_id, expected_order)
         rows = session.execute(
             select(APP.c.id, APP.c.rank, APP.c.version, APP.c.name, APP.c.working_title).where(
                 APP.c.round_id == round_id

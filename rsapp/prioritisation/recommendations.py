@@ -17,9 +17,11 @@ from rsapp.models import BudgetLine, RecommendedAmount
 from rsapp.money import format_kr
 from rsapp.prioritisation.common import (
     APP,
+    REFRESH_HINT,
     ROUND,
     Change,
     PrioritisationError,
+    StaleError,
     application_row,
     claim_application,
 )
@@ -111,12 +113,19 @@ def load_recommendation(session: Session, application_id: int) -> dict[int, int]
 
 
 def set_recommendation(
-    session: Session, application_id: int, amounts: Mapping[int, int] | None, *, version: int
+    session: Session,
+    application_id: int,
+    amounts: Mapping[int, int] | None,
+    *,
+    version: int,
+    rank: int | None = None,
 ) -> Change:
     """Set the recommendation per year (0 and partial allowed; never above applied). None: as applied.
 
     An explicit recommendation of nothing (an empty mapping) is stored as 0 in the round's year,
-    so that it is not read back as the default.
+    so that it is not read back as the default. ``rank`` is the place the user saw the
+    application at: when another user's reorder has moved it since (its place decides whether it
+    fits above the line), the change is refused with :class:`StaleError`.
     """
     app = application_row(session, application_id)
     check_recommendation(amounts, _applied_total(session, application_id), app["title"])
@@ -124,6 +133,11 @@ def set_recommendation(
     with unit_of_work(session, app["round_id"]) as uow:
         app = application_row(session, application_id)
         new_version = claim_application(uow, app, version)
+        if rank is not None and app["rank"] != rank:
+            raise StaleError(
+                f"Søknaden «{app['title']}» står nå på plass {app['rank']}, ikke på plass {rank} som du så: "
+                f"rekkefølgen er endret av en annen bruker. {REFRESH_HINT}"
+            )
         old = load_recommendation(session, application_id)
         if new is not None and not new:
             round_year = session.execute(

@@ -41,6 +41,10 @@ class RoundView:
             self.pots, self.earmark_inputs(), list(self.applications.values()), round_year=self.year
         )
 
+    def ranks(self) -> dict[int, int]:
+        """Application id -> rank, as this copy has it."""
+        return {key: app.rank for key, app in self.applications.items()}
+
     def order(self) -> list[int]:
         """Application ids in rank order."""
         return sorted(self.applications, key=lambda key: self.applications[key].rank)

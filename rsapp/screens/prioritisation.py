@@ -47,6 +47,7 @@ from rsapp.prioritisation import (
     RecommendCommand,
     RoundView,
     RouteCommand,
+    StaleError,
     Versions,
     change_log,
     format_earmark_amounts,
@@ -285,7 +286,9 @@ class PrioritisationScreen(Screen[None]):
             self.notify(str(exc), severity="error", timeout=8)
             return
         view = self.view
-        self.history.versions = Versions(view.versions, {e.id: e.version for e in view.earmarks})
+        self.history.versions = Versions(
+            view.versions, {e.id: e.version for e in view.earmarks}, view.ranks()
+        )
         self.title = "Prioritering"
         self.sub_title = view.round_name
         self._recompute(cursor_key=key, full=True)
@@ -303,7 +306,9 @@ class PrioritisationScreen(Screen[None]):
             # Our copy drifted from the database (e.g. another user reordered): read it again.
             with self.rsapp.session() as session:
                 self.view = view = load_view(session, self.round_id)
-            self.history.versions = Versions(view.versions, {e.id: e.version for e in view.earmarks})
+            self.history.versions = Versions(
+                view.versions, {e.id: e.version for e in view.earmarks}, view.ranks()
+            )
             allocation = view.allocation()
         self._needs_full = False
         self._present(allocation, cursor_key=cursor_key, full=full, schedule=schedule)
@@ -639,6 +644,8 @@ class PrioritisationScreen(Screen[None]):
                 change = self.history.run(command, session)
         except PrioritisationError as exc:
             self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8)
+            if isinstance(exc, StaleError):  # show what the other user saved, at once
+                self.reload()
             return False
         self._apply(change, cursor_key)
         return True
@@ -652,6 +659,8 @@ class PrioritisationScreen(Screen[None]):
                 result = self.history.undo(session)
         except PrioritisationError as exc:
             self.notify(str(exc), title="Kan ikke angre", severity="error", timeout=8)
+            if isinstance(exc, StaleError):
+                self.reload()
             return
         if result is None:
             self.notify("Ingenting å angre.")
@@ -669,6 +678,8 @@ class PrioritisationScreen(Screen[None]):
                 result = self.history.redo(session)
         except PrioritisationError as exc:
             self.notify(str(exc), title="Kan ikke gjøre om", severity="error", timeout=8)
+            if isinstance(exc, StaleError):
+                self.reload()
             return
         if result is None:
             self.notify("Ingenting å gjøre om.")
@@ -699,7 +710,25 @@ class PrioritisationScreen(Screen[None]):
         from_rank = allocation.rows[index].rank
         if from_rank == position:
             return False
-        command = MoveCommand(key, from_rank, position, label=f"flytting av «{allocation.rows[index].name}»")
+        # The neighbour the user sees at the new place (and at the old one, for undo): the move
+        # lands next to it even if another user has reordered the round since this list was read.
+        rows = allocation.rows
+        if position < from_rank:
+            above, below = rows[position - 1].key, None
+            undo_above, undo_below = None, rows[from_rank - 2].key
+        else:
+            above, below = None, rows[position - 1].key
+            undo_above, undo_below = rows[from_rank].key, None
+        command = MoveCommand(
+            key,
+            from_rank,
+            position,
+            label=f"flytting av «{rows[index].name}»",
+            above=above,
+            below=below,
+            undo_above=undo_above,
+            undo_below=undo_below,
+        )
         # Show the move at once (the next frame), then save it right after that frame is drawn.
         # Should saving fail (e.g. another user changed the row), the database's state is read back.
         lo, hi = min(from_rank, position), max(from_rank, position)
@@ -742,10 +771,18 @@ class PrioritisationScreen(Screen[None]):
             return
         assert self.view is not None
         expected = {k: self.view.applications[k].rank for k in change.ranks if k in self.view.applications}
-        self.view.apply(change)
-        if expected != change.ranks:  # the database order differed (another user): show it
-            self._recompute(cursor_key=command.application_id)
+        if not change.ranks or expected != change.ranks:
+            # Another user had reordered the round: the move kept its neighbour, but the rest of
+            # the list on the screen is old. Show the order as it is now, and say why it moved.
+            self.notify(
+                f"{change.summary}. Rekkefølgen var endret av en annen bruker; listen viser den slik den er nå.",
+                title="Rekkefølgen er oppdatert",
+                severity="warning",
+                timeout=8,
+            )
+            self.reload()
         else:
+            self.view.apply(change)
             self._update_status()
 
     def action_move_up(self) -> None:
