@@ -481,7 +481,8 @@ class PrioritisationScreen(Screen[None]):
         if year_warnings:
             parts.append(
                 wrapped(
-                    f"⚠ {len(year_warnings)} varsel om årene etter {year}: se Flerårsoversikt (3)",
+                    f"⚠ {len(year_warnings)} {'varsel' if len(year_warnings) == 1 else 'varsler'} om årene "
+                    f"etter {year}: se Flerårsoversikt (3)",
                     width,
                     style="yellow",
                 )
