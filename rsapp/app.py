@@ -19,6 +19,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from rsapp.config import resolve_database_url
+from rsapp.keymap import KeymapFile, key_label, load_keymap, palette_commands
 from rsapp.store.database import Database
 from rsapp.store.read_model import Reader, SqliteReader, sqlite_path, sqlite_ready
 
@@ -49,16 +50,26 @@ class RsApp(App[int]):
         Binding("f1", "help", "Hjelp", id="help", tooltip="Vis tastene"),
         Binding("question_mark", "help", "Hjelp", show=False, id="help-alt"),
         Binding("q", "quit", "Avslutt", id="quit", tooltip="Avslutt rsapp"),
+        Binding(
+            "ctrl+q", "quit", "Avslutt", show=False, priority=True, id="quit-ctrl", tooltip="Avslutt rsapp"
+        ),
     ]
 
     def __init__(
         self, *, db: Database, today: date | None = None, portfolio: PortfolioData | None = None
     ) -> None:
+        from rsapp.widgets.palette import norwegian_builtins
+
+        norwegian_builtins()  # Textual's own key names in Norwegian ("Lukk listen", not "Dismiss menu")
         super().__init__()
         self.db = db
         self.database_url = db.url
         self.today = today or date.today()
         self._start_portfolio = portfolio
+        # The user's keys (config.toml, [taster]): the footer, F1 and the palette follow them.
+        self.keymap_file: KeymapFile = load_keymap()
+        if self.keymap_file.keymap:
+            self.set_keymap(self.keymap_file.keymap)
 
     @property
     def engine(self) -> Engine:
@@ -88,6 +99,24 @@ class RsApp(App[int]):
         self.push_screen(PortfolioScreen(self.take_start_portfolio()))
         if not self.db.engine_open:
             self.call_after_refresh(self._warm_up)
+        if self.keymap_file.exists:
+            self.call_after_refresh(self._check_keymap)
+
+    def _check_keymap(self) -> None:
+        """Say what is wrong in the keymap file (after the first frame: naming unknown ids means
+        importing every screen)."""
+        from rsapp.keymap import unknown_ids
+
+        problems = list(self.keymap_file.problems)
+        path = self.keymap_file.path
+        problems += [
+            f"{path}, [taster] {binding_id}: ukjent id (se «rsapp config taster»)."
+            for binding_id in unknown_ids(self.keymap_file.keymap)
+        ]
+        if problems:
+            self.notify(
+                "\n".join(problems), title="Tastene i innstillingsfilen", severity="warning", timeout=15
+            )
 
     def _warm_up(self) -> None:
         """After the first frame: open the full database layer in a thread, ready for the first edit."""
@@ -140,11 +169,29 @@ class RsApp(App[int]):
 
         self.push_screen(NorskCommandPalette(providers=[ThemeProvider], placeholder="Søk etter fargetema …"))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys read the same in the footer, the help and the palette (:func:`rsapp.keymap.key_label`)."""
+        return binding.key_display or key_label(binding.key)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies): say which key does, in Norwegian."""
+        keys = [
+            key
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        if keys:
+            self.notify(f"Trykk {key_label(keys[0])} for å avslutte rsapp.", title="Vil du avslutte?")
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Hjelp: taster", "Vis alle taster og hva de gjør", self.action_help)
-        yield from getattr(screen, "palette_commands", lambda: ())()
-        yield SystemCommand("Utseende: bytt tema", "Velg fargetema", self.action_change_theme)
-        yield SystemCommand("Avslutt", "Avslutt rsapp", self.action_quit)
+        """The palette: every named key of the screen (from the keymap) and the screen's own commands."""
+        offered = [
+            SystemCommand("Hjelp: taster", "Vis alle taster og hva de gjør", self.action_help),
+            *getattr(screen, "palette_commands", lambda: ())(),
+            SystemCommand("Utseende: bytt tema", "Velg fargetema", self.action_change_theme),
+            SystemCommand("Avslutt", "Avslutt rsapp", self.action_quit),
+        ]
+        yield from palette_commands(self, screen, offered)
 
 
 def make_app(

@@ -1,7 +1,12 @@
 """The command line: `rsapp` starts the app; subcommands script every action of the screens.
 
 Each subcommand family lives in its own module with a `register(subparsers)` function; heavy
-imports happen inside the handlers, so that starting the app stays fast.
+imports happen inside the handlers, so that starting the app stays fast: the read-only commands
+(``liste``, ``runder``, ``prioriter vis``, ``sak liste``) read a ready SQLite file through the
+standard library (:func:`rsapp.cli.common.read_only`) and import neither SQLAlchemy nor Textual.
+
+Everything argparse writes is Norwegian (:mod:`rsapp.cli.norsk`): the headings, the usage line,
+the errors, and the names of commands and options (the English names stay accepted as aliases).
 """
 
 from __future__ import annotations
@@ -10,14 +15,33 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rsapp.cli import assess_cmd, base_cmd, export_cmd, followup_cmd, import_cmd, prioritize_cmd, sak_cmd
+from rsapp.cli import (
+    assess_cmd,
+    base_cmd,
+    config_cmd,
+    export_cmd,
+    followup_cmd,
+    import_cmd,
+    prioritize_cmd,
+    sak_cmd,
+)
 from rsapp.cli.common import CliError
+from rsapp.cli.norsk import NorskArgumentParser, localise
 
-COMMAND_MODULES = (base_cmd, assess_cmd, prioritize_cmd, import_cmd, export_cmd, sak_cmd, followup_cmd)
+COMMAND_MODULES = (
+    base_cmd,
+    assess_cmd,
+    prioritize_cmd,
+    import_cmd,
+    export_cmd,
+    sak_cmd,
+    followup_cmd,
+    config_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = NorskArgumentParser(
         prog="rsapp",
         description="rsapp – møteforberedelse for rekrutterings- og samhandlingstilskudd (Helsefellesskap Helgeland).",
     )
@@ -27,10 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database-URL (sqlite:///sti eller postgresql://…); standard: RSAPP_DATABASE_URL eller en SQLite-fil i datamappen",
     )
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="Kommandoer")
     for module in COMMAND_MODULES:
         module.register(sub)
-    return parser
+    return localise(parser)
 
 
 def cli(argv: Sequence[str] | None = None) -> int:

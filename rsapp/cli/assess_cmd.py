@@ -272,7 +272,7 @@ def _view(session: Any, application_id: int, assessor_id: int | None) -> Any:
     if view.catalogue is None:
         raise CliError(
             f"Runden til søknad {application_id} har ingen kriterieliste. "
-            "Last inn en med «rsapp vurder kriterier last FIL --round …»."
+            "Last inn en med «rsapp vurder kriterier last FIL --runde …»."
         )
     return view
 

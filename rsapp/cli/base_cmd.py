@@ -1,32 +1,41 @@
-"""`rsapp` (start the app), `rsapp liste` / `rsapp list` and `rsapp db`."""
+"""`rsapp` (start the app), `rsapp liste`, `rsapp runder` and `rsapp db`.
+
+``liste`` and ``runder`` only read: they go through :func:`rsapp.cli.common.read_only` (the
+standard library's sqlite3 on a ready SQLite file), so they answer without SQLAlchemy.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from rsapp.cli.common import CliError, open_db, open_engine, print_table
+from rsapp.cli.common import CliError, open_engine, print_table, read_only
 
 if TYPE_CHECKING:
     from rsapp.store.read_model import RoundInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="start rsapp (det samme som å kjøre rsapp uten kommando)")
+    p = sub.add_parser(
+        "start", aliases=["run"], help="start rsapp (det samme som å kjøre rsapp uten kommando)"
+    )
     p.set_defaults(handler=run_app)
 
-    p = sub.add_parser("list", aliases=["liste"], help="vis søknadene i en runde")
+    p = sub.add_parser("liste", aliases=["list"], help="vis søknadene i en runde")
     p.add_argument(
         "--round", dest="round_key", help="runde, f.eks. helgeland-2026 (standard: nyeste Helgeland-runde)"
     )
     p.set_defaults(handler=list_cmd)
 
-    p = sub.add_parser("rounds", aliases=["runder"], help="vis rundene med pott og avsetninger")
+    p = sub.add_parser("runder", aliases=["rounds"], help="vis rundene med pott og avsetninger")
     p.set_defaults(handler=rounds_cmd)
 
     p = sub.add_parser("db", help="databasen: oppgrader skjemaet og last inn innebygde data")
     p.add_argument(
-        "action", choices=["upgrade", "info"], help="upgrade: migrer og last inn; info: vis URL og revisjon"
+        "action",
+        choices=["oppgrader", "info", "upgrade"],
+        metavar="{oppgrader,info}",
+        help="oppgrader: migrer og last inn; info: vis URL og revisjon",
     )
     p.set_defaults(handler=db_cmd)
 
@@ -59,11 +68,9 @@ def list_cmd(args: argparse.Namespace) -> int:
     from rsapp.portfolio import list_applications
     from rsapp.vocab import status_label
 
-    db = open_db(args)
-    with db.read() as reader:
+    with read_only(args) as reader:
         info = _round(reader, args.round_key)
         apps = list_applications(reader, info.id)
-    db.close()
     print(f"{info.label} ({info.key})")
     rows = [
         [
@@ -87,10 +94,8 @@ def list_cmd(args: argparse.Namespace) -> int:
 def rounds_cmd(args: argparse.Namespace) -> int:
     from rsapp.portfolio import load_portfolio, pot_header
 
-    db = open_db(args)
-    with db.read() as reader:
+    with read_only(args) as reader:
         portfolio = load_portfolio(reader)
-    db.close()
     for info in portfolio.rounds:
         print(f"{info.key}: {info.label}")
         print(f"  {pot_header(portfolio.allocation(info.id))}")
@@ -102,7 +107,7 @@ def db_cmd(args: argparse.Namespace) -> int:
     from rsapp.db import current_revision, make_engine
 
     url = resolve_database_url(getattr(args, "db_url", None))
-    if args.action == "upgrade":
+    if args.action in ("oppgrader", "upgrade"):
         open_engine(args)
         print(f"Databasen er oppdatert: {url}")
     else:

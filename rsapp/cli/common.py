@@ -7,12 +7,15 @@ A command opens the database with :func:`open_db` and calls domain functions thr
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from rsapp.store.database import Database
+    from rsapp.store.read_model import Reader
 
 
 class CliError(Exception):
@@ -54,6 +57,34 @@ def open_db(args: argparse.Namespace) -> Database:
 
     engine = open_engine(args)
     return Database(str(engine.url), engine=engine, owns_engine=True)
+
+
+@contextmanager
+def read_only(args: argparse.Namespace) -> Iterator[Reader]:
+    """A reader for a read-only command (``liste``, ``runder``, ``prioriter vis``, ``sak liste``).
+
+    A ready SQLite file (migrated, data loaded) is read through the standard library, so the
+    command imports neither SQLAlchemy nor the models and answers at once; any other database
+    (PostgreSQL, a new or old SQLite file) is opened as usual and read through a session.
+    """
+    from rsapp.config import resolve_database_url
+    from rsapp.migrations import HEAD_REVISION
+    from rsapp.store.read_model import SqliteReader, sqlite_path, sqlite_ready
+
+    path = sqlite_path(resolve_database_url(getattr(args, "db_url", None)))
+    if path is not None and sqlite_ready(path, HEAD_REVISION):
+        reader = SqliteReader(path)
+        try:
+            yield reader
+        finally:
+            reader.close()
+        return
+    db = open_db(args)
+    try:
+        with db.read() as session_reader:
+            yield session_reader
+    finally:
+        db.close()
 
 
 def print_table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> None:

@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Vis budsjettlinjene som må bekreftes, og bekreft dem slik de står eller med rettet beløp og år.",
     )
     c.add_argument(
-        "application_id", type=int, metavar="SØKNAD", help="søknadens nummer (id), se «rsapp list»"
+        "application_id", type=int, metavar="SØKNAD", help="søknadens nummer (id), se «rsapp liste»"
     )
     c.add_argument(
         "--linje", type=int, metavar="N", help="budsjettlinjen (1 er den første); uten: vis linjene"

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from rsapp.cli.common import CliError, open_engine, print_table
+from rsapp.cli.common import CliError, open_engine, print_table, read_only
 
 if TYPE_CHECKING:
     from rsapp.allocation import Allocation, Row
@@ -398,13 +398,17 @@ def _regional_table(allocation: Allocation) -> None:
 
 
 def show_cmd(args: argparse.Namespace) -> int:
-    from rsapp.portfolio import pot_header
-    from rsapp.prioritisation import load_view
+    # Read only: the fast read path (no SQLAlchemy on a ready SQLite file), the same allocation
+    # the screen shows (rsapp.portfolio.round_allocation).
+    from rsapp.allocation import AllocationError
+    from rsapp.portfolio import pot_header, round_allocation
 
-    with _session(args) as session:
-        info = _round(session, args.round_key)
-        view = _change(load_view, session, info.id)
-    allocation = view.allocation()
+    with read_only(args) as reader:
+        info = _round(reader, args.round_key)
+        try:
+            allocation = round_allocation(reader, info.id)
+        except (LookupError, AllocationError) as exc:
+            raise CliError(str(exc)) from exc
     year = allocation.round_year
     print(f"{info.label} ({info.key})")
     print(pot_header(allocation))

@@ -59,17 +59,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = meeting_commands.add_parser(
         "final", aliases=["endelig"], help="sett møtet endelig (sakene beholder numrene sine)"
     )
-    p.add_argument("meeting_id", metavar="ID", type=int, help="møtets id (se rsapp sak meeting list)")
+    p.add_argument("meeting_id", metavar="ID", type=int, help="møtets id (se «rsapp sak møte liste»)")
     p.add_argument("--undo", action="store_true", help="sett møtet tilbake til utkast")
     p.set_defaults(handler=meeting_final)
     p = meeting_commands.add_parser(
         "delete", aliases=["slett"], help="slett et møte som er utkast, med sakene"
     )
-    p.add_argument("meeting_id", metavar="ID", type=int, help="møtets id (se rsapp sak meeting list)")
+    p.add_argument("meeting_id", metavar="ID", type=int, help="møtets id (se «rsapp sak møte liste»)")
     p.set_defaults(handler=meeting_delete)
 
     p = commands.add_parser("new", aliases=["ny"], help="legg en sak til et møte")
-    p.add_argument("--meeting", type=int, required=True, help="møtets id (se rsapp sak meeting list)")
+    p.add_argument("--meeting", type=int, required=True, help="møtets id (se «rsapp sak møte liste»)")
     p.add_argument("--round", dest="round_key", help="runden (for --prioritering)")
     kind = p.add_mutually_exclusive_group(required=True)
     kind.add_argument(
@@ -250,7 +250,7 @@ def meeting_list(args: argparse.Namespace) -> int:
         for item in meetings
     ]
     if not rows:
-        print("Ingen møter ennå. Opprett et med: rsapp sak meeting new --date dd.mm.åååå")
+        print("Ingen møter ennå. Opprett et med: rsapp sak møte ny --dato dd.mm.åååå")
         return 0
     print_table(["Id", "Dato", "Møte", "Utvalg", "Sted", "Saker", "Status"], rows, right={0, 5})
     return 0
@@ -284,20 +284,22 @@ def case_new(args: argparse.Namespace) -> int:
 
 
 def case_list(args: argparse.Namespace) -> int:
-    from rsapp.saksfremlegg.saksliste import case_listing
+    # Read only: the fast read path (no SQLAlchemy on a ready SQLite file).
+    from rsapp.cli.common import read_only
+    from rsapp.dates import format_date
+    from rsapp.saksfremlegg.numbering import format_case_number
+    from rsapp.store.read_model import read_cases
+    from rsapp.vocab import case_type_label
 
-    db = _db(args)
-    try:
-        listed = db.call(case_listing, args.meeting)
-    finally:
-        db.close()
+    with read_only(args) as reader:
+        listed = read_cases(reader, args.meeting)
     rows = [
         [
             str(line.case_id),
-            line.number,
+            format_case_number(line.number, line.year),
             line.title,
-            line.case_type,
-            line.meeting_date,
+            case_type_label(line.case_type),
+            format_date(line.meeting_date) if line.meeting_date else "",
             str(line.points),
             final_label(line.final).lower(),
         ]
