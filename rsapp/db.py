@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from rsapp.migrations import HEAD_REVISION
+from rsapp.store import access
+from rsapp.store.identity import establish, install_engine_rules, secure_sqlite_file
 
 
 class DatabaseError(RuntimeError):
@@ -25,6 +27,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            secure_sqlite_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -35,8 +38,11 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        install_engine_rules(engine)  # after the pragmas: --readonly, and what the user may write
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    install_engine_rules(engine)
+    return engine
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -93,7 +99,9 @@ def open_database(url: str, *, seed: bool = True) -> Engine:
     """Engine with the schema up to date and, on a new database, the built-in data loaded."""
     engine = make_engine(url)
     ensure_schema(engine)
-    if seed:
+    # Who works (rsapp.store.access): the owner loads the built-in data, other users only read it.
+    establish(engine)
+    if seed and access.current().can_change_shared:
         from rsapp.seed import load_builtin
 
         with Session(engine) as session:

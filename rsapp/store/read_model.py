@@ -25,11 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from rsapp.store import access
 from rsapp.vocab import SECTION_HEADINGS
 
 __all__ = [
     "ApplicationFacts",
-    "CaseFacts",
     "EarmarkFacts",
     "MoneyFacts",
     "PotFacts",
@@ -40,7 +40,6 @@ __all__ = [
     "as_date",
     "as_reader",
     "read_applications",
-    "read_cases",
     "read_money",
     "read_rounds",
     "sqlite_path",
@@ -244,8 +243,18 @@ def _where_application(round_id: int | None, application_id: int | None) -> tupl
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
+def _visible_rounds(reader: Reader) -> set[int] | None:
+    """The rounds the current user may read (None: every round). PostgreSQL's row-level security
+    does this itself; on SQLite it is done here (:mod:`rsapp.store.access`)."""
+    identity = access.current()
+    if identity.helsefellesskap_id is None:
+        return None
+    return {rid for rid, hf in reader.rows('SELECT id, helsefellesskap_id FROM "round"') if identity.sees(hf)}
+
+
 def read_rounds(reader: Reader) -> list[RoundInfo]:
-    """Every round, newest first."""
+    """Every round the current user may read, newest first."""
+    visible = _visible_rounds(reader)
     return [
         RoundInfo(
             id=row[0],
@@ -262,6 +271,7 @@ def read_rounds(reader: Reader) -> list[RoundInfo]:
             meeting_date=as_date(row[11]),
         )
         for row in reader.rows(_ROUNDS_SQL)
+        if visible is None or row[0] in visible
     ]
 
 
@@ -272,6 +282,7 @@ def read_applications(
     round, rank (unranked last) and id, with its budget lines, municipalities and recommended
     amounts. Four statements in all."""
     where, params = _where_application(round_id, application_id)
+    visible = _visible_rounds(reader)
     facts: dict[int, ApplicationFacts] = {}
     for row in reader.rows(
         f"SELECT {_APPLICATION_COLUMNS} FROM application a{where}"
@@ -279,6 +290,8 @@ def read_applications(
         params,
     ):
         head = row[:_NON_SECTION_COLUMNS]
+        if visible is not None and head[1] not in visible:
+            continue
         facts[head[0]] = ApplicationFacts(
             id=head[0],
             round_id=head[1],
@@ -304,7 +317,8 @@ def read_applications(
         " ORDER BY b.application_id, b.position, b.id",
         params,
     ):
-        facts[app_id].budget.append((year, amount))
+        if app_id in facts:
+            facts[app_id].budget.append((year, amount))
     for app_id, name in reader.rows(
         "SELECT am.application_id, m.name FROM applicationmunicipality am"
         " JOIN municipality m ON m.id = am.municipality_id"
@@ -312,14 +326,16 @@ def read_applications(
         " ORDER BY am.application_id, am.position, m.name",
         params,
     ):
-        facts[app_id].municipalities.append(name)
+        if app_id in facts:
+            facts[app_id].municipalities.append(name)
     for app_id, year, amount in reader.rows(
         "SELECT r.application_id, r.budget_year, r.amount FROM recommended_amount r"
         f" JOIN application a ON a.id = r.application_id{where}"
         " ORDER BY r.application_id, r.budget_year",
         params,
     ):
-        facts[app_id].recommended[year] = amount
+        if app_id in facts:
+            facts[app_id].recommended[year] = amount
     # After the vedtak (round status "vedtatt"): what was awarded locally, per year.
     for (app_id,) in reader.rows(
         f'SELECT a.id FROM application a JOIN "round" r ON r.id = a.round_id{where}'
@@ -327,7 +343,8 @@ def read_applications(
         + " r.status = 'vedtatt'",
         params,
     ):
-        facts[app_id].awarded = {}
+        if app_id in facts:
+            facts[app_id].awarded = {}
     for app_id, year, amount in reader.rows(
         "SELECT w.application_id, w.budget_year, w.amount FROM award w"
         f" JOIN application a ON a.id = w.application_id{where}"
@@ -335,15 +352,16 @@ def read_applications(
         + " w.source = 'lokal' ORDER BY w.application_id, w.budget_year",
         params,
     ):
-        awarded = facts[app_id].awarded
+        awarded = facts[app_id].awarded if app_id in facts else None
         if awarded is not None:
             awarded[year] = amount
     return list(facts.values())
 
 
 def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFacts]:
-    """The year, pots and earmarks of one round (or of every round), keyed by round id."""
+    """The year, pots and earmarks of one round (or of every round the user may read), by round id."""
     params: dict[str, Any] = {} if round_id is None else {"round_id": round_id}
+    visible = _visible_rounds(reader)
 
     def where(column: str) -> str:
         return "" if round_id is None else f" WHERE {column} = :round_id"
@@ -353,6 +371,7 @@ def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFa
         for rid, year in reader.rows(
             f'SELECT r.id, r.year FROM "round" r{where("r.id")} ORDER BY r.id', params
         )
+        if visible is None or rid in visible
     }
     if not money:
         return money
@@ -361,7 +380,8 @@ def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFa
         " ORDER BY p.round_id, p.budget_year, p.id",
         params,
     ):
-        money[rid].pots.append(PotFacts(year, amount, origin or "", bool(confirmed)))
+        if rid in money:
+            money[rid].pots.append(PotFacts(year, amount, origin or "", bool(confirmed)))
     amounts: dict[int, dict[int, int]] = defaultdict(dict)
     for earmark_id, year, amount in reader.rows(
         "SELECT ea.earmark_id, ea.budget_year, ea.amount FROM earmarkamount ea"
@@ -375,6 +395,8 @@ def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFa
         " ORDER BY e.round_id, e.position, e.id",
         params,
     ):
+        if rid not in money:
+            continue
         money[rid].earmarks.append(
             EarmarkFacts(
                 earmark_id, name, bool(is_open), {} if is_open else dict(amounts.get(earmark_id, {}))
@@ -390,52 +412,11 @@ def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFa
         params,
     ):
         key = (rid, app_id)
+        if rid not in money:
+            continue
         if key not in committed:
             title = name or working_title or "(uten navn)"
             committed[key] = EarmarkFacts(-app_id, f"Tilsagn {award_year}: {title}", False, {})
             money[rid].commitments.append(committed[key])
         committed[key].amounts[year] = amount
     return money
-
-# --- cases (for `rsapp sak liste`) ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """One case on a meeting's saksliste, as ``rsapp sak liste`` prints it."""
-
-    case_id: int
-    number: int
-    year: int
-    title: str
-    case_type: str
-    meeting_date: date | None
-    points: int
-    final: bool
-
-
-def read_cases(reader: Reader, meeting_id: int | None = None) -> list[CaseFacts]:
-    """Every case on a meeting (or on one meeting), by meeting date and saksliste order, with the
-    number of innstilling points (the read behind ``rsapp.saksfremlegg.saksliste.case_listing``)."""
-    where, params = "", {}
-    if meeting_id is not None:
-        where, params = " WHERE c.meeting_id = :meeting_id", {"meeting_id": meeting_id}
-    return [
-        CaseFacts(
-            case_id=row[0],
-            number=row[1],
-            year=row[2],
-            title=row[3] or "",
-            case_type=row[4] or "",
-            meeting_date=as_date(row[5]),
-            points=int(row[6] or 0),
-            final=bool(row[7]),
-        )
-        for row in reader.rows(
-            "SELECT c.id, c.number, c.year, c.title, c.case_type, m.date,"
-            " (SELECT COUNT(*) FROM innstillingpoint p WHERE p.case_id = c.id), c.final"
-            f" FROM meeting_case c JOIN meeting m ON m.id = c.meeting_id{where}"
-            " ORDER BY m.date, c.position, c.id",
-            params,
-        )
-    ]

@@ -11,7 +11,12 @@ Every function that changes saved data runs inside ``with unit_of_work(session) 
   still ``version`` (optimistic locking) and otherwise raises :class:`StaleError`;
 * ``uow.log(...)`` adds a :class:`~rsapp.models.ChangeLog` row (the OS user, now, old → new);
 * the transaction commits when the block ends and rolls back on any error, so a caller never
-  leaves half a change behind.
+  leaves half a change behind;
+* who may write is checked on entry (:mod:`rsapp.store.access`): shared data only by the
+  sekretariat (``scope="shared"``, the default), a member's own ranking or assessment by that
+  member (``scope="member"``); a round of another helsefellesskap is refused by
+  :meth:`UnitOfWork.lock_round`. PostgreSQL enforces the same rules itself; its refusal becomes
+  an :class:`AccessError` too.
 
 Errors carry Norwegian messages that name what and where.
 """
@@ -29,8 +34,9 @@ from sqlmodel import Session
 
 from rsapp.config import current_user
 from rsapp.models import ChangeLog, Round
+from rsapp.store import access
 
-__all__ = ["REFRESH_HINT", "StaleError", "StoreError", "UnitOfWork", "unit_of_work"]
+__all__ = ["REFRESH_HINT", "AccessError", "StaleError", "StoreError", "UnitOfWork", "unit_of_work"]
 
 #: Appended to messages about data another user changed: how to see the current state.
 REFRESH_HINT = "Trykk Ctrl+R for å oppdatere."
@@ -42,6 +48,29 @@ class StoreError(ValueError):
 
 class StaleError(StoreError):
     """The change was based on a version that another user (or process) has since changed."""
+
+
+class AccessError(StoreError, access.AccessDenied):
+    """The current user may not make this change (their role, helsefellesskap, or --readonly)."""
+
+
+#: PostgreSQL's SQLSTATE for "permission denied" and "new row violates row-level security policy".
+_PG_DENIED = "42501"
+
+
+def _denied_by_database(exc: BaseException) -> AccessError | None:
+    """PostgreSQL's refusal (a grant or a row-level security policy) as a Norwegian AccessError."""
+    orig = getattr(exc, "orig", None)
+    if (
+        getattr(orig, "sqlstate", None) != _PG_DENIED
+        and getattr(orig, "sqlite_errorname", None) != "SQLITE_AUTH"
+    ):
+        return None
+    identity = access.current()
+    return AccessError(
+        f"Databasen nektet endringen: {identity.display_name or identity.username} "
+        f"({access.ROLE_LABELS.get(identity.role, identity.role)}) har ikke rettighet til den."
+    )
 
 
 def _table(table: Any) -> Table:
@@ -63,14 +92,39 @@ class UnitOfWork:
 
     session: Session
     round_id: int | None = None
+    scope: str = "shared"
 
     def lock_round(self, round_id: int) -> None:
-        """Serialise writers of one round; :class:`StoreError` when the round does not exist."""
-        result = self.session.execute(
-            update(_ROUND).where(_ROUND.c.id == round_id).values(year=_ROUND.c.year)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise StoreError(f"Fant ingen runde med id {round_id}.")
+        """Serialise writers of one round; :class:`StoreError` when the round does not exist,
+        :class:`AccessError` when it belongs to another helsefellesskap than the user's.
+
+        A member changing only their own rows (``scope="member"``) takes no lock: nobody else
+        writes those rows, and the member may not change the round.
+        """
+        identity = access.current()
+        if self.scope == "member" and not identity.can_change_shared:
+            hf = self.session.execute(
+                select(_ROUND.c.helsefellesskap_id).where(_ROUND.c.id == round_id)
+            ).scalar_one_or_none()
+            if hf is None:
+                raise StoreError(f"Fant ingen runde med id {round_id}.")
+            _check_round(hf, identity)
+        elif identity.helsefellesskap_id is None:
+            result = self.session.execute(
+                update(_ROUND).where(_ROUND.c.id == round_id).values(year=_ROUND.c.year)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                raise StoreError(f"Fant ingen runde med id {round_id}.")
+        else:
+            hf = self.session.execute(
+                update(_ROUND)
+                .where(_ROUND.c.id == round_id)
+                .values(year=_ROUND.c.year)
+                .returning(_ROUND.c.helsefellesskap_id)
+            ).scalar_one_or_none()
+            if hf is None:
+                raise StoreError(f"Fant ingen runde med id {round_id}.")
+            _check_round(hf, identity)
         if self.round_id is None:
             self.round_id = round_id
 
@@ -123,21 +177,43 @@ class UnitOfWork:
         return entry
 
 
+def _check_round(helsefellesskap_id: int, identity: access.Identity) -> None:
+    try:
+        access.require_round(helsefellesskap_id, identity=identity)
+    except access.AccessDenied as exc:
+        raise AccessError(str(exc)) from None
+
+
 @contextmanager
-def unit_of_work(session: Session, round_id: int | None = None) -> Iterator[UnitOfWork]:
+def unit_of_work(
+    session: Session, round_id: int | None = None, *, scope: str = "shared", assessor_id: int | None = None
+) -> Iterator[UnitOfWork]:
     """One transaction on ``session``: commit on success, roll back on any error.
 
-    With ``round_id`` the round is locked first (:meth:`UnitOfWork.lock_round`).
+    With ``round_id`` the round is locked first (:meth:`UnitOfWork.lock_round`). ``scope``:
+    ``"shared"`` (the round's data: the sekretariat only) or ``"member"`` (a member's own
+    ranking or assessment; ``assessor_id`` names whose assessment). :class:`AccessError` when
+    the current user may not (:mod:`rsapp.store.access`).
     """
+    try:
+        if scope == "member":
+            access.require_member_write(assessor_id=assessor_id)
+        else:
+            access.require_shared_write()
+    except access.AccessDenied as exc:
+        raise AccessError(str(exc)) from None
     if session.in_transaction():
         # Reads made before the change must not pin an old snapshot.
         session.commit()
-    work = UnitOfWork(session)
+    work = UnitOfWork(session, scope=scope)
     try:
         if round_id is not None:
             work.lock_round(round_id)
         yield work
-    except BaseException:
+        session.commit()
+    except BaseException as exc:
         session.rollback()
+        denied = _denied_by_database(exc)
+        if denied is not None:
+            raise denied from exc
         raise
-    session.commit()
