@@ -107,7 +107,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("app_user", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_app_user_username"), ["username"], unique=True)
-        batch_op.create_index(batch_op.f("ix_app_user_helsefellesskap_id"), ["helsefellesskap_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_app_user_helsefellesskap_id"), ["helsefellesskap_id"], unique=False
+        )
 
     op.create_table(
         "member_ranking",
@@ -128,7 +130,9 @@ def upgrade() -> None:
     with op.batch_alter_table("member_ranking", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_member_ranking_user_id"), ["user_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_member_ranking_round_id"), ["round_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_member_ranking_application_id"), ["application_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_member_ranking_application_id"), ["application_id"], unique=False
+        )
 
     if op.get_bind().dialect.name == "postgresql":
         op.execute(NOTIFY_FUNCTION)
