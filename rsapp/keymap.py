@@ -440,8 +440,8 @@ def palette_commands(
         binding = entry.binding
         if binding.action == "command_palette" or binding.id in GENERIC_IDS:
             continue
-        if not binding.show and binding.id is None:  # moving the cursor and scrolling: not commands
-            continue
+        if not binding.show and (binding.id is None or entry.namespace not in (screen, app)):
+            continue  # moving the cursor and scrolling in a list: keys, not commands
         by_action.setdefault(_parse_action(entry.binding.action), entry)
     used: set[int] = set()
     rest: list[SystemCommand] = []

@@ -254,7 +254,7 @@ class RouteDialog(_Dialog):
     BINDINGS = [
         Binding("escape", "cancel", "Avbryt", id="cancel", tooltip="Lukk uten å endre"),
         *(
-            Binding(str(number), f"choose('{route}')", ROUTE_LABELS[route], show=False)
+            Binding(str(number), f"choose('{route}')", ROUTE_LABELS[route], show=False, id=f"route-{route}")
             for number, route in enumerate(ROUTES, start=1)
         ),
     ]

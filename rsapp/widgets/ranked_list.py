@@ -124,13 +124,13 @@ class RankedList(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Opp", show=False),
-        Binding("down", "cursor_down", "Ned", show=False),
-        Binding("pageup", "page_up", "Side opp", show=False),
-        Binding("pagedown", "page_down", "Side ned", show=False),
-        Binding("home", "first", "Første", show=False),
-        Binding("end", "last", "Siste", show=False),
-        Binding("enter", "activate", "Innstilt beløp", show=False),
+        Binding("up", "cursor_up", "Opp", show=False, id="list-up"),
+        Binding("down", "cursor_down", "Ned", show=False, id="list-down"),
+        Binding("pageup", "page_up", "Side opp", show=False, id="list-page-up"),
+        Binding("pagedown", "page_down", "Side ned", show=False, id="list-page-down"),
+        Binding("home", "first", "Første", show=False, id="list-first"),
+        Binding("end", "last", "Siste", show=False, id="list-last"),
+        Binding("enter", "activate", "Innstilt beløp", show=False, id="prio-grant-enter"),
     ]
 
     EDGE_SCROLL_SECONDS = 0.05
