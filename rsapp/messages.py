@@ -24,9 +24,12 @@ __all__ = [
     "CaseSlotChecked",
     "ChangeSaved",
     "DocumentWritten",
+    "FollowUpLoaded",
     "MeetingDateDescribed",
+    "MeetingLifeLoaded",
     "MeetingsLoaded",
     "PortfolioLoaded",
+    "ProjectLoaded",
     "RegenerationPlanned",
     "RoundLoaded",
     "SakslisteLoaded",
@@ -146,3 +149,31 @@ class DocumentWritten(Message):
     """A document was rendered and written (atomically) to ``path``."""
 
     path: Path
+
+
+@dataclass(eq=False)
+class MeetingLifeLoaded(Message):
+    """A meeting's life was read: its state, attendance, cases with their vedtak, the deadline."""
+
+    life: Any  # rsapp.saksfremlegg.meeting_life.MeetingLife
+    vedtak: list[Any]  # rsapp.saksfremlegg.vedtak.VedtakView, in case-number order
+    deadlines: list[str]  # "Frist til Helse Nord 01.11.2025 (om 9 dager): ikke sendt"
+    select_case: int | None = None
+
+
+@dataclass(eq=False)
+class FollowUpLoaded(Message):
+    """The follow-up was read: what falls due, the funded projects, the regional awards."""
+
+    due: list[Any]  # rsapp.followup.views.DueItem
+    projects: list[Any]  # rsapp.followup.views.ProjectLine
+    regional: list[Any]  # rsapp.followup.awards.RegionalRow
+    round_id: int | None = None
+    deadline: str = ""
+
+
+@dataclass(eq=False)
+class ProjectLoaded(Message):
+    """One funded project's summary (years, payments, reports) was read."""
+
+    summary: Any  # rsapp.followup.views.ProjectSummary

@@ -433,7 +433,7 @@ def _amounts_from(text: str, amounts: Mapping[int, int] | None, point: VedtakPoi
     if len(figures) == 1 and not years and before is not None and len(before) == 1:
         return {next(iter(before)): figures[0]}
     raise CaseError(
-        "Kan ikke se hvilke år beløpene i det endrede punktet gjelder; skriv dem med --beløp "
+        "Kan ikke se hvilke år beløpene i det endrede punktet gjelder; skriv beløpene per år "
         "(f.eks. 2026=400000,2027=200000)."
     )
 

@@ -321,6 +321,7 @@ class CaseEditScreen(Screen[None]):
             self._dirty_fields.clear()
             self._show_number()
         self._heading()
+        self._set_read_only(message.case.final)
         self._schedule_preview()
         focus, self._focus_after_load = self._focus_after_load, None
         if focus == "text":
@@ -329,6 +330,23 @@ class CaseEditScreen(Screen[None]):
             area.select_all()
         elif focus == "points":
             self.query_one("#points", PointList).focus()
+
+    def _set_read_only(self, read_only: bool) -> None:
+        """A final case (a summoned or approved meeting's) opens read-only: nothing can be typed,
+        and Esc leaves without trying to save."""
+        was = getattr(self, "_read_only", False)
+        self._read_only = read_only
+        for area in self.query(TextArea):
+            area.read_only = read_only
+        for entry in self.query(Input):
+            entry.disabled = read_only
+        for button in self.query("#point-buttons Button, #btn-number"):
+            button.disabled = read_only
+        if read_only:
+            self._dirty_points.clear()
+            self._dirty_fields.clear()
+            if not was:
+                self.notify("Saken er endelig og vises bare for lesing.", timeout=4)
 
     def _show_number(self) -> None:
         if self._case is not None:
@@ -646,14 +664,14 @@ class CaseEditScreen(Screen[None]):
         self._write(apply)
 
     def action_back(self) -> None:
-        if not self.edits():
+        if getattr(self, "_read_only", False) or not self.edits():
             self.dismiss(None)
             return
         self._write(lambda: ChangeSaved(reload=False, details={"leave": True}))
 
     def flush_unsaved(self) -> Worker[None] | None:
         """Write edited points and fields (the app awaits this before it quits)."""
-        return self._write() if self.edits() else None
+        return self._write() if self.edits() and not getattr(self, "_read_only", False) else None
 
     @on(Button.Pressed)
     async def _button(self, event: Button.Pressed) -> None:

@@ -279,6 +279,13 @@ class CasesScreen(Screen[None]):
             "w", "render('docx')", "Word", id="cases-docx", tooltip="Lag møtedokumentet som Word (.docx)"
         ),
         Binding("d", "render('pdf')", "PDF", id="cases-pdf", tooltip="Lag møtedokumentet som PDF"),
+        Binding(
+            "g",
+            "meeting_life",
+            "Møtets gang",
+            id="cases-meeting-life",
+            tooltip="Innkalling, oppmøte, vedtak, protokoll og brev til Helse Nord",
+        ),
         Binding("tab", "switch_table", "Bytt liste", show=False, id="cases-switch"),
         Binding("escape", "back", "Tilbake", id="cases-back", tooltip="Tilbake til porteføljen"),
     ]
@@ -316,6 +323,7 @@ class CasesScreen(Screen[None]):
             yield Button("Slett (X)", id="btn-delete-meeting", variant="error", tooltip="Slett møtet")
             yield Button("Word (w)", id="btn-docx")
             yield Button("PDF (d)", id="btn-pdf")
+            yield Button("Møtets gang (g)", id="btn-meeting-life", variant="primary")
         with Horizontal(classes="cases-buttons"):
             yield Label("Sak:", classes="button-group")
             yield Button("Prioriteringssak (p)", id="btn-draft", variant="primary")
@@ -742,6 +750,15 @@ class CasesScreen(Screen[None]):
 
         self._change(move)
 
+    def action_meeting_life(self) -> None:
+        if self.meeting_id is None:
+            self.notify("Velg et møte først.", severity="warning")
+            return
+        from rsapp.screens.meeting_life import MeetingLifeScreen
+
+        meeting_id = self.meeting_id
+        self.app.push_screen(MeetingLifeScreen(meeting_id), callback=lambda _=None: self.reload(meeting_id))
+
     def action_switch_table(self) -> None:
         meetings = self.query_one("#meetings", DataTable)
         (self.query_one("#saksliste", DataTable) if meetings.has_focus else meetings).focus()
@@ -786,6 +803,7 @@ class CasesScreen(Screen[None]):
             "btn-down": lambda: self.action_move_case(1),
             "btn-docx": lambda: self.action_render("docx"),
             "btn-pdf": lambda: self.action_render("pdf"),
+            "btn-meeting-life": self.action_meeting_life,
         }
         action = actions.get(event.button.id or "")
         if action is not None:
@@ -831,4 +849,9 @@ class CasesScreen(Screen[None]):
         )
         yield SystemCommand(
             "Eksport: møtedokument som PDF", "Krever LibreOffice", lambda: self.action_render("pdf")
+        )
+        yield SystemCommand(
+            "Møte: møtets gang",
+            "Innkalling, oppmøte, vedtak, protokoll og brev til Helse Nord",
+            self.action_meeting_life,
         )

@@ -85,6 +85,9 @@ class PortfolioScreen(Screen[None]):
         Binding("i", "import_files", "Importer", id="import", tooltip="Importer søknader fra filer"),
         Binding("k", "cases", "Saker", id="cases", tooltip="Møter og saksfremlegg"),
         Binding(
+            "u", "follow_up", "Oppfølging", id="follow-up", tooltip="Tildelinger, utbetalinger og rapporter"
+        ),
+        Binding(
             "e", "export_excel", "Excel", id="export-excel", tooltip="Eksporter prioriteringslisten til Excel"
         ),
         Binding("ctrl+r", "refresh", "Oppdater", id="refresh", tooltip="Les databasen på nytt"),
@@ -451,6 +454,12 @@ class PortfolioScreen(Screen[None]):
         self.app.push_screen(
             CasesScreen(info.id if info else None, round=meeting_round), callback=lambda _=None: self.reload()
         )
+
+    def action_follow_up(self) -> None:
+        from rsapp.screens.followup import FollowUpScreen
+
+        info = self.current_round()
+        self.app.push_screen(FollowUpScreen(info.id if info else None), callback=lambda _=None: self.reload())
 
     def action_export_excel(self) -> None:
         info = self._round_or_warn()
