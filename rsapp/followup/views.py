@@ -74,7 +74,7 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
             col(Application.id).in_(ids)
         )
     ).all()
-    return {int(i): (name or working or NO_TITLE) for i, name, working in rows}
+    return {int(i or 0): (name or working or NO_TITLE) for i, name, working in rows}
 
 
 def due_items(session: Session, *, today: date, days: int = 30) -> list[DueItem]:
@@ -175,20 +175,22 @@ def funded_projects(session: Session, *, today: date) -> list[ProjectLine]:
         .where(col(Application.id).in_(funded))
     ).all()
     out = []
-    for app_id, name, working, round_name in rows:
-        when, what = upcoming.get(int(app_id), (None, ""))
+    for row_id, name, working, round_name in rows:
+        key = int(row_id or 0)
+        when: date | None
+        when, what = upcoming.get(key, (None, ""))
         out.append(
             ProjectLine(
-                int(app_id),
+                key,
                 name or working or NO_TITLE,
                 round_name,
-                local[app_id],
-                regional[app_id],
-                planned[app_id],
-                paid[app_id],
+                local[key],
+                regional[key],
+                planned[key],
+                paid[key],
                 when,
                 what,
-                year_span(years[app_id]),
+                year_span(years[key]),
             )
         )
     return sorted(out, key=lambda line: (line.next_date or date.max, line.project))
@@ -313,13 +315,13 @@ def overview(session: Session, *, year: int | None = None) -> list[OverviewRow]:
             by_key[(p.application_id, p.budget_year)]["paid"] += p.paid_amount or 0
     reported: dict[tuple[int, int], list[str]] = defaultdict(list)
     for r in session.exec(select(ProjectReport).where(col(ProjectReport.application_id).in_(ids))):
-        key = (r.application_id, r.period_year or r.due_on.year)
+        year_key = (r.application_id, r.period_year or r.due_on.year)
         if r.received_on is not None:
             state = f"{REPORT_STATUS_LABELS.get(r.status, r.status).lower()} {format_date(r.received_on)}"
         else:
             state = f"{REPORT_STATUS_LABELS.get(r.status, r.status).lower()} (frist {format_date(r.due_on)})"
-        reported[key].append(f"{REPORT_KIND_LABELS.get(r.kind, r.kind)}: {state}")
-        by_key[key]  # noqa: B018 - a year with only a report still gets a row
+        reported[year_key].append(f"{REPORT_KIND_LABELS.get(r.kind, r.kind)}: {state}")
+        by_key[year_key]  # noqa: B018 - a year with only a report still gets a row
     names = {p.application_id: (p.project, p.round_name) for p in projects}
     rows = [
         OverviewRow(

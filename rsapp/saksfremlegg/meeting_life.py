@@ -182,13 +182,13 @@ def previous_meeting(session: Session, meeting: Meeting) -> str:
 
     An earlier meeting in rsapp first; else the latest meeting date in the registered history.
     """
-    earlier = session.exec(
-        select(Meeting.date)
-        .where(Meeting.utvalg == meeting.utvalg, Meeting.date < meeting.date, Meeting.id != meeting.id)
+    earlier: date | None = session.exec(
+        select(col(Meeting.date))
+        .where(Meeting.utvalg == meeting.utvalg, col(Meeting.date) < meeting.date, Meeting.id != meeting.id)
         .order_by(col(Meeting.date).desc())
     ).first()
-    registered = session.exec(
-        select(RegisteredCaseNumber.meeting_date)
+    registered: date | None = session.exec(
+        select(col(RegisteredCaseNumber.meeting_date))
         .where(
             col(RegisteredCaseNumber.meeting_date).is_not(None),
             col(RegisteredCaseNumber.meeting_date) < meeting.date,
