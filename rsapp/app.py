@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -20,14 +21,18 @@ from textual.screen import Screen
 
 from rsapp.config import resolve_database_url
 from rsapp.keymap import KeymapFile, key_label, load_keymap, palette_commands
+from rsapp.messages import DocumentWritten
 from rsapp.store.database import Database
 from rsapp.store.read_model import Reader, SqliteReader, sqlite_path, sqlite_ready
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
     from rsapp.portfolio import PortfolioData
+    from rsapp.store.access import Identity
 
 
 class RsApp(App[int]):
@@ -56,16 +61,27 @@ class RsApp(App[int]):
     ]
 
     def __init__(
-        self, *, db: Database, today: date | None = None, portfolio: PortfolioData | None = None
+        self,
+        *,
+        db: Database | None,
+        today: date | None = None,
+        portfolio: PortfolioData | None = None,
+        live: bool = False,
+        sign_in_url: str | None = None,
     ) -> None:
+        """``live``: show other sessions' changes as they happen (rsapp.shared_session);
+        ``sign_in_url``: start with the sign-in screen on that database (the browser), ``db`` None."""
+        from rsapp.shared_session import LiveUpdates
         from rsapp.widgets.palette import norwegian_builtins
 
         norwegian_builtins()  # Textual's own key names in Norwegian ("Lukk listen", not "Dismiss menu")
         super().__init__()
-        self.db = db
-        self.database_url = db.url
+        self.db = db  # type: ignore[assignment]  # None only until the user has signed in
+        self.database_url = db.url if db is not None else (sign_in_url or "")
+        self.sign_in_url = sign_in_url
         self.today = today or date.today()
         self._start_portfolio = portfolio
+        self.live = LiveUpdates(self) if live or sign_in_url else None
         # The user's keys (config.toml, [taster]): the footer, F1 and the palette follow them.
         self.keymap_file: KeymapFile = load_keymap()
         if self.keymap_file.keymap:
@@ -96,9 +112,17 @@ class RsApp(App[int]):
     def on_mount(self) -> None:
         from rsapp.screens.portfolio import PortfolioScreen
 
+        if self.sign_in_url is not None:
+            from rsapp.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(self.sign_in_url))
+            return
         self.push_screen(PortfolioScreen(self.take_start_portfolio()))
         if not self.db.engine_open:
             self.call_after_refresh(self._warm_up)
+        if self.live is not None:
+            self.call_after_refresh(self.live.start)
+        self._say_who()
         if self.keymap_file.exists:
             self.call_after_refresh(self._check_keymap)
 
@@ -117,6 +141,45 @@ class RsApp(App[int]):
             self.notify(
                 "\n".join(problems), title="Tastene i innstillingsfilen", severity="warning", timeout=15
             )
+
+    def signed_in(self, identity: Identity, url: str) -> None:
+        """The sign-in screen accepted the user: work as them, on the database as them."""
+        from rsapp.screens.portfolio import PortfolioScreen
+        from rsapp.store import access
+
+        access.set_current(identity)
+        self.db = Database(url)
+        self.database_url = url
+        self.switch_screen(PortfolioScreen(None))
+        self.call_after_refresh(self._warm_up)
+        if self.live is not None:
+            self.call_after_refresh(self.live.start)
+        self._say_who()
+
+    def _say_who(self) -> None:
+        """Who works, when it is not simply the owner of the database (shared use)."""
+        from rsapp.store import access
+
+        identity = access.current()
+        if identity.readonly:
+            self.notify("Skrivebeskyttet: ingen endringer kan lagres.", title=identity.label, timeout=6)
+        elif not identity.is_owner or identity.signed_in:
+            self.notify(f"Logget inn som {identity.label}.", timeout=5)
+
+    def offer_file(self, path: Path) -> None:
+        """A file rsapp wrote: a download in the browser (rsapp serve); in a terminal it stays put."""
+        from rsapp.shared_session import offer_file
+
+        offer_file(self, path)
+
+    @on(DocumentWritten)
+    def _document_written(self, message: DocumentWritten) -> None:
+        """Every Word or PDF document a screen has written reaches the browser as a download."""
+        self.offer_file(message.path)
+
+    def on_unmount(self) -> None:
+        if self.live is not None:
+            self.live.stop()
 
     def _warm_up(self) -> None:
         """After the first frame: open the full database layer in a thread, ready for the first edit."""
@@ -195,17 +258,26 @@ class RsApp(App[int]):
 
 
 def make_app(
-    *, database_url: str | None = None, engine: Engine | None = None, today: date | None = None
+    *,
+    database_url: str | None = None,
+    engine: Engine | None = None,
+    today: date | None = None,
+    live: bool = False,
+    sign_in: bool = False,
 ) -> RsApp:
     """The app on `database_url` (or an already opened `engine`), schema migrated and data loaded.
 
     A SQLite file that is already migrated and loaded is read through the standard library, so
     the first frame does not wait for SQLAlchemy; the engine opens right after it. What the first
-    frame shows is read here, before the app's event loop starts.
+    frame shows is read here, before the app's event loop starts. ``live``: other sessions'
+    changes appear as they happen; ``sign_in``: start with the sign-in screen and open nothing
+    before the user has signed in (a browser session of ``rsapp serve``).
     """
     from rsapp.migrations import HEAD_REVISION
     from rsapp.portfolio import load_portfolio
 
+    if sign_in:
+        return RsApp(db=None, today=today, sign_in_url=resolve_database_url(database_url))
     if engine is not None:
         db = Database(engine=engine)
     else:
@@ -219,4 +291,4 @@ def make_app(
             db = Database(url, engine=open_database(url), owns_engine=True)
     with db.read() as reader:
         portfolio = load_portfolio(reader)
-    return RsApp(db=db, today=today, portfolio=portfolio)
+    return RsApp(db=db, today=today, portfolio=portfolio, live=live)

@@ -101,7 +101,8 @@ def open_database(url: str, *, seed: bool = True) -> Engine:
     ensure_schema(engine)
     # Who works (rsapp.store.access): the owner loads the built-in data, other users only read it.
     establish(engine)
-    if seed and access.current().can_change_shared:
+    identity = access.current()
+    if seed and identity.is_owner and not identity.readonly:
         from rsapp.seed import load_builtin
 
         with Session(engine) as session:

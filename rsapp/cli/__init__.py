@@ -24,6 +24,7 @@ from rsapp.cli import (
     import_cmd,
     prioritize_cmd,
     sak_cmd,
+    shared_cmd,
 )
 from rsapp.cli.common import CliError
 from rsapp.cli.norsk import NorskArgumentParser, localise
@@ -37,6 +38,7 @@ COMMAND_MODULES = (
     sak_cmd,
     followup_cmd,
     config_cmd,
+    shared_cmd,
 )
 
 
@@ -51,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database-URL (sqlite:///sti eller postgresql://…); standard: RSAPP_DATABASE_URL eller en SQLite-fil i datamappen",
     )
+    parser.add_argument(
+        "--skrivebeskyttet",
+        "--readonly",
+        dest="readonly",
+        action="store_true",
+        help="åpne uten noen mulighet til å endre (databasen selv nekter skriving)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="Kommandoer")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -61,6 +70,11 @@ def cli(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
+    # Who works: the OS user on SQLite, the login on PostgreSQL (rsapp.store.access).
+    from rsapp.config import resolve_database_url
+    from rsapp.store import access
+
+    access.request(readonly=args.readonly, url=resolve_database_url(getattr(args, "db_url", None)))
     try:
         if handler is None:
             from rsapp.cli.base_cmd import run_app

@@ -33,9 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("db", help="databasen: oppgrader skjemaet og last inn innebygde data")
     p.add_argument(
         "action",
-        choices=["oppgrader", "info", "upgrade"],
-        metavar="{oppgrader,info}",
-        help="oppgrader: migrer og last inn; info: vis URL og revisjon",
+        choices=["oppgrader", "info", "upgrade", "tilganger"],
+        metavar="{oppgrader,info,tilganger}",
+        help="oppgrader: migrer og last inn; info: vis URL og revisjon; "
+        "tilganger: PostgreSQLs roller og radnivåsikkerhet (se README)",
     )
     p.set_defaults(handler=db_cmd)
 
@@ -44,9 +45,27 @@ def run_app(args: argparse.Namespace) -> int:
     from rsapp.app import make_app
     from rsapp.config import resolve_database_url
 
-    app = make_app(database_url=resolve_database_url(getattr(args, "db_url", None)))
+    url = resolve_database_url(getattr(args, "db_url", None))
+    # The first start of a day copies the SQLite file (the last 14 kept), beside the app's start.
+    from threading import Thread
+
+    from rsapp.store.backup import daily_copy
+
+    copy = Thread(target=_daily_copy, args=(daily_copy, url), name="rsapp-daily-copy")
+    copy.start()
+    app = make_app(database_url=url, live=True)
     app.run()
+    copy.join()
     return app.return_code or 0
+
+
+def _daily_copy(daily_copy: Any, url: str) -> None:
+    import sys
+
+    try:
+        daily_copy(url)
+    except Exception as exc:  # noqa: BLE001 - a failed copy must not stop the app; say so
+        print(f"Advarsel: dagens sikkerhetskopi ble ikke laget: {exc}", file=sys.stderr)
 
 
 def _round(source: Any, key: str | None) -> RoundInfo:
@@ -107,6 +126,10 @@ def db_cmd(args: argparse.Namespace) -> int:
     from rsapp.db import current_revision, make_engine
 
     url = resolve_database_url(getattr(args, "db_url", None))
+    if args.action == "tilganger":
+        from rsapp.cli.shared_cmd import access_cmd
+
+        return access_cmd(args)
     if args.action in ("oppgrader", "upgrade"):
         open_engine(args)
         print(f"Databasen er oppdatert: {url}")

@@ -47,6 +47,10 @@ def default_export_folder(app: App) -> Path:
     last = _last_folder.get(app)
     if last is not None and last.is_dir():
         return last
+    if app.is_web:  # rsapp serve: written on the server in a private folder, then downloaded
+        from rsapp.shared_session import download_folder
+
+        return download_folder()
     try:
         from platformdirs import user_documents_dir
 
@@ -174,6 +178,10 @@ def _run_export(app: App, round_id: int, request: ExportRequest) -> Path | None:
         )
         return None
     _last_folder[app] = path.parent
+    if app.is_web:  # in the browser: the file arrives as a download
+        app.call_from_thread(getattr(app, "offer_file", lambda _path: None), path)
+        app.call_from_thread(app.notify, f"{path.name} lastes ned i nettleseren.", title="Excel-eksport")
+        return path
     app.call_from_thread(
         app.notify, f"Prioriteringslisten er lagret i {path}", title="Excel-eksport", timeout=10
     )

@@ -85,6 +85,13 @@ class PortfolioScreen(Screen[None]):
         Binding("i", "import_files", "Importer", id="import", tooltip="Importer søknader fra filer"),
         Binding("k", "cases", "Saker", id="cases", tooltip="Møter og saksfremlegg"),
         Binding(
+            "m",
+            "member_ranking",
+            "Medlemsrangering",
+            id="member-ranking",
+            tooltip="SSU-medlem: din egen rangering; sekretariatet: medlemmenes samlede rangering",
+        ),
+        Binding(
             "u", "follow_up", "Oppfølging", id="follow-up", tooltip="Tildelinger, utbetalinger og rapporter"
         ),
         Binding(
@@ -461,6 +468,19 @@ class PortfolioScreen(Screen[None]):
         info = self.current_round()
         self.app.push_screen(FollowUpScreen(info.id if info else None), callback=lambda _=None: self.reload())
 
+    def action_member_ranking(self) -> None:
+        """An SSU member's own ranking of the round, or (the secretariat) the members' aggregate."""
+        from rsapp.screens.member_ranking import MemberRankingScreen
+
+        info = self._round_or_warn()
+        if info is not None:
+            self.app.push_screen(MemberRankingScreen(info.id), callback=lambda _=None: self.reload())
+
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the portfolio again (silently, in a worker)."""
+        self.reload()
+        return True
+
     def action_export_excel(self) -> None:
         info = self._round_or_warn()
         if info is not None:
@@ -504,5 +524,10 @@ class PortfolioScreen(Screen[None]):
         )
         yield SystemCommand(
             "Sak: møter og saksfremlegg", "Saksliste, innstilling og dokumenter", self.action_cases
+        )
+        yield SystemCommand(
+            "Rangering: medlemsrangering",
+            "SSU-medlem: din egen rangering; sekretariatet: medlemmenes samlede rangering",
+            self.action_member_ranking,
         )
         yield SystemCommand("Oppdater: les databasen på nytt", "Vis endringer fra andre", self.action_refresh)

@@ -959,6 +959,14 @@ class PrioritisationScreen(Screen[None]):
 
     # --- other actions ---------------------------------------------------------------------------
 
+    def live_refresh(self) -> bool:
+        """Another session changed the database: show it (rsapp.shared_session). Not while a move
+        of ours is still being saved (False: ask again shortly)."""
+        if self._unsaved_moves:
+            return False
+        self.reload()
+        return True
+
     def action_refresh(self) -> None:
         self.reload()
         self._update_summary()

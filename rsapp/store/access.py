@@ -151,9 +151,44 @@ _current: Identity | None = None
 
 
 def current() -> Identity:
-    """The identity of this process; the owner (the OS user, every right) until one is set."""
+    """The identity of this process; the owner (the OS user, every right) until one is set.
+
+    When the command line asked for it (:func:`request`) on a SQLite file, the OS user's row in
+    ``app_user`` is looked up on first use (standard library only); on PostgreSQL the login is
+    found when the engine opens (:func:`rsapp.store.identity.establish`).
+    """
     found = _current
-    return found if found is not None else Identity(os_user())
+    if found is not None:
+        return found
+    if _requested is not None and _requested_path is not None:
+        resolved = _resolve_sqlite_file(_requested_path, readonly=_requested)
+        if resolved is not None:
+            set_current(resolved)
+            return resolved
+    return Identity(os_user(), readonly=bool(_requested))
+
+
+def _resolve_sqlite_file(path: str, *, readonly: bool) -> Identity | None:
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+
+        class _Rows:
+            def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+                return conn.execute(sql, dict(params or {})).fetchall()
+
+        try:
+            return resolve_sqlite_identity(_Rows(), readonly=readonly)
+        except sqlite3.Error:
+            return None  # no app_user table yet (a new or older database): the owner
+        except AccessDenied:  # a deactivated user: sees nothing, changes nothing
+            return Identity(os_user(), role=ROLE_LESETILGANG, helsefellesskap_id=0, readonly=True)
+    finally:
+        conn.close()
 
 
 def is_set() -> bool:
@@ -180,14 +215,19 @@ def using(identity: Identity | None) -> Iterator[Identity | None]:
 
 
 _requested: bool | None = None  # None: not asked; else the --readonly flag
+_requested_path: str | None = None  # the SQLite file the identity is looked up in
 
 
-def request(*, readonly: bool = False) -> None:
-    """Ask that the identity be found in the database when it is opened (the command line does;
-    :func:`rsapp.store.identity.establish`). Tests and library callers who do not ask work as
+def request(*, readonly: bool = False, url: str | None = None) -> None:
+    """Ask that the identity be found in the database ``url`` (the command line does): on SQLite
+    on first use of :func:`current`, on PostgreSQL when the engine opens
+    (:func:`rsapp.store.identity.establish`). Tests and library callers who do not ask work as
     the owner."""
-    global _requested
+    global _requested, _requested_path
     _requested = readonly
+    _requested_path = None
+    if url and url.startswith("sqlite:///") and url[len("sqlite:///") :] not in ("", ":memory:"):
+        _requested_path = url[len("sqlite:///") :]
 
 
 def requested() -> bool | None:

@@ -159,6 +159,7 @@ def use_aggregate(session: Session, round_id: int) -> tuple[Aggregate, int]:
     result = round_aggregate(session, round_id)
     if result.members == 0:
         raise MemberRankingError("Ingen SSU-medlemmer har rangert søknadene i runden ennå.")
+    members = "1 medlem" if result.members == 1 else f"{result.members} medlemmer"
     versions = {
         int(r[0]): int(r[1])
         for r in session.execute(
@@ -171,6 +172,6 @@ def use_aggregate(session: Session, round_id: int) -> tuple[Aggregate, int]:
         result.order,
         versions=versions,
         action="medlemsrangering",
-        summary=f"Startrekkefølge fra medlemmenes samlede rangering ({result.members} medlemmer)",
+        summary=f"Startrekkefølge fra medlemmenes samlede rangering ({members})",
     )
     return result, len(change.ranks)
