@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from rsapp.dates import format_date
@@ -82,8 +83,8 @@ def due_items(session: Session, *, today: date, days: int = 30) -> list[DueItem]
 
     Columns, not ORM objects: the list over hundreds of projects stays a few milliseconds."""
     until = today + timedelta(days=days)
-    payments = session.exec(
-        select(
+    payments = session.execute(
+        sa_select(
             col(Payment.id),
             col(Payment.application_id),
             col(Payment.planned_on),
@@ -96,8 +97,8 @@ def due_items(session: Session, *, today: date, days: int = 30) -> list[DueItem]
             col(Payment.planned_on) <= until,
         )
     ).all()
-    reports = session.exec(
-        select(
+    reports = session.execute(
+        sa_select(
             col(ProjectReport.id),
             col(ProjectReport.application_id),
             col(ProjectReport.due_on),
@@ -172,8 +173,8 @@ def funded_projects(session: Session, *, today: date) -> list[ProjectLine]:
     planned: dict[int, int] = defaultdict(int)
     paid: dict[int, int] = defaultdict(int)
     upcoming: dict[int, tuple[date, str]] = {}
-    for app_id, amount, paid_on, paid_amount, planned_on, year in session.exec(
-        select(
+    for app_id, amount, paid_on, paid_amount, planned_on, year in session.execute(
+        sa_select(
             col(Payment.application_id),
             col(Payment.amount),
             col(Payment.paid_on),
