@@ -76,7 +76,9 @@ def test_aggregate_is_a_permutation_and_points_add_up(rankings: list[list[int]],
     points = [row.borda for row in result.rows]
     assert points == sorted(points, reverse=True)
     for row in result.rows:
-        assert row.contested == (row.best is not None and row.worst is not None and row.best <= cut < row.worst)
+        assert row.contested == (
+            row.best is not None and row.worst is not None and row.best <= cut < row.worst
+        )
 
 
 def test_unanimous_members_give_their_order() -> None:

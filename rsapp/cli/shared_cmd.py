@@ -148,11 +148,24 @@ def _read_password(args: argparse.Namespace, *, required: bool) -> str | None:
     return first
 
 
-def _call(args: argparse.Namespace, function: Any, *values: Any, **kwargs: Any) -> Any:
+def _call(args: argparse.Namespace, function: Any, *values: Any, seed: bool = True, **kwargs: Any) -> Any:
+    """``function(session, ...)`` on the command's database; ``seed=False``: a new database is only
+    migrated, without the built-in data (a round file imported into it stays alone)."""
     from rsapp.store.access import AccessDenied
     from rsapp.store.unit_of_work import StoreError
 
-    db = open_db(args)
+    if seed:
+        db = open_db(args)
+    else:
+        from rsapp.config import resolve_database_url
+        from rsapp.db import DatabaseError, open_database
+        from rsapp.store.database import Database
+
+        url = resolve_database_url(getattr(args, "db_url", None))
+        try:
+            db = Database(url, engine=open_database(url, seed=False), owns_engine=True)
+        except DatabaseError as exc:
+            raise CliError(str(exc)) from exc
     try:
         return db.call(function, *values, **kwargs)
     except (StoreError, AccessDenied, LookupError) as exc:
@@ -505,6 +518,6 @@ def round_import_cmd(args: argparse.Namespace) -> int:
         document = read_file(args.fil)
     except RoundJsonError as exc:
         raise CliError(str(exc)) from exc
-    _call(args, import_round, document)
+    _call(args, import_round, document, seed=False)
     print(f"Runden {document['runde']} er importert.")
     return 0

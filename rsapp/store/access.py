@@ -39,6 +39,7 @@ __all__ = [
     "AccessDenied",
     "Identity",
     "current",
+    "forget",
     "is_set",
     "os_user",
     "parse_role",
@@ -228,6 +229,14 @@ def request(*, readonly: bool = False, url: str | None = None) -> None:
     _requested_path = None
     if url and url.startswith("sqlite:///") and url[len("sqlite:///") :] not in ("", ":memory:"):
         _requested_path = url[len("sqlite:///") :]
+
+
+def forget() -> None:
+    """Forget the identity and the request (the end of one command; tests run many in a process)."""
+    global _requested, _requested_path
+    set_current(None)
+    _requested = None
+    _requested_path = None
 
 
 def requested() -> bool | None:

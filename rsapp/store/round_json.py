@@ -94,14 +94,14 @@ def export_round(session: Session, round_key: str) -> dict[str, Any]:
     for table in tables:
         if table.name == "round" or table.name in ANCHORS:
             continue
-        refs = [fk for fk in table.foreign_keys if fk.column.table.name not in ANCHORS]
-        if not any(fk.column.table.name in owned_ids for fk in refs):
+        links = [fk for fk in table.foreign_keys if fk.column.table.name not in ANCHORS]
+        if not any(fk.column.table.name in owned_ids for fk in links):
             continue
         rows = []
         for row in session.execute(select(table)).mappings():
             keep = False
             ok = True
-            for fk in refs:
+            for fk in links:
                 value = row[fk.parent.name]
                 if value is None:
                     continue

@@ -219,10 +219,21 @@ def _is_pg(session: Session) -> bool:
 
 
 def _ensure_access(session: Session) -> None:
-    """On PostgreSQL, the roles and policies (idempotent) before the first user gets a login."""
-    from rsapp.store.pg_access import apply_access
+    """On PostgreSQL, the roles and policies (idempotent) before a user gets a login; skipped when
+    they are all there (``rsapp db tilganger`` makes them again after an upgrade)."""
+    from rsapp.store.pg_access import GROUP_ROLES, apply_access
 
-    apply_access(session.connection())
+    conn = session.connection()
+    missing = conn.execute(
+        text(
+            "SELECT (SELECT COUNT(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+            " AND relkind = 'r' AND NOT relrowsecurity AND relname <> 'alembic_version')"
+            " + (:groups - (SELECT COUNT(*) FROM pg_roles WHERE rolname = ANY(:names)))"
+        ),
+        {"groups": len(GROUP_ROLES), "names": list(GROUP_ROLES.values())},
+    ).scalar_one()
+    if missing:
+        apply_access(conn)
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -273,6 +284,7 @@ def add_user(
             },
         )
         row = _user_row(session, name)
+        assert row is not None
         uow.log(
             "bruker",
             int(row[0]),
