@@ -275,6 +275,12 @@ def set_meeting_final(session: Session, meeting_id: int, final: bool = True) -> 
     """Mark the meeting (and every case on it) final, or back to draft; final sakslister keep their numbers."""
     with change(session) as work:
         meeting = get_meeting(session, meeting_id)
+        if not final and meeting.status != "planlagt":
+            # Sent, held or approved: the saksliste went out with the innkalling (meeting_life.step_back).
+            raise CaseError(
+                f"{meeting_title(meeting)} er {meeting.status}; sakslisten kan bare åpnes igjen ved å gå tilbake "
+                "i møtets gang (tilbake til planlagt)."
+            )
         before = meeting.final
         meeting.final = final
         for case in meeting_cases(session, meeting_id):
