@@ -1,9 +1,11 @@
-"""Start-up: process start to the first frame of the portfolio with its data.
+"""Start-up: process start to the first frame of the portfolio with its data and final layout.
 
-Reported as a ratio to a minimal Textual app measured in the same run (target ≤ 1.5×).
-Each sample is a fresh `python` process run headless; it reports the wall-clock time from just
-before the parent started it to its first frame (later work, such as the warm-up of the
-database layer that follows the first frame, is not counted). The database is created once
+Reported as a ratio to a minimal Textual app measured in the same run (target ≤ 1.2×).
+Each sample is a fresh `python` process that starts rsapp the way the `rsapp` command does
+(`rsapp.cli`), run headless; it reports the wall-clock time from just before the parent started
+it to its first frame, in which the filter row and the table are already there (later work, such
+as the warm-up of the database layer that follows the first frame, is not counted). CPU time of
+the same processes is reported beside it (less sensitive to a busy machine). The database is created once
 beforehand, so the samples measure an ordinary (not a first) start.
 """
 
@@ -18,7 +20,7 @@ import time
 from pathlib import Path
 
 RUNS = 9
-TARGET = 1.5
+TARGET = 1.2
 
 MINIMAL = """
 import sys, time
@@ -31,33 +33,57 @@ class Minimal(App):
     def on_mount(self):
         self.call_after_refresh(self.first_frame)
     def first_frame(self):
-        print(time.time() - float(sys.argv[1]), flush=True)
+        print(time.time() - float(sys.argv[1]), time.process_time(), flush=True)
         self.exit()
 
 Minimal().run(headless=True)
 """
 
 RSAPP = """
-import sys, time
-from rsapp.app import make_app
-from rsapp.screens import portfolio
+import importlib.abc, importlib.machinery, sys, time
 
-_mount = portfolio.PortfolioScreen.on_mount
-def on_mount(self):
-    _mount(self)
-    assert self.query_one("#applications").row_count > 0
-    self.call_after_refresh(first_frame, self)
+# rsapp starts as the `rsapp` command does (rsapp.__main__.cli); two of its modules are patched as they are
+# imported, so that nothing is imported earlier than in a real start: the app runs headless, and
+# the portfolio screen reports its first frame.
 def first_frame(screen):
-    print(time.time() - float(sys.argv[1]), flush=True)
+    print(time.time() - float(sys.argv[1]), time.process_time(), flush=True)
     screen.app.exit()
-portfolio.PortfolioScreen.on_mount = on_mount
 
-make_app(database_url=sys.argv[2]).run(headless=True)
+def patch_app(module):
+    run = module.RsApp.run
+    module.RsApp.run = lambda self, **kw: run(self, headless=True)
+
+def patch_portfolio(module):
+    mount = module.PortfolioScreen.on_mount
+    def on_mount(self):
+        mount(self)
+        assert self.query_one("#applications").row_count > 0
+        assert self.query_one("#filters").children  # the final layout: the filter row is there
+        self.call_after_refresh(first_frame, self)
+    module.PortfolioScreen.on_mount = on_mount
+
+PATCHES = {"rsapp.app": patch_app, "rsapp.screens.portfolio": patch_portfolio}
+
+class Hook(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name not in PATCHES:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        execute = spec.loader.exec_module
+        def exec_module(module):
+            execute(module)
+            PATCHES[name](module)
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Hook())
+from rsapp.__main__ import cli
+cli(["--db", sys.argv[2]])
 """
 
 
-def sample(code: str, *args: str) -> float:
-    """Seconds from process start to the first frame, as the child measured it."""
+def sample(code: str, *args: str) -> tuple[float, float]:
+    """Seconds from process start to the first frame (wall clock, and the child's CPU time)."""
     start = time.time()
     out = subprocess.run(
         [sys.executable, "-c", code, str(start), *args],
@@ -66,25 +92,28 @@ def sample(code: str, *args: str) -> float:
         capture_output=True,
         text=True,
     ).stdout
-    return float(out.strip().splitlines()[-1])
+    wall, cpu = out.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         os.environ["RSAPP_DATA_DIR"] = tmp
-        first = sample(RSAPP, url)  # creates, migrates and loads the database
+        first, _ = sample(RSAPP, url)  # creates, migrates and loads the database
+        sample(RSAPP, url)  # and the day's copy of the file is made: an ordinary start from here
         minimal, rsapp = [], []
         for _ in range(RUNS):  # interleaved, so machine noise hits both alike
             minimal.append(sample(MINIMAL))
             rsapp.append(sample(RSAPP, url))
-    m, r = statistics.median(minimal), statistics.median(rsapp)
+    m, r = statistics.median(w for w, _ in minimal), statistics.median(w for w, _ in rsapp)
+    mc, rc = statistics.median(c for _, c in minimal), statistics.median(c for _, c in rsapp)
     ratio = r / m
     ok = "OK" if ratio <= TARGET else "FAIL"
     print(f"startup first run (new database): {first * 1000:.0f} ms")
-    print(f"startup minimal textual app: {m * 1000:.0f} ms (median of {RUNS})")
-    print(f"startup rsapp portfolio with data: {r * 1000:.0f} ms (median of {RUNS})")
-    print(f"startup ratio: {ratio:.2f}x (target <= {TARGET}x) {ok}")
+    print(f"startup minimal textual app: {m * 1000:.0f} ms, CPU {mc * 1000:.0f} ms (median of {RUNS})")
+    print(f"startup rsapp portfolio with data: {r * 1000:.0f} ms, CPU {rc * 1000:.0f} ms (median of {RUNS})")
+    print(f"startup ratio: {ratio:.2f}x, CPU {rc / mc:.2f}x (target <= {TARGET}x) {ok}")
     return 0
 
 

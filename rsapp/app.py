@@ -42,6 +42,8 @@ class RsApp(App[int]):
     SUB_TITLE = "Rekrutterings- og samhandlingstilskudd"
     CSS_PATH = ["styles/app.tcss"]
     ENABLE_COMMAND_PALETTE = True
+    #: Set by ``rsapp`` (the command), which starts with the garbage collector paused.
+    collect_after_first_frame = False
     BINDINGS = [
         Binding(
             "ctrl+p",
@@ -112,6 +114,8 @@ class RsApp(App[int]):
     def on_mount(self) -> None:
         from rsapp.screens.portfolio import PortfolioScreen
 
+        if self.collect_after_first_frame:
+            self.call_after_refresh(self._collect_garbage_again)
         if self.sign_in_url is not None:
             from rsapp.screens.sign_in import SignInScreen
 
@@ -125,6 +129,12 @@ class RsApp(App[int]):
         self._say_who()
         if self.keymap_file.exists:
             self.call_after_refresh(self._check_keymap)
+
+    def _collect_garbage_again(self) -> None:
+        """The first frame is drawn: the garbage collector, paused for the start (``rsapp``), runs again."""
+        import gc
+
+        gc.enable()
 
     def _check_keymap(self) -> None:
         """Say what is wrong in the keymap file (after the first frame: naming unknown ids means

@@ -162,10 +162,11 @@ def applied_in_year(by_year: dict[int | None, int], total: int | None, year: int
 
 
 def _period_label(start: date | None, end: date | None, text: str) -> str:
-    from rsapp.dates import format_date
-
+    # As rsapp.dates.format_date writes dates; not imported here, as the first frame needs no more of it.
     if start and end:
-        return f"{format_date(start)}–{format_date(end)}"
+        return (
+            f"{start.day:02d}.{start.month:02d}.{start.year:04d}–{end.day:02d}.{end.month:02d}.{end.year:04d}"
+        )
     return text or ""
 
 

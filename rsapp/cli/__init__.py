@@ -15,34 +15,25 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rsapp.cli import (
-    assess_cmd,
-    base_cmd,
-    config_cmd,
-    export_cmd,
-    followup_cmd,
-    import_cmd,
-    prioritize_cmd,
-    sak_cmd,
-    shared_cmd,
-)
 from rsapp.cli.common import CliError
 from rsapp.cli.norsk import NorskArgumentParser, localise
 
+#: The command families, each with ``register(subparsers)`` (imported when the parser is built).
 COMMAND_MODULES = (
-    base_cmd,
-    assess_cmd,
-    prioritize_cmd,
-    import_cmd,
-    export_cmd,
-    sak_cmd,
-    followup_cmd,
-    config_cmd,
-    shared_cmd,
+    "base_cmd",
+    "assess_cmd",
+    "prioritize_cmd",
+    "import_cmd",
+    "export_cmd",
+    "sak_cmd",
+    "followup_cmd",
+    "config_cmd",
+    "shared_cmd",
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _top_parser() -> argparse.ArgumentParser:
+    """``rsapp`` with its own options only (what starting the app needs)."""
     parser = NorskArgumentParser(
         prog="rsapp",
         description="rsapp – møteforberedelse for rekrutterings- og samhandlingstilskudd (Helsefellesskap Helgeland).",
@@ -60,14 +51,43 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="åpne uten noen mulighet til å endre (databasen selv nekter skriving)",
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: ``rsapp`` and every subcommand, in Norwegian."""
+    import importlib
+
+    parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="Kommandoer")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"rsapp.cli.{name}").register(sub)
     return localise(parser)
 
 
+#: Options of ``rsapp`` itself, and whether each takes a value.
+_TOP_OPTIONS = {"--db": True, "--skrivebeskyttet": False, "--readonly": False}
+
+
+def starts_the_app(argv: Sequence[str]) -> bool:
+    """``argv`` names no subcommand (and asks for no help): plain ``rsapp [--db URL]`` starts the
+    app, and needs no parser for the 150 subcommands (the first frame comes sooner)."""
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        name = token.split("=", 1)[0]
+        if name not in _TOP_OPTIONS:
+            return False
+        if _TOP_OPTIONS[name] and "=" not in token:
+            if not tokens:
+                return False  # let the full parser say what is missing
+            tokens.pop(0)
+    return True
+
+
 def cli(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _top_parser() if starts_the_app(argv) else build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     # Who works: the OS user on SQLite, the login on PostgreSQL (rsapp.store.access).

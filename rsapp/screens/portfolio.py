@@ -8,7 +8,8 @@ with no database access.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ from rsapp.messages import PortfolioLoaded, error_text
 from rsapp.money import format_amount_or_missing
 from rsapp.portfolio import ApplicationSummary, PortfolioData, RoundInfo, load_portfolio, pot_header
 from rsapp.vocab import NOT_STATED, STATUS_LABELS, status_label
+from rsapp.widgets.filters import FilterSelect, SelectPlaceholder, swap_in
+from rsapp.widgets.wrap import WrappedStatic
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -38,7 +41,7 @@ class Column:
     label: str
     sort_key: Callable[[ApplicationSummary], Any]
     right: bool = False
-    width: int | None = None
+    width: int | None = None  # the most it takes; it is narrower when its texts are
 
 
 def _amount_key(value: int | None) -> tuple[int, int]:
@@ -52,7 +55,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("municipalities", "Kommuner", lambda a: ", ".join(a.municipalities).casefold(), width=18),
     Column("applied_year", "Søkt i år", lambda a: _amount_key(a.applied_year), right=True, width=14),
     Column("applied_total", "Søkt totalt", lambda a: _amount_key(a.applied_total), right=True, width=14),
-    Column("period", "Periode", lambda a: a.period, width=21),
+    Column("period", "Periode", lambda a: _period_key(a.period), width=18),
     Column("status", "Status", lambda a: status_label(a.status), width=15),
     Column("krav", "Krav", lambda a: a.assessment.krav_sort_key() if a.assessment else (0, 0, 0), width=7),
     Column(
@@ -63,6 +66,96 @@ COLUMNS: tuple[Column, ...] = (
         width=14,
     ),
 )
+
+
+#: A narrow screen: what gives way, in this order, until the table fits. Nr, the amounts (Søkt i år,
+#: Søkt totalt), Periode and Status never do. The project name shortens first; what still does
+#: not fit scrolls sideways (← →). The full texts are in the application (Enter).
+GIVE_WAY: tuple[tuple[str, int | None], ...] = (
+    ("title", 24),  # the project name shortens to 24 characters
+    ("owners", 14),  # the owners shorten
+    ("municipalities", None),  # the municipalities go
+    ("owners", None),  # the owners go
+    ("title", 16),  # the project name shortens further
+)
+#: Cell padding (one space each side) and the vertical scrollbar.
+CELL_PADDING = 2
+SCROLLBAR = 2
+
+_DATES = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
+_NUMBER_WORDS = {
+    "ett": "1",
+    "en": "1",
+    "to": "2",
+    "tre": "3",
+    "fire": "4",
+    "fem": "5",
+    "seks": "6",
+    "sju": "7",
+    "syv": "7",
+    "åtte": "8",
+    "ni": "9",
+    "ti": "10",
+    "tolv": "12",
+    "atten": "18",
+    "tjuefire": "24",
+    "tjue": "20",
+    "seksti": "60",
+}
+_FILLER = re.compile(r"^(?:over|i|for)?\s*(?:en|et)?\s*(?:periode|tidsrom)\s*(?:på|av)?\s*", re.IGNORECASE)
+
+
+def _short_hf(name: str) -> str:
+    """«Helsefellesskapet Troms og Ofoten» -> «Troms og Ofoten» (the filter is narrow)."""
+    return re.sub(r"^Helsefellesskap(?:et)?\s+", "", name)
+
+
+def period_cell(period: str) -> str:
+    """The period as the table shows it: ``04.2025–03.2028`` for dates, a tidy text otherwise
+    (``over en periode på fem år`` -> ``5 år``), *ikke oppgitt* when there is none."""
+    found = _DATES.findall(period)
+    if len(found) == 2 and len(period) <= 21:
+        (_d1, m1, y1), (_d2, m2, y2) = found
+        return f"{m1}.{y1}–{m2}.{y2}"
+    text = _FILLER.sub("", period.strip()).strip()
+    if not text:
+        return NOT_STATED
+    words = [_NUMBER_WORDS.get(w.lower(), w) if i == 0 else w for i, w in enumerate(text.split(" "))]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _period_key(period: str) -> tuple[int, str]:
+    found = _DATES.findall(period)
+    if found:
+        day, month, year = found[0]
+        return (1, f"{year}{month}{day}")
+    return (0, period.casefold())
+
+
+def column_widths(
+    columns: Sequence[Column], natural: dict[str, int], available: int
+) -> list[tuple[Column, int]]:
+    """Each shown column with its width: the natural width of its texts, narrowed by
+    :data:`GIVE_WAY` until the table fits ``available`` cells (or nothing more may give way)."""
+    widths = {c.key: natural[c.key] for c in columns}
+
+    def total() -> int:
+        return sum(w + CELL_PADDING for w in widths.values())
+
+    for key, narrower in GIVE_WAY:
+        if total() <= available:
+            break
+        if key not in widths:
+            continue
+        if narrower is None:
+            del widths[key]
+        else:
+            widths[key] = min(widths[key], max(narrower, widths[key] - (total() - available)))
+    for key in ("title", "owners"):  # what is left goes back to the name, then the owners
+        if key in widths and total() < available:
+            widths[key] = min(natural[key], widths[key] + available - total())
+    return [(c, widths[c.key]) for c in columns if c.key in widths]
 
 
 def matches(summary: ApplicationSummary, query: str) -> bool:
@@ -137,55 +230,73 @@ class PortfolioScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         start = self._data.default_round if self._data else None
         yield Header(show_clock=False, icon="")
-        yield Static(id="pot-header")
+        yield WrappedStatic(self._header_text(start), id="pot-header")
         self.filter_hf = start.helsefellesskap_key if start else ALL
         self.filter_round = start.key if start else ALL
         self.filter_status = ALL
+        # The filters are in the first frame (the screen must not jump when they arrive).
         with Horizontal(id="filters"):
-            yield Input(placeholder="Søk i all tekst (/)", id="search")
+            yield from self._filters()
+            yield Input(placeholder="Søk i all tekst", id="search", compact=True)
         yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
+        yield Static(id="portfolio-empty")
         yield Static(id="portfolio-status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Søknadsportefølje"
+        self._columns: list[tuple[Column, int]] = []
         table = self.query_one("#applications", DataTable)
-        for column in COLUMNS:
-            table.add_column(column.label, key=column.key, width=column.width)
         if self._data is not None:
             self._show(self._data)
         else:
             self.reload()
         table.focus()
-        # The filter menus are the costliest widgets here: they follow the first frame.
-        self.call_after_refresh(self._mount_filters)
+        self._show_search_key()
+        self.call_after_refresh(self._swap_filters)
 
-    def _mount_filters(self) -> None:
-        hf_options = sorted({(r.helsefellesskap, r.helsefellesskap_key) for r in self._rounds})
-        self.query_one("#filters", Horizontal).mount(
-            Select(
-                [("Alle helsefellesskap", ALL), *hf_options],
-                value=self.filter_hf,
-                allow_blank=False,
-                id="filter-hf",
-                tooltip="Filtrer på helsefellesskap",
-            ),
-            Select(
-                [("Alle runder", ALL), *((r.short_label, r.key) for r in self._rounds)],
-                value=self.filter_round,
-                allow_blank=False,
-                id="filter-round",
-                tooltip="Filtrer på runde",
-            ),
-            Select(
-                [("Alle statuser", ALL), *((label, code) for code, label in STATUS_LABELS.items())],
-                value=self.filter_status,
-                allow_blank=False,
-                id="filter-status",
-                tooltip="Filtrer på status",
-            ),
-            before="#search",
-        )
+    def _show_search_key(self) -> None:
+        """The search field names its key as the keymap has it (``Søk i all tekst (/)``)."""
+        from rsapp.keymap import key_label
+
+        keys = [k for k, a in self.active_bindings.items() if a.binding.action == "focus_search"]
+        if keys:
+            self.query_one("#search", Input).placeholder = f"Søk i all tekst ({key_label(keys[0])})"
+
+    def _hf_options(self) -> list[tuple[str, str]]:
+        found = sorted({(r.helsefellesskap, r.helsefellesskap_key) for r in self._rounds})
+        return [("Alle helsefellesskap", ALL), *((_short_hf(name), key) for name, key in found)]
+
+    def _round_options(self) -> list[tuple[str, str]]:
+        return [("Alle runder", ALL), *((r.short_label, r.key) for r in self._rounds)]
+
+    def _filters(self) -> Iterable[SelectPlaceholder]:
+        """The three filter menus. In the first frame they are placeholders that look exactly like
+        them (a Select is costly to mount); the real menus take their place right after it."""
+        statuses = [("Alle statuser", ALL), *((label, code) for code, label in STATUS_LABELS.items())]
+        for select_id, options, value, tooltip in (
+            ("filter-hf", self._hf_options, lambda: self.filter_hf, "Filtrer på helsefellesskap"),
+            ("filter-round", self._round_options, lambda: self.filter_round, "Filtrer på runde"),
+            ("filter-status", lambda: statuses, lambda: self.filter_status, "Filtrer på status"),
+        ):
+            label = next((text for text, code in options() if code == value()), "")
+
+            def make(
+                select_id: str = select_id, options=options, value=value, tooltip: str = tooltip
+            ) -> Select[str]:
+                return FilterSelect(
+                    options(),
+                    value=value(),
+                    allow_blank=False,
+                    id=select_id,
+                    tooltip=tooltip,
+                    compact=True,
+                )
+
+            yield SelectPlaceholder(label, make, id=f"{select_id}-placeholder")
+
+    def _swap_filters(self) -> None:
+        swap_in(self.query(SelectPlaceholder).results(SelectPlaceholder))
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -210,6 +321,14 @@ class PortfolioScreen(Screen[None]):
     def _loaded(self, message: PortfolioLoaded) -> None:
         first = self._data is None
         self._data = message.data
+        self._rounds = message.data.rounds
+        with self.prevent(Select.Changed):
+            for select in self.query("#filter-hf").results(Select):
+                select.set_options(self._hf_options())
+                select.value = self.filter_hf
+            for select in self.query("#filter-round").results(Select):
+                select.set_options(self._round_options())
+                select.value = self.filter_round
         if first and self.filter_round == ALL and message.data.default_round is not None:
             start = message.data.default_round
             self.filter_hf, self.filter_round = start.helsefellesskap_key, start.key
@@ -233,7 +352,7 @@ class PortfolioScreen(Screen[None]):
         self.refresh_table()
 
     def _show_header(self) -> None:
-        self.query_one("#pot-header", Static).update(self._header_text(self.current_round()))
+        self.query_one("#pot-header", WrappedStatic).set_text(self._header_text(self.current_round()))
 
     def _header_text(self, info: RoundInfo | None) -> Text:
         if info is None or self._data is None:
@@ -273,28 +392,61 @@ class PortfolioScreen(Screen[None]):
         rows.sort(key=column.sort_key, reverse=self._sort_reverse)
         return rows
 
+    def _cells(self, a: ApplicationSummary) -> dict[str, str]:
+        return {
+            "rank": str(a.rank or ""),
+            "title": a.title,
+            "owners": a.owners,
+            "municipalities": ", ".join(a.municipalities),
+            "applied_year": a.applied_year_label(),
+            "applied_total": format_amount_or_missing(a.applied_total),
+            "period": period_cell(a.period),
+            "status": status_label(a.status),
+            "krav": a.assessment.krav_label if a.assessment else "–",
+            "vurdering": a.assessment.vurdering_label if a.assessment else "–",
+        }
+
+    def _layout(self, cells: list[dict[str, str]]) -> list[tuple[Column, int]]:
+        """The columns to show and their widths, for the rows shown and the screen's width.
+
+        Krav and Vurdering only once the round has an assessment; the year in «Søkt 2026»."""
+        info = self.current_round()
+        assessed = any(a.assessment for a in self._all)
+        columns = [
+            Column(c.key, f"Søkt {info.year}", c.sort_key, c.right, c.width)
+            if c.key == "applied_year" and info is not None
+            else c
+            for c in COLUMNS
+            if assessed or c.key not in ("krav", "vurdering")
+        ]
+        natural = {
+            c.key: min(c.width or 99, max([len(c.label), *(len(row[c.key]) for row in cells)])) for c in columns
+        }
+        available = (self.app.size.width or 100) - SCROLLBAR
+        return column_widths(columns, natural, available)
+
     def refresh_table(self) -> None:
         table = self.query_one("#applications", DataTable)
         selected = self.selected_id()
-        table.clear()
         rows = self.visible_rows()
-        for a in rows:
-            cells: list[Any] = [
-                str(a.rank or ""),
-                a.title,
-                a.owners,
-                ", ".join(a.municipalities),
-                a.applied_year_label(),
-                format_amount_or_missing(a.applied_total),
-                a.period,
-                status_label(a.status),
-                a.assessment.krav_label if a.assessment else "–",
-                a.assessment.vurdering_label if a.assessment else "–",
-            ]
+        cells = [self._cells(a) for a in rows]
+        layout = self._layout([self._cells(a) for a in self._all] or cells)
+        if layout != self._columns:
+            table.clear(columns=True)
+            for column, width in layout:
+                table.add_column(column.label, key=column.key, width=width)
+            self._columns = layout
+        else:
+            table.clear()
+        for a, row in zip(rows, cells, strict=True):
             table.add_row(
                 *(
-                    Text(c, justify="right") if col.right else c
-                    for c, col in zip(cells, COLUMNS, strict=True)
+                    Text(row[column.key], justify="right")
+                    if column.right
+                    else Text(row[column.key], style="dim")
+                    if row[column.key] == NOT_STATED
+                    else row[column.key]
+                    for column, _width in layout
                 ),
                 key=str(a.id),
             )
@@ -304,6 +456,42 @@ class PortfolioScreen(Screen[None]):
         self.query_one("#portfolio-status", Static).update(
             f"{len(rows)} av {len(self._all)} søknader · sortert etter {COLUMNS[self._sort_index].label} {arrow}"
         )
+        empty = self.query_one("#portfolio-empty", Static)
+        reason = self.empty_reason() if not rows else ""
+        empty.update(reason)
+        empty.display = bool(reason)
+
+    def empty_reason(self) -> str:
+        """Why the table is empty: which filter, or the search, leaves nothing (and how to undo it)."""
+        if not self._all:
+            return "Ingen søknader ennå. Importer søknader med i."
+        info = self.current_round()
+        round_hf = {r.key: r.helsefellesskap_key for r in self._rounds}
+        names = {r.helsefellesskap_key: r.helsefellesskap for r in self._rounds}
+        parts: list[str] = []
+        if self.filter_round != ALL and self.filter_hf != ALL and round_hf.get(self.filter_round) != self.filter_hf:
+            return (
+                f"Ingen søknader: runden {info.short_label if info else self.filter_round} hører ikke til "
+                f"{names.get(self.filter_hf, self.filter_hf)}. Velg en annen runde eller «Alle helsefellesskap»."
+            )
+        scope = info.short_label if self.filter_round != ALL and info else "utvalget"
+        in_scope = [
+            a
+            for a in self._all
+            if (self.filter_round == ALL or a.round_key == self.filter_round)
+            and (self.filter_hf == ALL or round_hf.get(a.round_key) == self.filter_hf)
+        ]
+        if not in_scope:
+            return f"Ingen søknader i {scope}."
+        if self.filter_status != ALL:
+            with_status = [a for a in in_scope if a.status == self.filter_status]
+            if not with_status:
+                parts.append(f"ingen har status «{status_label(self.filter_status)}»")
+        query = self.query_one("#search", Input).value
+        if query.strip():
+            parts.append(f"ingen treff på «{query.strip()}»")
+        detail = " og ".join(parts) or "ingen passer til filtrene"
+        return f"Ingen søknader vises: {detail} i {scope} ({len(in_scope)} søknader). Esc tømmer søket."
 
     def selected_id(self) -> int | None:
         table = self.query_one("#applications", DataTable)
@@ -330,6 +518,11 @@ class PortfolioScreen(Screen[None]):
             if value == self.filter_round:
                 return
             self.filter_round = value
+            chosen = next((r for r in self._rounds if r.key == value), None)
+            if chosen is not None and self.filter_hf not in (ALL, chosen.helsefellesskap_key):
+                self.filter_hf = chosen.helsefellesskap_key  # a round belongs to one helsefellesskap
+                with self.prevent(Select.Changed):
+                    self.query_one("#filter-hf", Select).value = self.filter_hf
         elif event.select.id == "filter-status":
             if value == self.filter_status:
                 return
@@ -337,10 +530,16 @@ class PortfolioScreen(Screen[None]):
         if event.select.id in {"filter-hf", "filter-round"}:
             self._show_header()
         self.refresh_table()
+        self.query_one("#applications", DataTable).focus()  # Enter opens the application again
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
         self.refresh_table()
+
+    def on_resize(self) -> None:
+        """Another width: the columns give way (or come back) in the stated order."""
+        if self.is_mounted and self._data is not None:
+            self.refresh_table()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -402,9 +601,9 @@ class PortfolioScreen(Screen[None]):
 
     def action_open_filter(self, select_id: str) -> None:
         """Open one of the filter menus (helsefellesskap, runde, status)."""
-        select = self.query_one(f"#{select_id}", Select)
-        select.focus()
-        select.expanded = True
+        for select in self.query(f"#{select_id}").results(Select):
+            select.focus()
+            select.expanded = True
 
     def action_next_sort(self) -> None:
         self._sort_index = (self._sort_index + 1) % len(COLUMNS)

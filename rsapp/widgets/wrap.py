@@ -4,6 +4,10 @@ Amounts are written with non-breaking spaces (``1 234 567 kr``, see ``rsapp.mone
 wraps at any Unicode whitespace, non-breaking ones included, so ``3 600 000 kr`` could end up
 as ``3 600`` / ``000 kr``. :mod:`textwrap` breaks only at ASCII whitespace, so text wrapped here
 first and shown with ``no_wrap`` keeps every amount whole.
+
+:func:`wrap_text` does the same for a Rich ``Text`` with styles (bold labels, coloured warnings),
+and :class:`WrappedStatic` is a ``Static`` that wraps its text that way at whatever width it gets,
+again after every resize.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import re
 import textwrap
 
 from rich.text import Text
+from textual.widgets import Static
 
-__all__ = ["wrapped"]
+__all__ = ["WrappedStatic", "wrap_text", "wrapped"]
 
 _KR = re.compile(r"(\d) kr\b")  # "1 000 kr": the unit stays with its number
 
@@ -30,3 +35,78 @@ def wrapped(text: str, width: int, *, style: str = "", indent: str = "") -> Text
         break_on_hyphens=False,
     )
     return Text("\n".join(lines) or "", style=style, no_wrap=True, overflow="fold")
+
+
+def wrap_text(text: Text | str, width: int) -> Text:
+    """``text`` (styles kept) broken into lines of at most ``width`` cells at ASCII spaces and
+    newlines only, never between an amount and its ``kr``, as a ``Text`` Rich will not wrap again.
+    A word longer than the line is folded. The characters are not changed."""
+    if isinstance(text, str):
+        text = Text(text)
+    width = max(width, 10)
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        plain = paragraph.plain
+        # the words, an amount and its "kr" counted as one
+        words: list[tuple[int, int]] = []
+        position = 0
+        for word in plain.split(" "):
+            start, end = position, position + len(word)
+            if words and _UNIT.match(word) and plain[words[-1][1] - 1 : words[-1][1]].isdigit():
+                start = words.pop()[0]
+            words.append((start, end))
+            position = end + 1
+        breaks: list[int] = []
+        line_start = 0
+        for start, end in words:
+            if end - line_start > width and start > line_start:
+                breaks.append(start)
+                line_start = start
+        parts = paragraph.divide(breaks) if breaks else [paragraph]
+        for part in parts:
+            line = part.copy()
+            line.rstrip()
+            lines.append(line)
+    result = Text("\n").join(lines)
+    result.no_wrap = True
+    result.overflow = "fold"
+    return result
+
+
+_UNIT = re.compile(r"kr\b")
+
+
+class WrappedStatic(Static):
+    """A ``Static`` whose text wraps only at ordinary spaces (amounts stay whole) at its width."""
+
+    def __init__(self, text: Text | str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__("", **kwargs)
+        self._text: Text | str = text
+        self._width = 0
+
+    @property
+    def text(self) -> Text | str:
+        return self._text
+
+    def set_text(self, text: Text | str) -> None:
+        """Show ``text`` (wrapped at the widget's width now, and again after a resize)."""
+        self._text = text
+        self._rewrap(force=True)
+
+    def _available(self) -> int:
+        width = self.content_region.width or self.size.width
+        if not width:
+            width = self.app.size.width - self.styles.gutter.width - 2
+        return width
+
+    def _rewrap(self, force: bool = False) -> None:
+        width = self._available()
+        if force or width != self._width:
+            self._width = width
+            self.update(wrap_text(self._text, width))
+
+    def on_mount(self) -> None:
+        self._rewrap(force=True)
+
+    def on_resize(self) -> None:
+        self._rewrap()
