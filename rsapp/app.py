@@ -111,8 +111,80 @@ class RsApp(App[int]):
         data, self._start_portfolio = self._start_portfolio, None
         return data
 
+    #: The Norwegian sentence printed when the app stopped on an error (see _handle_exception).
+    failure_message: str | None = None
+    #: Seconds a lost terminal gives the app to save and stop before the process ends itself.
+    HANGUP_GRACE_SECONDS = 5.0
+
+    def get_driver_class(self):  # type: ignore[no-untyped-def]
+        """Textual's terminal driver, told to notice a terminal that has gone (end of input)."""
+        return _hangup_aware_driver() or super().get_driver_class()
+
+    def run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run the app; a failure ends with one Norwegian line on standard error, never a traceback."""
+        result = super().run(*args, **kwargs)
+        if self.failure_message:
+            import sys
+
+            print(f"Feil: {self.failure_message}", file=sys.stderr)
+        return result
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A screen or worker failed where nothing caught it: stop cleanly with a Norwegian message
+        (database and file errors described from their kind; the traceback's shape goes to
+        ``feil.log`` without values) instead of Textual's traceback with local variables."""
+        from textual.worker import WorkerFailed
+
+        from rsapp.failure import user_message
+
+        inner = error.error if isinstance(error, WorkerFailed) else error
+        self._return_code = 1
+        if self._exception is None:  # kept, so that run_test() still re-raises it in the tests
+            self._exception = error
+            self._exception_event.set()
+        try:
+            self.failure_message = user_message(inner)
+        except Exception:  # noqa: BLE001 - the message itself failed: say the least
+            self.failure_message = "rsapp stoppet på grunn av en programfeil."
+        self._close_messages_no_wait()
+
+    def _watch_terminal(self) -> None:
+        """SIGHUP (the terminal window closed, SSH dropped, tmux killed the pane) and SIGTERM quit
+        the app as ``q`` does: what is shown but not saved is saved first."""
+        import asyncio
+        import signal
+
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, self.terminal_gone, number.name)
+            except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover - not POSIX
+                pass
+
+    def terminal_gone(self, reason: str = "") -> None:
+        """The terminal is gone (a signal or the end of input): save, quit, and make sure the process
+        ends within :attr:`HANGUP_GRACE_SECONDS` even if saving or the terminal hangs."""
+        import os
+        import threading
+
+        if getattr(self, "_terminal_gone", False):
+            return
+        self._terminal_gone = True
+
+        def _deadline() -> None:  # pragma: no cover - only when quitting hangs
+            os._exit(1)
+
+        timer = threading.Timer(self.HANGUP_GRACE_SECONDS, _deadline)
+        timer.daemon = True
+        timer.start()
+        self.run_worker(self.action_quit(), group="hangup", exit_on_error=False)
+
     def on_mount(self) -> None:
         from rsapp.screens.portfolio import PortfolioScreen
+
+        self._watch_terminal()
 
         if self.collect_after_first_frame:
             self.call_after_refresh(self._collect_garbage_again)
@@ -265,6 +337,54 @@ class RsApp(App[int]):
             SystemCommand("Avslutt", "Avslutt rsapp", self.action_quit),
         ]
         yield from palette_commands(self, screen, offered)
+
+
+def _hangup_aware_driver():  # type: ignore[no-untyped-def]
+    """Textual's Linux driver, changed in one thing: when the terminal gives end of input (the
+    window closed, SSH dropped), Textual would read nothing over and over at full speed, for ever;
+    this one tells the app (:meth:`RsApp.terminal_gone`) and stops reading."""
+    import sys
+
+    if sys.platform == "win32":  # pragma: no cover
+        return None
+    import os
+    import selectors
+    from codecs import getincrementaldecoder
+
+    from textual._xterm_parser import XTermParser
+    from textual.drivers.linux_driver import LinuxDriver
+
+    class HangupAwareDriver(LinuxDriver):
+        def _gone(self) -> None:
+            app = self._app
+            loop = getattr(app, "_loop", None)
+            if loop is not None:
+                loop.call_soon_threadsafe(app.terminal_gone, "EOF")
+
+        def run_input_thread(self) -> None:
+            selector = selectors.SelectSelector()
+            selector.register(self.fileno, selectors.EVENT_READ)
+            parser = XTermParser(self._debug)
+            decode = getincrementaldecoder("utf-8")().decode
+            try:
+                while not self.exit_event.is_set():
+                    ready = selector.select(0.1)
+                    if ready:
+                        try:
+                            data = os.read(self.fileno, 1024 * 4)
+                        except OSError:  # EIO: the terminal is gone
+                            data = b""
+                        if not data:
+                            self._gone()
+                            return
+                        for event in parser.feed(decode(data)):
+                            self.process_message(event)
+                    for event in parser.tick():
+                        self.process_message(event)
+            finally:
+                selector.close()
+
+    return HangupAwareDriver
 
 
 def make_app(

@@ -150,8 +150,14 @@ def write_atomic(path: Path | str, content: Content, *, overwrite: bool = True) 
     unchanged after any error, including one raised by ``content``.
     """
     target = check_target(path, overwrite=overwrite)
+    # The process id in the name lets the next rsapp remove what a killed one left behind.
+    from rsapp.housekeeping import clean_temp_files
+
+    clean_temp_files(target.parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+        )
     except OSError as exc:
         raise FileWriteError(os_error_message(target, exc), target) from exc
     tmp = Path(tmp_name)

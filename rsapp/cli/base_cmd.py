@@ -143,10 +143,43 @@ def db_cmd(args: argparse.Namespace) -> int:
         from rsapp.cli.shared_cmd import access_cmd
 
         return access_cmd(args)
+    from rsapp.store.errors import describe
+
+    shown = url if url.startswith("sqlite") else _without_password(url)
     if args.action in ("oppgrader", "upgrade"):
         open_engine(args)
-        print(f"Databasen er oppdatert: {url}")
+        print(f"Databasen er oppdatert: {shown}")
     else:
-        print(f"Database: {url}")
-        print(f"Skjemarevisjon: {current_revision(make_engine(url)) or 'ingen (ny database)'}")
+        print(f"Database: {shown}")
+        from rsapp.db import DatabaseError, check_url
+
+        try:
+            check_url(url)
+            engine = make_engine(url)
+            try:
+                revision = current_revision(engine)
+            finally:
+                engine.dispose()
+        except DatabaseError as exc:
+            raise CliError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - said in Norwegian, never the driver's text
+            message = describe(exc, url)
+            if message is None:
+                raise
+            raise CliError(message) from None
+        print(f"Skjemarevisjon: {revision or 'ingen (ny database)'}")
     return 0
+
+
+def _without_password(url: str) -> str:
+    """A server URL as typed, with the password (if any) replaced by ***."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: hide anything after "user:"
+        import re
+
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+    text = parsed.render_as_string(hide_password=True)
+    return text.replace("postgresql+psycopg://", "postgresql://", 1)

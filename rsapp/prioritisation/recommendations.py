@@ -25,6 +25,7 @@ from rsapp.prioritisation.common import (
     application_row,
     claim_application,
 )
+from rsapp.store.limits import MAX_AMOUNT  # the largest amount in one field, on both databases
 from rsapp.store.unit_of_work import unit_of_work
 
 __all__ = [
@@ -38,8 +39,6 @@ __all__ = [
 
 _RECOMMENDED = RecommendedAmount.__table__  # type: ignore[attr-defined]
 
-#: The largest amount rsapp accepts in one field (both databases store it as a 32-bit integer).
-MAX_AMOUNT = 2_000_000_000
 
 
 def format_recommendation(amounts: Mapping[int, int] | None) -> str:

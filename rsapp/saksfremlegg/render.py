@@ -304,6 +304,180 @@ def _template_location(exc: BaseException, folders: list[Path]) -> tuple[str, in
     return "?", None
 
 
+#: What one rendering may do at most (a template is the user's code: it must not hang rsapp or
+#: eat the machine's memory). Jinja's sandbox already refuses a single range() over 100 000.
+MAX_RANGE_ITEMS = 1_000_000  # every range() of one rendering together
+MAX_TEXT_LENGTH = 20_000_000  # characters a "*" may build
+MAX_POWER = 10_000  # the largest exponent of "**"
+RENDER_SECONDS = 20.0  # wall time of one rendering
+
+
+class RenderLimitError(Exception):
+    """A template asked for more work than one rendering may do (Norwegian message)."""
+
+
+_BUDGET = threading.local()
+
+
+def _start_budget() -> bool:
+    """Start the budget of a rendering; False when one is already running (a nested render)."""
+    import time
+
+    if getattr(_BUDGET, "deadline", None) is not None:
+        return False
+    _BUDGET.items = 0
+    _BUDGET.deadline = time.monotonic() + RENDER_SECONDS
+    return True
+
+
+def _check_time() -> None:
+    import time
+
+    deadline = getattr(_BUDGET, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise RenderLimitError(
+            f"malen gjør for mye arbeid: den brukte mer enn {RENDER_SECONDS:g} sekunder og ble stoppet"
+        )
+
+
+def _limited_range(*args: int) -> range:
+    """The sandbox's range(), with one budget for all the ranges of one rendering."""
+    from jinja2.sandbox import MAX_RANGE
+
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise RenderLimitError(
+            f"malen ber om range() med {len(rng):,} tall; høyst {MAX_RANGE:,} er tillatt".replace(",", " ")
+        )
+    if getattr(_BUDGET, "deadline", None) is None:  # not inside a rendering (a test, a macro call)
+        return rng
+    used = getattr(_BUDGET, "items", 0) + len(rng)
+    _BUDGET.items = used
+    if used > MAX_RANGE_ITEMS:
+        raise RenderLimitError(
+            f"malen gjør for mye arbeid: løkkene går over mer enn {MAX_RANGE_ITEMS:,} ganger til sammen".replace(
+                ",", " "
+            )
+        )
+    _check_time()
+    return rng
+
+
+def _sandbox_class() -> type:
+    """A SandboxedEnvironment that also limits ranges, "*" and "**", and the time (made on first use)."""
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BudgetTemplate(Template):
+        """A template whose every rendering has its own budget (:data:`RENDER_SECONDS`, ranges)."""
+
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            started = _start_budget()
+            try:
+                return super().render(*args, **kwargs)
+            finally:
+                if started:
+                    _BUDGET.deadline = None
+
+    class LimitedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+        template_class = BudgetTemplate
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.globals["range"] = _limited_range
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+                raise RenderLimitError(f"malen regner ut en for stor potens (høyst ** {MAX_POWER})")
+            if operator == "*":
+                for text, count in ((left, right), (right, left)):
+                    if isinstance(text, (str, list, tuple)) and isinstance(count, int):
+                        if len(text) * count > MAX_TEXT_LENGTH:
+                            limit = f"{MAX_TEXT_LENGTH:,}".replace(",", " ")
+                            raise RenderLimitError(f"malen lager for mye tekst med «*» (høyst {limit} tegn)")
+            _check_time()
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            _check_time()
+            return super().call(__context, __obj, *args, **kwargs)
+
+    return LimitedSandbox
+
+
+_SANDBOX: list[type] = []
+
+
+def _sandbox(**kwargs: Any) -> Environment:
+    if not _SANDBOX:
+        _SANDBOX.append(_sandbox_class())
+    return _SANDBOX[0](**kwargs)
+
+
+def _escape_markdown(eval_ctx: Any, value: Any) -> Any:
+    """Every value put into a Markdown template: ``<`` and ``>`` as entities, so that text from an
+    application (a name with ``<script>``) cannot become HTML when the Markdown is shown. HTML
+    templates are autoescaped by Jinja instead; text a template marks as safe is left alone."""
+    from markupsafe import Markup
+
+    if eval_ctx.autoescape or isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    if "<" not in value and ">" not in value:
+        return value
+    return value.replace("<", "&lt;").replace(">", "&gt;")
+
+
+_JINJA_SYNTAX = (
+    (re.compile(r"Encountered unknown tag '([^']+)'"), "ukjent kode «{0}»"),
+    (re.compile(r"unexpected end of template"), "malen slutter før en blokk er lukket (mangler en «end…»?)"),
+    (re.compile(r"expected token '([^']+)', got '([^']+)'"), "ventet «{0}», men fant «{1}»"),
+    (re.compile(r"[Ee]xpected an expression, got '([^']+)'"), "mangler et uttrykk før «{0}»"),
+    (re.compile(r"unexpected '([^']+)'"), "uventet «{0}»"),
+    (re.compile(r"unexpected char '([^']+)'"), "uventet tegn «{0}»"),
+    (re.compile(r"tag name expected"), "mangler navnet på en kode etter «{%»"),
+    (re.compile(r"unknown filter '([^']+)'|No filter named '([^']+)'"), "ukjent filter «{0}»"),
+)
+
+
+def _jinja_reason(exc: BaseException) -> str:
+    """What went wrong in a template, in Norwegian (Jinja and its sandbox speak English)."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    text = str(exc)
+    if isinstance(exc, RenderLimitError):
+        return text
+    if isinstance(exc, SecurityError):
+        found = re.search(r"attribute '([^']+)'", text)
+        if found:
+            return f"malen bruker «{found.group(1)}», som ikke er tillatt i maler"
+        return "malen gjør noe som ikke er tillatt i maler (sandkassen stoppet den)"
+    if isinstance(exc, OverflowError):
+        from jinja2.sandbox import MAX_RANGE
+
+        return f"malen ber om en for lang range() (høyst {MAX_RANGE:,} tall)".replace(",", " ")
+    if isinstance(exc, MemoryError):
+        return "malen lager mer tekst enn maskinen har minne til"
+    if isinstance(exc, UndefinedError):
+        found = re.search(r"'([^']+)' is undefined", text)
+        if found:
+            return f"malen bruker «{found.group(1)}», som ikke finnes"
+        found = re.search(r"has no attribute '([^']+)'", text)
+        if found:
+            return f"malen bruker «{found.group(1)}», som ikke finnes her"
+        return "malen bruker noe som ikke finnes"
+    if isinstance(exc, TemplateSyntaxError):
+        for pattern, words in _JINJA_SYNTAX:
+            found = pattern.search(text)
+            if found:
+                return "syntaksfeil: " + words.format(*(g for g in found.groups() if g is not None))
+        return "syntaksfeil"
+    if isinstance(exc, (TypeError, ValueError, AttributeError, KeyError)):
+        return f"en verdi passer ikke der malen bruker den ({type(exc).__name__})"
+    return f"feil under utfyllingen ({type(exc).__name__})"
+
+
 _ENVIRONMENTS: dict[tuple[str, ...], Environment] = {}
 _DOCX_ENVIRONMENT: list[Environment] = []
 _ENV_LOCK = threading.Lock()
@@ -322,10 +496,9 @@ def _environment(folders: list[Path]) -> Environment:
     with _ENV_LOCK:
         env = _ENVIRONMENTS.get(key)
         if env is None:
-            from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-            from jinja2.sandbox import SandboxedEnvironment
+            from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, pass_eval_context
 
-            env = SandboxedEnvironment(
+            env = _sandbox(
                 loader=ChoiceLoader([FileSystemLoader(folder) for folder in key]),
                 autoescape=_html_name,
                 undefined=StrictUndefined,
@@ -333,6 +506,7 @@ def _environment(folders: list[Path]) -> Environment:
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
                 auto_reload=True,
+                finalize=pass_eval_context(_escape_markdown),
             )
             env.filters["mdcell"] = _md_cell
             env.filters["indent_lines"] = _indent_lines
@@ -345,9 +519,8 @@ def _docx_environment() -> Environment:
     with _ENV_LOCK:
         if not _DOCX_ENVIRONMENT:
             from jinja2 import StrictUndefined
-            from jinja2.sandbox import SandboxedEnvironment
 
-            _DOCX_ENVIRONMENT.append(SandboxedEnvironment(autoescape=True, undefined=StrictUndefined))
+            _DOCX_ENVIRONMENT.append(_sandbox(autoescape=True, undefined=StrictUndefined))
         return _DOCX_ENVIRONMENT[0]
 
 
@@ -417,7 +590,7 @@ class Renderer:
         if filename == "?":
             filename = fallback
         where = f"{filename}, linje {line}" if line else filename
-        return RenderError(f"Feil i malen {where}: {exc}")
+        return RenderError(f"Feil i malen {where}: {_jinja_reason(exc)}.")
 
     def render_text(self, name: str, context: dict[str, Any]) -> str:
         """Render the Markdown or HTML template ``name`` (e.g. "beslutningssak.md.j2")."""
@@ -430,8 +603,17 @@ class Renderer:
             raise RenderError(
                 f"Fant ikke malen {exc.name} i {', '.join(str(f) for f in self.folders)}."
             ) from exc
-        except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
-            raise self._fail(exc, name) from exc
+        except (
+            TemplateError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            KeyError,
+            OverflowError,
+            MemoryError,
+            RenderLimitError,
+        ) as exc:
+            raise self._fail(exc, name) from None
 
     def render_docx(self, context: dict[str, Any]) -> bytes:
         """The Word document for a case or a meeting context, from ``saksfremlegg.docx``."""
@@ -450,14 +632,26 @@ class Renderer:
             finish_document(
                 template.docx, author=context.get("helsefellesskap") or "", title=_title_of(context)
             )
-        except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except (
+            TemplateError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            KeyError,
+            OverflowError,
+            MemoryError,
+            RenderLimitError,
+        ) as exc:
             near = " / ".join(line.strip() for line in getattr(exc, "docx_context", []) if line.strip())
             line = getattr(exc, "lineno", None)
             where = f"{path}, linje {line} i dokumentets XML" if line else str(path)
             hint = f" (nær «{near[:120]}»)" if near else ""
-            raise RenderError(f"Feil i Word-malen {where}{hint}: {exc}") from exc
+            raise RenderError(f"Feil i Word-malen {where}{hint}: {_jinja_reason(exc)}.") from None
         except Exception as exc:  # noqa: BLE001 - a broken .docx (zip/xml) from the user's folder
-            raise RenderError(f"Kan ikke lese Word-malen {path}: {exc}") from exc
+            raise RenderError(
+                f"Kan ikke lese Word-malen {path}: filen er ikke et Word-dokument rsapp kan bruke "
+                f"({type(exc).__name__})."
+            ) from None
         buffer = io.BytesIO()
         template.save(buffer)
         return buffer.getvalue()
@@ -540,7 +734,9 @@ def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
             "Installer LibreOffice (f.eks. pakken libreoffice-writer-nogui), eller lag en .docx og "
             "lagre den som PDF fra Word."
         )
-    with tempfile.TemporaryDirectory(prefix="rsapp-pdf-") as tmp:
+    # The process id in the name lets the next rsapp remove the folder if this one is killed
+    # (rsapp.housekeeping); it holds the case as .docx and .pdf.
+    with tempfile.TemporaryDirectory(prefix=f"rsapp-pdf-{os.getpid()}-") as tmp:
         folder = Path(tmp)
         source = folder / "saksfremlegg.docx"
         try:
@@ -561,16 +757,59 @@ def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
         ]
         try:
             result = subprocess.run(
-                command, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+                command,
+                capture_output=True,
+                text=True,
+                timeout=PDF_TIMEOUT_SECONDS,
+                check=False,
+                preexec_fn=_die_with_parent,
             )
         except subprocess.TimeoutExpired as exc:
             raise RenderError(
                 f"LibreOffice brukte mer enn {PDF_TIMEOUT_SECONDS} sekunder på å lage PDF."
             ) from exc
         except OSError as exc:
-            raise PdfUnavailableError(f"Kunne ikke starte LibreOffice ({soffice}): {exc}") from exc
+            from rsapp.files import _reason
+
+            raise PdfUnavailableError(f"Kunne ikke starte LibreOffice ({soffice}): {_reason(exc)}.") from exc
         target = folder / "saksfremlegg.pdf"
         if result.returncode != 0 or not target.is_file():
-            detail = (result.stderr or result.stdout).strip()[:400]
-            raise RenderError(f"LibreOffice kunne ikke lage PDF (kode {result.returncode}): {detail}")
+            raise RenderError(libreoffice_failure(result.returncode, "PDF"))
         return target.read_bytes()
+
+
+def libreoffice_failure(returncode: int, what: str) -> str:
+    """Why LibreOffice made no ``what`` (its own output is English and says little): killed by a
+    signal, stopped with an error code, or ended "well" without writing the file."""
+    import signal
+
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return (
+            f"LibreOffice ble stoppet ({name}) før {what} var laget: avbrutt av systemet eller en annen "
+            "bruker, eller tom for minne. Prøv igjen."
+        )
+    if returncode == 0:
+        return (
+            f"LibreOffice avsluttet uten å lage {what}. Det skjer når en annen LibreOffice allerede kjører "
+            "med den samme profilen, eller når dokumentet ikke kunne leses. Lukk LibreOffice og prøv igjen."
+        )
+    return (
+        f"LibreOffice kunne ikke lage {what} (feilkode {returncode}). Sjekk at LibreOffice virker "
+        "(åpne programmet én gang), og prøv igjen."
+    )
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: LibreOffice is killed with rsapp, so a killed rsapp leaves no LibreOffice running."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - not Linux: nothing to set
+        pass

@@ -36,7 +36,15 @@ from rsapp.config import current_user
 from rsapp.models import ChangeLog, Round
 from rsapp.store import access
 
-__all__ = ["REFRESH_HINT", "AccessError", "StaleError", "StoreError", "UnitOfWork", "unit_of_work"]
+__all__ = [
+    "REFRESH_HINT",
+    "AccessError",
+    "DatabaseFailure",
+    "StaleError",
+    "StoreError",
+    "UnitOfWork",
+    "unit_of_work",
+]
 
 #: Appended to messages about data another user changed: how to see the current state.
 REFRESH_HINT = "Trykk Ctrl+R for å oppdatere."
@@ -48,6 +56,28 @@ class StoreError(ValueError):
 
 class StaleError(StoreError):
     """The change was based on a version that another user (or process) has since changed."""
+
+
+class DatabaseFailure(StoreError):
+    """The database refused or failed the change (locked, read-only, a value beyond the limits,
+    the server gone); the message is Norwegian and names the database (:mod:`rsapp.store.errors`)."""
+
+
+def _database_failure(exc: BaseException, session: Session) -> DatabaseFailure | None:
+    """A database error (or a value beyond :mod:`rsapp.store.limits`) as a :class:`DatabaseFailure`."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from rsapp.store.errors import describe
+    from rsapp.store.limits import LimitError
+
+    if isinstance(exc, StoreError) or not isinstance(exc, (SQLAlchemyError, LimitError)):
+        return None
+    try:
+        url = session.get_bind().url
+    except Exception:  # noqa: BLE001 - the message is still worth giving without the name
+        url = None
+    message = describe(exc, url)
+    return DatabaseFailure(message) if message else None
 
 
 class AccessError(StoreError, access.AccessDenied):
@@ -216,4 +246,7 @@ def unit_of_work(
         denied = _denied_by_database(exc)
         if denied is not None:
             raise denied from exc
+        failure = _database_failure(exc, session)
+        if failure is not None:
+            raise failure from None  # the driver's text carries SQL parameters: never shown
         raise
