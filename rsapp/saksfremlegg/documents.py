@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -131,7 +130,7 @@ def convert_to_pdf(files: dict[str, bytes], *, soffice: str | None = None) -> di
         )
     if not files:
         return {}
-    with tempfile.TemporaryDirectory(prefix="rsapp-pdf-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"rsapp-pdf-{os.getpid()}-") as tmp:  # see rsapp.housekeeping
         folder = Path(tmp)
         sources = []
         for name, content in files.items():
@@ -151,22 +150,21 @@ def convert_to_pdf(files: dict[str, bytes], *, soffice: str | None = None) -> di
             str(out),
             *sources,
         ]
+        from rsapp.libreoffice import LibreOfficeTimeout, failure_message, run_soffice
+
         try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS * 2, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
+            result = run_soffice(command, timeout=PDF_TIMEOUT_SECONDS * 2)
+        except LibreOfficeTimeout as exc:
             raise RenderError(f"LibreOffice brukte for lang tid på å lage PDF ({len(files)} filer).") from exc
         except OSError as exc:
-            raise PdfUnavailableError(f"Kunne ikke starte LibreOffice ({soffice}): {exc}") from exc
+            raise PdfUnavailableError(
+                f"Kunne ikke starte LibreOffice ({soffice}): programmet finnes ikke eller kan ikke kjøres."
+            ) from exc
         converted: dict[str, bytes] = {}
         for name in files:
             target = out / (Path(name).stem + ".pdf")
             if not target.is_file():
-                detail = (result.stderr or result.stdout).strip()[:400]
-                raise RenderError(
-                    f"LibreOffice kunne ikke lage PDF av {name} (kode {result.returncode}): {detail}"
-                )
+                raise RenderError(failure_message(result.returncode, f"PDF av {name}"))
             converted[target.name] = target.read_bytes()
         return converted
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import traceback
@@ -755,16 +754,11 @@ def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
             str(folder),
             str(source),
         ]
+        from rsapp.libreoffice import LibreOfficeTimeout, failure_message, run_soffice
+
         try:
-            result = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                timeout=PDF_TIMEOUT_SECONDS,
-                check=False,
-                preexec_fn=_die_with_parent,
-            )
-        except subprocess.TimeoutExpired as exc:
+            result = run_soffice(command, timeout=PDF_TIMEOUT_SECONDS)
+        except LibreOfficeTimeout as exc:
             raise RenderError(
                 f"LibreOffice brukte mer enn {PDF_TIMEOUT_SECONDS} sekunder på å lage PDF."
             ) from exc
@@ -774,42 +768,5 @@ def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
             raise PdfUnavailableError(f"Kunne ikke starte LibreOffice ({soffice}): {_reason(exc)}.") from exc
         target = folder / "saksfremlegg.pdf"
         if result.returncode != 0 or not target.is_file():
-            raise RenderError(libreoffice_failure(result.returncode, "PDF"))
+            raise RenderError(failure_message(result.returncode, "PDF"))
         return target.read_bytes()
-
-
-def libreoffice_failure(returncode: int, what: str) -> str:
-    """Why LibreOffice made no ``what`` (its own output is English and says little): killed by a
-    signal, stopped with an error code, or ended "well" without writing the file."""
-    import signal
-
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return (
-            f"LibreOffice ble stoppet ({name}) før {what} var laget: avbrutt av systemet eller en annen "
-            "bruker, eller tom for minne. Prøv igjen."
-        )
-    if returncode == 0:
-        return (
-            f"LibreOffice avsluttet uten å lage {what}. Det skjer når en annen LibreOffice allerede kjører "
-            "med den samme profilen, eller når dokumentet ikke kunne leses. Lukk LibreOffice og prøv igjen."
-        )
-    return (
-        f"LibreOffice kunne ikke lage {what} (feilkode {returncode}). Sjekk at LibreOffice virker "
-        "(åpne programmet én gang), og prøv igjen."
-    )
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: LibreOffice is killed with rsapp, so a killed rsapp leaves no LibreOffice running."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - not Linux: nothing to set
-        pass
