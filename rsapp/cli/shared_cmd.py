@@ -302,7 +302,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
     url = resolve_database_url(getattr(args, "db_url", None))
     if url.startswith("postgresql"):
         # The server holds no one's password: each session signs in as its own database login.
-        url = make_url(url).set(username=None, password=None).render_as_string(hide_password=False)
+        url = make_url(url)._replace(username=None, password=None).render_as_string(hide_password=False)
     else:
         from rsapp.db import DatabaseError, open_database
         from rsapp.store.backup import daily_copy
@@ -314,12 +314,15 @@ def serve_cmd(args: argparse.Namespace) -> int:
         daily_copy(url)
     loopback = args.host in ("127.0.0.1", "localhost", "::1")
     public_url = args.public_url or None
+    from rsapp.web import TEMPLATES
+
     server = Server(
         _session_command(url),
         host=args.host,
         port=args.port,
         title="rsapp",
         public_url=public_url,
+        templates_path=TEMPLATES,
     )
     where = public_url or f"http://{args.host}:{args.port}"
     print(f"rsapp i nettleseren: {where}  (Ctrl+C stopper)")
@@ -339,6 +342,11 @@ def web_session_cmd(args: argparse.Namespace) -> int:
     from rsapp.config import resolve_database_url
 
     app = make_app(database_url=resolve_database_url(getattr(args, "db_url", None)), sign_in=True)
+    # textual-serve names its web driver in TEXTUAL_DRIVER; Textual's own choice honours it, so a
+    # terminal-only driver of the app (e.g. one watching for a lost terminal) never replaces it.
+    from textual.app import App
+
+    app.driver_class = App.get_driver_class(app)
     app.run()
     return app.return_code or 0
 

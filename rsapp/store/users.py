@@ -408,7 +408,12 @@ def authenticate(url: str, username: str, password: str) -> tuple[access.Identit
 
                 identity = pg_identity(conn, signed_in=True)
         except OperationalError as exc:
-            raise SignInError(_WRONG) from exc
+            text_ = str(exc.orig or exc).lower()
+            if "authentication failed" in text_ or "does not exist" in text_ or "password" in text_:
+                raise SignInError(_WRONG) from exc
+            raise SignInError(
+                "Kunne ikke kontakte databasen; prøv igjen om litt, eller si fra til den som drifter rsapp."
+            ) from exc
         finally:
             engine.dispose()
         return identity, user_url.render_as_string(hide_password=False)
