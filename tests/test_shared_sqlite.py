@@ -135,6 +135,12 @@ def test_the_os_user_is_the_identity_and_an_ssu_member_ranks_only_privately(
     assert "har lesetilgang og kan ikke endre noe" in capsys.readouterr().err
     assert cli(["--db", sqlite_url, "rangering", "flytt", "3", "2"]) == 1
     assert "Bare SSU-medlemmer har en egen rangering" in capsys.readouterr().err
+    # Importing is the sekretariat's work too, also on the import's fast path (stdlib sqlite3).
+    from tests.conftest import SEEDS
+
+    _as(monkeypatch, "kari")
+    assert cli(["--db", sqlite_url, "importer", str(SEEDS / "000_139d42552c9d330f.txt"), "--ja"]) != 0
+    assert "SSU-medlem" in capsys.readouterr().err
     _as(monkeypatch, "troms")
     assert cli(["--db", sqlite_url, "prioriter", "flytt", "3", "2", "--runde", "helgeland-2026"]) == 1
     assert cli(["--db", sqlite_url, "liste", "--round", "helgeland-2026"]) == 1

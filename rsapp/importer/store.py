@@ -282,6 +282,7 @@ class SqliteStore:
     @contextmanager
     def write(self, round_ids: list[int]) -> Iterator[Db]:
         conn = self.conn
+        _check_access(conn, round_ids)  # the unit of work's rules (rsapp.store.access), on this path too
         conn.execute("BEGIN IMMEDIATE")
         try:
             db = SqliteDb(conn)
@@ -297,6 +298,19 @@ class SqliteStore:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _check_access(conn: sqlite3.Connection, round_ids: list[int]) -> None:
+    """Only the sekretariat of the round's helsefellesskap (or the owner) imports; Norwegian refusal."""
+    from rsapp.store import access
+
+    try:
+        access.require_shared_write()
+        for round_id in set(round_ids):
+            row = conn.execute('SELECT helsefellesskap_id FROM "round" WHERE id = ?', (round_id,)).fetchone()
+            access.require_round(row[0] if row else None)
+    except access.AccessDenied as exc:
+        raise ImportFailure("", str(exc)) from None
 
 
 def as_store(source: Any) -> ImportStore:
