@@ -212,6 +212,31 @@ def test_the_database_refuses_a_member_writing_anothers_ranking_or_a_read_only_u
         first = own_ranking(session, h_round).order
         moved = move_own(session, h_round, first[-1].key, 1)
         assert moved.order[0].key == first[-1].key and moved.saved
+    # Her own assessment through rsapp: saved, and the application's status (the secretariat's) untouched.
+    from rsapp.assessment.changes import set_answer
+
+    with Session(member) as session:
+        identity = pg_identity(session.connection())
+        access.set_current(identity)
+        app_id, status = session.execute(
+            text("SELECT id, status FROM application WHERE round_id = :r ORDER BY rank LIMIT 1"),
+            {"r": h_round},
+        ).one()
+        item = session.execute(
+            text(
+                "SELECT c.id FROM criterion c JOIN criteria_catalogue k ON k.id = c.catalogue_id"
+                " WHERE k.round_id = :r AND c.kind = 'krav' ORDER BY c.position LIMIT 1"
+            ),
+            {"r": h_round},
+        ).scalar_one()
+        set_answer(session, app_id, item, identity.assessor_id, "oppfylt")
+    assert (
+        _count(shared["owner"], "SELECT COUNT(*) FROM assessment_score WHERE application_id = :a", a=app_id)
+        == 1
+    )
+    assert _count(
+        shared["owner"], "SELECT COUNT(*) FROM application WHERE id = :a AND status = :s", a=app_id, s=status
+    )
     my_id = _count(shared["owner"], "SELECT id FROM app_user WHERE username = :u", u=shared["names"]["ssu"])
     # The other member sees none of it, and cannot write rows in the first member's name.
     with other.connect() as conn:
@@ -227,6 +252,8 @@ def test_the_database_refuses_a_member_writing_anothers_ranking_or_a_read_only_u
             )
         conn.rollback()
         assert conn.execute(text("UPDATE member_ranking SET rank = rank + 10")).rowcount == 0
+        assert conn.execute(text("UPDATE assessment_score SET value = 'ikke_oppfylt'")).rowcount == 0
+        conn.rollback()
         with pytest.raises(DBAPIError, match="permission denied"):
             conn.execute(text("SELECT password_hash FROM app_user"))
     with reader.connect() as conn:

@@ -104,6 +104,13 @@ def test_the_os_user_is_the_identity_and_an_ssu_member_ranks_only_privately(
     assert cli(["--db", sqlite_url, "prioriter", "innstill", "3", "0"]) == 1
     assert _ranks(engine) == before
     assert cli(["--db", sqlite_url, "rangering", "flytt", "3", "1"]) == 0
+    # Her own assessment, yes; someone else's, no.
+    assert (
+        cli(["--db", sqlite_url, "vurder", "sett", "3", "krav1", "oppfylt", "--vurderer", "Kari Nordmann"])
+        == 0
+    )
+    assert cli(["--db", sqlite_url, "vurder", "person", "ny", "Ola Annen", "--rolle", "SSU-medlem"]) == 1
+    capsys.readouterr()
     assert cli(["--db", sqlite_url, "rangering", "samlet"]) == 1
     assert "bare for sekretariatet" in capsys.readouterr().err
     with engine.connect() as conn:
@@ -118,11 +125,19 @@ def test_the_os_user_is_the_identity_and_an_ssu_member_ranks_only_privately(
             .all()
         )
         logged = conn.execute(
-            text('SELECT "user", summary, old, new FROM changelog ORDER BY id DESC')
+            text("SELECT \"user\", summary, old, new FROM changelog WHERE entity = 'medlemsrangering'")
         ).first()
     assert mine[0] == 3 and len(mine) == 5
     assert logged[0] == "kari" and "oppdaterte sin egen rangering" in logged[1] and logged[2:] == ("", "")
     # The secretariat sees the aggregate and takes it as the starting order.
+    _as(monkeypatch, "sekr")
+    assert cli(["--db", sqlite_url, "vurder", "person", "ny", "Ola Annen", "--rolle", "SSU-medlem"]) == 0
+    _as(monkeypatch, "kari")
+    assert (
+        cli(["--db", sqlite_url, "vurder", "sett", "3", "krav1", "ikke oppfylt", "--vurderer", "Ola Annen"])
+        == 1
+    )
+    assert "kan bare endre sine egne vurderinger" in capsys.readouterr().err
     _as(monkeypatch, "sekr")
     assert cli(["--db", sqlite_url, "rangering", "samlet"]) == 0
     out = capsys.readouterr().out

@@ -36,6 +36,7 @@ from rsapp.models import (
     HabilitetDecision,
     Round,
 )
+from rsapp.store import access
 from rsapp.store.unit_of_work import REFRESH_HINT, StaleError, StoreError, UnitOfWork, unit_of_work
 from rsapp.vocab import (
     CRITERION_KIND_LABELS,
@@ -366,7 +367,7 @@ def set_answer(
 
     `note` None keeps the note there is; `suggested` is what rsapp proposed (kept for the record).
     """
-    with unit_of_work(session) as uow:
+    with unit_of_work(session, scope="member", assessor_id=assessor_id) as uow:
         app = _application(session, application_id)
         uow.lock_round(app.round_id)
         person = _assessor(session, assessor_id)
@@ -397,7 +398,10 @@ def set_answer(
             f"{person.name}, «{_title(app)}», {number} {crit.title}: {_score_text(old) or 'ikke vurdert'} → {_score_text(new)}",
         )
         _apply(uow, edit, step, "vurdering", "svar", _score_text(old), _score_text(new))
-        status = _status_steps(session, app, assessor_id, edit)
+        # The application's status is the secretariat's: an SSU member's own answer leaves it be.
+        status = (
+            _status_steps(session, app, assessor_id, edit) if access.current().can_change_shared else None
+        )
         if status is not None:
             _apply(uow, edit, status, "søknad", "status", status_label(status.old), status_label(status.new))
         return edit
@@ -405,7 +409,7 @@ def set_answer(
 
 def clear_answer(session: Session, application_id: int, item_id: int, assessor_id: int) -> Edit:
     """Remove one assessor's answer (and its note) on one item."""
-    with unit_of_work(session) as uow:
+    with unit_of_work(session, scope="member", assessor_id=assessor_id) as uow:
         app = _application(session, application_id)
         uow.lock_round(app.round_id)
         person = _assessor(session, assessor_id)
@@ -427,7 +431,7 @@ def clear_answer(session: Session, application_id: int, item_id: int, assessor_i
 
 def set_item_note(session: Session, application_id: int, item_id: int, assessor_id: int, note: str) -> Edit:
     """The assessor's note on one item; the item must have an answer first."""
-    with unit_of_work(session) as uow:
+    with unit_of_work(session, scope="member", assessor_id=assessor_id) as uow:
         app = _application(session, application_id)
         uow.lock_round(app.round_id)
         person = _assessor(session, assessor_id)
@@ -452,7 +456,7 @@ def set_item_note(session: Session, application_id: int, item_id: int, assessor_
 
 def set_overall_note(session: Session, application_id: int, assessor_id: int, note: str) -> Edit:
     """The assessor's overall note on an application (the Excel list's Kommentar)."""
-    with unit_of_work(session) as uow:
+    with unit_of_work(session, scope="member", assessor_id=assessor_id) as uow:
         app = _application(session, application_id)
         uow.lock_round(app.round_id)
         person = _assessor(session, assessor_id)
