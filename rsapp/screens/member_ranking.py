@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MemberRankingScreen"]
 
+#: Columns of the application's title (longer titles are cut, so the figures stay in view).
+NAME_WIDTH = 60
+
 
 @dataclass(eq=False)
 class RankingLoaded(Message):
@@ -150,14 +153,11 @@ class MemberRankingScreen(Screen[None]):
         if message.own is not None:
             self.mode = "own"
             self.order = list(message.own.order)
-            table.add_columns("Din plass", "Søknad", "Plass i innstillingen")
+            table.add_column("Din plass", key="place")
+            table.add_column("Søknad", key="name", width=NAME_WIDTH)
+            table.add_column("Plass i innstillingen", key="rank")
             self._fill_own(cursor_key=key)
-            saved = "" if message.own.saved else " Ikke lagret ennå: du ser innstillingens rekkefølge."
-            self.query_one("#members-info", Static).update(
-                "Din egen rangering. Den er privat: andre medlemmer ser den ikke, og sekretariatet ser bare "
-                "medlemmenes samlede rangering. Shift+↑/↓ flytter, t/b øverst/nederst; hver flytting lagres."
-                + saved
-            )
+            self._own_info(saved=message.own.saved)
             self.query_one("#members-rule", Static).update("")
         else:
             self.mode = "aggregate"
@@ -165,6 +165,13 @@ class MemberRankingScreen(Screen[None]):
             self._fill_aggregate(cursor_key=key)
         self.refresh_bindings()
         table.focus()
+
+    def _own_info(self, *, saved: bool) -> None:
+        self.query_one("#members-info", Static).update(
+            "Din egen rangering. Den er privat: andre medlemmer ser den ikke, og sekretariatet ser bare "
+            "medlemmenes samlede rangering. Shift+↑/↓ flytter, t/b øverst/nederst; hver flytting lagres."
+            + ("" if saved else " Ikke lagret ennå: du ser innstillingens rekkefølge.")
+        )
 
     def _cursor_key(self) -> int | None:
         table = self.query_one("#members-table", DataTable)
@@ -194,9 +201,10 @@ class MemberRankingScreen(Screen[None]):
     def _fill_aggregate(self, *, cursor_key: int | None = None) -> None:
         result = self.aggregate
         table = self.query_one("#members-table", DataTable)
-        table.add_columns(
-            "Samlet", "Søknad", "Borda-poeng", "Median plass", "Spredning", "Innstilling nå", "Omstridt"
-        )
+        table.add_column("Samlet", key="place")
+        table.add_column("Søknad", key="name", width=NAME_WIDTH)
+        for label in ("Borda-poeng", "Median plass", "Spredning", "Innstilling nå", "Omstridt nær streken"):
+            table.add_column(label)
         for row in result.rows:
             table.add_row(
                 str(row.place),
@@ -205,7 +213,7 @@ class MemberRankingScreen(Screen[None]):
                 row.median_label,
                 row.spread_label,
                 str(row.current_rank),
-                "⚠ omstridt nær streken" if row.contested else "",
+                "⚠ omstridt" if row.contested else "",
                 key=str(row.key),
             )
         self._move_cursor(cursor_key)
@@ -258,6 +266,7 @@ class MemberRankingScreen(Screen[None]):
 
     @on(RankingSaved)
     def _saved(self, message: RankingSaved) -> None:
+        self._own_info(saved=True)
         self.query_one("#members-status", Static).update(f"Lagret: plass 1–{len(message.order)}.")
 
     # --- the secretariat -------------------------------------------------------------------------

@@ -158,10 +158,12 @@ def current() -> Identity:
     ``app_user`` is looked up on first use (standard library only); on PostgreSQL the login is
     found when the engine opens (:func:`rsapp.store.identity.establish`).
     """
+    global _lazy_tried
     found = _current
     if found is not None:
         return found
-    if _requested is not None and _requested_path is not None:
+    if _requested is not None and _requested_path is not None and not _lazy_tried:
+        _lazy_tried = True  # once: a file without users yet is found again when the engine opens
         resolved = _resolve_sqlite_file(_requested_path, readonly=_requested)
         if resolved is not None:
             set_current(resolved)
@@ -217,6 +219,7 @@ def using(identity: Identity | None) -> Iterator[Identity | None]:
 
 _requested: bool | None = None  # None: not asked; else the --readonly flag
 _requested_path: str | None = None  # the SQLite file the identity is looked up in
+_lazy_tried = False
 
 
 def request(*, readonly: bool = False, url: str | None = None) -> None:
@@ -224,19 +227,21 @@ def request(*, readonly: bool = False, url: str | None = None) -> None:
     on first use of :func:`current`, on PostgreSQL when the engine opens
     (:func:`rsapp.store.identity.establish`). Tests and library callers who do not ask work as
     the owner."""
-    global _requested, _requested_path
+    global _requested, _requested_path, _lazy_tried
     _requested = readonly
     _requested_path = None
+    _lazy_tried = False
     if url and url.startswith("sqlite:///") and url[len("sqlite:///") :] not in ("", ":memory:"):
         _requested_path = url[len("sqlite:///") :]
 
 
 def forget() -> None:
     """Forget the identity and the request (the end of one command; tests run many in a process)."""
-    global _requested, _requested_path
+    global _requested, _requested_path, _lazy_tried
     set_current(None)
     _requested = None
     _requested_path = None
+    _lazy_tried = False
 
 
 def requested() -> bool | None:
