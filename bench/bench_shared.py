@@ -303,7 +303,7 @@ def first_frame() -> bool:
                     if s.connect_ex(("127.0.0.1", port)) == 0:
                         break
                 time.sleep(0.1)
-            args = ["--no-sandbox"] if os.geteuid() == 0 else []
+            args = ["--disable-dev-shm-usage"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=chromium, args=args, headless=True)
                 for sample in range(FIRST_FRAME_SAMPLES + 1):

@@ -71,9 +71,9 @@ class RsApp(App[int]):
         live: bool = False,
         sign_in_url: str | None = None,
     ) -> None:
-        """``live``: show other sessions' changes as they happen (rsapp.shared_session);
+        """``live``: show other sessions' changes as they happen (rsapp.screens.shared_session);
         ``sign_in_url``: start with the sign-in screen on that database (the browser), ``db`` None."""
-        from rsapp.shared_session import LiveUpdates
+        from rsapp.screens.shared_session import LiveUpdates
         from rsapp.widgets.palette import norwegian_builtins
 
         norwegian_builtins()  # Textual's own key names in Norwegian ("Lukk listen", not "Dismiss menu")
@@ -250,7 +250,7 @@ class RsApp(App[int]):
 
     def offer_file(self, path: Path) -> None:
         """A file rsapp wrote: a download in the browser (rsapp serve); in a terminal it stays put."""
-        from rsapp.shared_session import offer_file
+        from rsapp.screens.shared_session import offer_file
 
         offer_file(self, path)
 

@@ -109,7 +109,7 @@ def _serve(url: str, tmp_path: Path) -> Iterator[str]:
 def _browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    args = ["--disable-dev-shm-usage"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
         try:

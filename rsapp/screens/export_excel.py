@@ -48,7 +48,7 @@ def default_export_folder(app: App) -> Path:
     if last is not None and last.is_dir():
         return last
     if app.is_web:  # rsapp serve: written on the server in a private folder, then downloaded
-        from rsapp.shared_session import download_folder
+        from rsapp.screens.shared_session import download_folder
 
         return download_folder()
     try:

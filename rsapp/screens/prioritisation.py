@@ -960,7 +960,7 @@ class PrioritisationScreen(Screen[None]):
     # --- other actions ---------------------------------------------------------------------------
 
     def live_refresh(self) -> bool:
-        """Another session changed the database: show it (rsapp.shared_session). Not while a move
+        """Another session changed the database: show it (rsapp.screens.shared_session). Not while a move
         of ours is still being saved (False: ask again shortly)."""
         if self._unsaved_moves:
             return False
