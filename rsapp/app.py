@@ -42,6 +42,9 @@ class RsApp(App[int]):
     SUB_TITLE = "Rekrutterings- og samhandlingstilskudd"
     CSS_PATH = ["styles/app.tcss"]
     ENABLE_COMMAND_PALETTE = True
+    #: Screens get the class -narrow below 120 columns and -short below 40 lines (styles/*.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     #: Set by ``rsapp`` (the command), which starts with the garbage collector paused.
     collect_after_first_frame = False
     BINDINGS = [
@@ -75,8 +78,10 @@ class RsApp(App[int]):
         ``sign_in_url``: start with the sign-in screen on that database (the browser), ``db`` None."""
         from rsapp.screens.shared_session import LiveUpdates
         from rsapp.widgets.palette import norwegian_builtins
+        from rsapp.widgets.wrap import keep_amounts_whole
 
         norwegian_builtins()  # Textual's own key names in Norwegian ("Lukk listen", not "Dismiss menu")
+        keep_amounts_whole()  # no line breaks inside "1 234 567 kr", wherever text wraps
         super().__init__()
         self.db = db  # type: ignore[assignment]  # None only until the user has signed in
         self.database_url = db.url if db is not None else (sign_in_url or "")
@@ -188,6 +193,8 @@ class RsApp(App[int]):
 
         if self.collect_after_first_frame:
             self.call_after_refresh(self._collect_garbage_again)
+        if self.keymap_file.keymap:  # buttons that name a key name the user's key
+            self.screen_change_signal.subscribe(self, self._relabel_buttons)
         if self.sign_in_url is not None:
             from rsapp.screens.sign_in import SignInScreen
 
@@ -201,6 +208,11 @@ class RsApp(App[int]):
         self._say_who()
         if self.keymap_file.exists:
             self.call_after_refresh(self._check_keymap)
+
+    def _relabel_buttons(self, screen: Screen) -> None:
+        from rsapp.keymap import relabel_buttons
+
+        self.call_after_refresh(relabel_buttons, screen)
 
     def _collect_garbage_again(self) -> None:
         """The first frame is drawn: the garbage collector, paused for the start (``rsapp``), runs again."""

@@ -49,6 +49,7 @@ __all__ = [
     "load_keymap",
     "normalise_key",
     "palette_commands",
+    "relabel_buttons",
     "strip_key_hint",
     "unknown_ids",
 ]
@@ -462,6 +463,58 @@ def palette_commands(
         run = functools.partial(app.run_action, entry.binding.action, entry.namespace)
         yield SystemCommand(entry.description, f"{entry.explanation} · {entry.label}", run)
     yield from rest
+
+
+# --- buttons that name their key ----------------------------------------------------------------
+
+#: "Nytt (n)", "Lagre felt (Ctrl+S)", "Opp (alt+↑)": a button label that names its key.
+_BUTTON_HINT = re.compile(r"^(?P<text>.*\S)\s+\((?P<key>[^()]{1,14})\)$")
+_SYMBOL_KEYS = {"↑": "up", "↓": "down", "←": "left", "→": "right", "↵": "enter", "⏎": "enter"}
+
+
+def _hint_key(hint: str) -> str | None:
+    """The key a button's hint names, as Textual names it (None when it is not a key)."""
+    parts = hint.strip().split("+")
+    parts[-1] = _SYMBOL_KEYS.get(parts[-1], parts[-1])
+    try:
+        return normalise_key("+".join(parts))
+    except ValueError:
+        return None
+
+
+def relabel_buttons(screen: Screen) -> None:
+    """Buttons whose label names a key (``Nytt (n)``) name the key the keymap gives that action.
+
+    Only a binding the user has remapped changes a label; the others stay as written.
+    """
+    from textual.widgets import Button
+
+    keymap = screen.app._keymap
+    if not keymap:
+        return
+    defaults: dict[str, Binding] = {}
+    for node in (screen, *screen.query("*")):
+        merged = getattr(type(node), "_merged_bindings", None)
+        if merged is None:
+            continue
+        for key, bindings in merged.key_to_bindings.items():
+            for binding in bindings:
+                if binding.id and binding.id in keymap:
+                    defaults.setdefault(key, binding)
+    if not defaults:
+        return
+    for button in screen.query(Button):
+        original = getattr(button, "_rsapp_label", None) or str(button.label)
+        match = _BUTTON_HINT.match(original)
+        if match is None:
+            continue
+        key = _hint_key(match.group("key"))
+        binding = defaults.get(key or "") or defaults.get((key or "").lower())
+        if binding is None or binding.id is None:
+            continue
+        button._rsapp_label = original  # type: ignore[attr-defined]
+        keys = [k.strip() for k in keymap[binding.id].split(",")]
+        button.label = f"{match.group('text')} ({key_label(keys[0])})"
 
 
 # --- every binding rsapp has -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -526,7 +527,11 @@ class PrioritisationScreen(Screen[None]):
         if allocation is None or view is None:
             return
         table = Table(
-            title="Regnskap per budsjettår", title_justify="left", expand=False, box=box.SIMPLE_HEAD
+            title="Regnskap per budsjettår",
+            title_justify="left",
+            expand=False,
+            box=box.SIMPLE_HEAD,
+            collapse_padding=True,  # fits 100 columns
         )
         table.add_column("År", no_wrap=True)
         table.add_column("Pott", no_wrap=True)
@@ -563,7 +568,11 @@ class PrioritisationScreen(Screen[None]):
                 parts.extend(Text(line) for line in lines)
         warnings = [w for w in allocation.warnings if w[:4].isdigit()]
         parts.extend(Text(f"⚠ {w}", style="bold yellow") for w in warnings)
-        self.query_one("#years", Static).update(Group(*parts))
+        years = self.query_one("#years", Static)
+        # Never narrower than the table: on a narrow screen it scrolls sideways, amounts whole.
+        console = self.app.console
+        years.styles.min_width = Measurement.get(console, console.options.update_width(1000), table).maximum
+        years.update(Group(*parts))
 
     def _update_regional(self) -> None:
         """The regional list for Helse Nord: what is left to forward, per year, in rank order."""

@@ -18,7 +18,30 @@ import textwrap
 from rich.text import Text
 from textual.widgets import Static
 
-__all__ = ["WrappedStatic", "wrap_text", "wrapped"]
+__all__ = ["WrappedStatic", "keep_amounts_whole", "wrap_text", "wrapped"]
+
+#: Spaces that do not break a line: no-break space (amounts: ``1 234 567 kr``), figure space,
+#: narrow no-break space.
+NO_BREAK = "\u00a0\u2007\u202f"
+_BREAK = rf"(?:(?![{NO_BREAK}])\s)"  # whitespace a line may break at
+_WORD = rf"(?:[{NO_BREAK}]|\S)"  # what a word is made of
+
+
+def keep_amounts_whole() -> None:
+    """Teach Rich's and Textual's line wrapping that a no-break space does not break (idempotent).
+
+    Both split text into words with ``\\s``, which matches U+00A0, so any wrapped text (a Markdown
+    preview, a Static, a table cell) could show ``3 600`` / ``000 kr``. After this, every amount
+    written by :func:`rsapp.money.format_kr` stays on one line wherever it is shown, its ``kr``
+    included.
+    """
+    import rich._wrap
+    import textual._wrap
+
+    word = rf"{_WORD}+(?:(?<=\d) kr\b[^\s]*)?"  # "1 000 kr" and "1 000 kr," keep their "kr"
+    rich._wrap.re_word = re.compile(rf"{_BREAK}*{word}{_BREAK}*")
+    textual._wrap.re_chunk = re.compile(rf"{word}{_BREAK}*|{_BREAK}+")
+
 
 _KR = re.compile(r"(\d) kr\b")  # "1 000 kr": the unit stays with its number
 

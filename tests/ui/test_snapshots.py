@@ -1,10 +1,13 @@
-"""What the secretariat sees: the main screens as pictures, at a wide (160×45) and a narrow (100×30) size.
+"""What the secretariat sees: every screen and dialog as a picture, at a wide (160×45) and a
+narrow (100×30) size.
 
 Each snapshot starts the app the way a user does (``make_app`` on a migrated SQLite file, so the
 fast standard-library reader draws the first frame) on the built-in Helgeland data, with ``today``
-fixed to 20.10.2025 and the cursor blink frozen (``tests/ui/conftest.py``). The other clock a screen
-has is a toast's lifetime: toasts are cleared before the picture is taken (the Pilot tests assert
-what they say). Slow redraws are waited for by condition, never by a fixed sleep.
+fixed to 20.10.2025 and the cursor blink frozen (``tests/ui/conftest.py``), and goes where a user
+goes (``tests/ui/routes.py``: the keys from the start screen). The other clock a screen has is a
+toast's lifetime: toasts are cleared before the picture is taken (the Pilot tests assert what
+they say). Slow redraws are waited for by condition, never by a fixed sleep. Before each picture,
+the screen is also read for cut or split amounts (``tests/ui/amounts.py``).
 
 A failing snapshot writes ``snapshot_report.html`` with the old and new picture side by side. Update
 a baseline (``pytest tests/ui/test_snapshots.py --snapshot-update``) only after reading that diff
@@ -18,11 +21,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Markdown
 
 from rsapp.app import make_app
 from rsapp.db import open_database
-from tests.conftest import TODAY, settle
+from tests.conftest import TODAY
+from tests.ui.amounts import amount_problems
+from tests.ui.routes import IMPORT_HOME, ROUTES, import_home, ready
 
 SIZES = [pytest.param((160, 45), id="160x45"), pytest.param((100, 30), id="100x30")]
 
@@ -30,8 +34,13 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
-def app(sqlite_url: str) -> Iterator[Any]:
-    """The app as a user starts it: a ready SQLite file (migrated, built-in data), the fast reader."""
+def app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The app as a user starts it: a ready SQLite file (migrated, built-in data), the fast reader.
+
+    Home is a fixed folder (the import screen's file tree starts there and names it)."""
+    import_home()
+    monkeypatch.setenv("HOME", str(IMPORT_HOME))
+    monkeypatch.chdir(IMPORT_HOME)
     open_database(sqlite_url).dispose()
     made = make_app(database_url=sqlite_url, today=TODAY)
     assert made.db.fast_reader is not None
@@ -39,93 +48,14 @@ def app(sqlite_url: str) -> Iterator[Any]:
     made.db.close()
 
 
-async def _settled(pilot: Pilot) -> None:
-    """Every worker done (and the workers their messages started) and the screen redrawn."""
-    await pilot.pause()
-    await settle(pilot)
-
-
-async def _press(pilot: Pilot, *keys: str) -> None:
-    await pilot.press(*keys)
-    await _settled(pilot)
-
-
-async def _snapshot_ready(pilot: Pilot) -> None:
-    """The screen without its toasts: a toast disappears after some seconds of wall-clock time, so
-    whether it is still there depends on how fast the machine ran (the Pilot tests assert them)."""
-    pilot.app.clear_notifications()
-    await _settled(pilot)
-
-
-async def _until(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
-    """Wait for something drawn after a timer (not a worker), however slow the machine is."""
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
 @pytest.mark.parametrize("size", SIZES)
-def test_portfolio(snap_compare: SnapCompare, app: Any, size: tuple[int, int]) -> None:
-    """The start screen: pot header, the round's applications, the footer's keys."""
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_screen(snap_compare: SnapCompare, app: Any, route: str, size: tuple[int, int]) -> None:
+    """The screen ``route`` names, as the user sees it; no amount on it cut or split."""
 
     async def run_before(pilot: Pilot) -> None:
-        await _settled(pilot)
-        assert type(pilot.app.screen).__name__ == "PortfolioScreen"
-        await _snapshot_ready(pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_application(snap_compare: SnapCompare, app: Any, size: tuple[int, int]) -> None:
-    """The first application opened with Enter: its fields, amounts and where each came from."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await _settled(pilot)
-        await _press(pilot, "enter")
-        assert type(pilot.app.screen).__name__ == "ApplicationScreen"
-        await _snapshot_ready(pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_prioritisation(snap_compare: SnapCompare, app: Any, size: tuple[int, int]) -> None:
-    """The ranking of Helgeland 2026 with the cut line (baseline to regenerate after the ledger change)."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await _settled(pilot)
-        await _press(pilot, "p")
-        assert type(pilot.app.screen).__name__ == "PrioritisationScreen"
-        await _snapshot_ready(pilot)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_case(snap_compare: SnapCompare, app: Any, size: tuple[int, int]) -> None:
-    """The prioritisation case drafted from data for the meeting in week 43, opened for editing."""
-
-    async def run_before(pilot: Pilot) -> None:
-        await _settled(pilot)
-        await _press(pilot, "k")  # meetings
-        await _press(pilot, "n")  # new meeting, prefilled with the round's meeting day
-        await _press(pilot, "ctrl+s")
-        await _press(pilot, "p")  # draft the prioritisation case …
-        await _press(pilot, "enter")  # … with the proposed number
-        await _press(pilot, "tab")  # to the saksliste
-        await _press(pilot, "enter")  # open the case
-        screen = pilot.app.screen
-        assert type(screen).__name__ == "CaseEditScreen"
-        # The preview is rebuilt a moment after the last change (a timer), then mounted in batches.
-        preview = screen.query_one("#preview", Markdown)
-        await _until(
-            pilot,
-            lambda: preview.source == screen.preview_markdown() and not preview.lock.is_locked,
-            "the case preview",
-        )
-        await _snapshot_ready(pilot)
+        await ROUTES[route](pilot)
+        await ready(pilot)
+        assert amount_problems(pilot.app) == []
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
