@@ -164,11 +164,12 @@ def _sign_in(page: Any, user: str) -> None:
     _settled(page, quiet=1.0)
 
 
-def test_sign_in_and_the_excel_list_arrives_as_a_download(
+def test_sign_in_and_the_excel_list_and_a_word_document_arrive_as_downloads(
     sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The secretariat signs in in the browser, presses e and Enter: the Excel list is downloaded
-    and its figures (recalculated by LibreOffice) are the ledger's."""
+    and its figures (recalculated by LibreOffice) are the ledger's; the meeting's Word document
+    (k, w) is downloaded too."""
     _need(CHROMIUM, "chromium")
     from rsapp.export.readback import find_soffice, recalculated_figures
     from rsapp.portfolio import round_allocation
@@ -176,6 +177,12 @@ def test_sign_in_and_the_excel_list_arrives_as_a_download(
 
     open_database(sqlite_url).dispose()
     _add_user(sqlite_url, "siri", "sekretariat", monkeypatch)
+    # A meeting with the prioritisation case, for the Word document.
+    assert (
+        cli(["--db", sqlite_url, "sak", "møte", "ny", "--dato", "20.10.2025", "--runde", "helgeland-2026"])
+        == 0
+    )
+    assert cli(["--db", sqlite_url, "sak", "ny", "--møte", "1", "--prioritering"]) == 0
     with _serve(sqlite_url, tmp_path) as url, _browser() as browser:
         page = _open(browser, url)
         signin = _settled(page, quiet=0.5)
@@ -190,7 +197,20 @@ def test_sign_in_and_the_excel_list_arrives_as_a_download(
             page.keyboard.press("Enter")
         saved = tmp_path / download.value.suggested_filename
         download.value.save_as(saved)
+        # The meeting's Word document (k: meetings, w: Word) arrives the same way.
+        _settled(page, quiet=1.0)
+        page.keyboard.press("k")
+        _settled(page, quiet=1.0)
+        with page.expect_download(timeout=60_000) as word:
+            page.keyboard.press("w")
+        document = tmp_path / word.value.suggested_filename
+        word.value.save_as(document)
     assert saved.suffix == ".xlsx" and saved.name.startswith("Prioritering_Helgeland_2026")
+    from docx import Document
+
+    assert document.suffix == ".docx"
+    text_of_document = "\n".join(p.text for p in Document(str(document)).paragraphs)
+    assert "28-2025" in text_of_document and "prioritering" in text_of_document.lower()
     engine = open_database(sqlite_url)
     with Session(engine) as session:
         round_id = session.execute(text("SELECT id FROM \"round\" WHERE key = 'helgeland-2026'")).scalar_one()
