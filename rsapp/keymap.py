@@ -44,6 +44,7 @@ __all__ = [
     "KeymapFile",
     "all_bindings",
     "binding_entries",
+    "declared_order",
     "key_label",
     "keys_label",
     "load_keymap",
@@ -380,7 +381,28 @@ def binding_entries(screen: Screen) -> list[BindingEntry]:
             entry.enabled = entry.enabled or active.enabled
     for entry in entries.values():
         entry.keys = _ordered_keys(entry.keys)
-    return list(entries.values())
+    return sorted(
+        entries.values(),
+        key=lambda e: (_node_rank(screen, e.namespace), declared_order(e.namespace, e.binding)),
+    )
+
+
+def _node_rank(screen: Screen, node: DOMNode) -> int:
+    """Focused widget first, then its parents, the screen, the app (as the footer reads them)."""
+    chain = [n for n, _bindings in screen._binding_chain]
+    return chain.index(node) if node in chain else len(chain)
+
+
+def declared_order(node: DOMNode, binding: Binding) -> int:
+    """Where ``binding`` is declared in its node's ``BINDINGS``: a remapped key keeps its place
+    in the footer, the help and the palette (the keymap itself puts it last)."""
+    position = 0
+    for bindings in node._bindings.key_to_bindings.values():
+        for declared in bindings:
+            if declared.action == binding.action and declared.id == binding.id:
+                return position
+            position += 1
+    return position
 
 
 #: Textual's own bindings every screen has (named in rsapp.widgets.palette): listed under

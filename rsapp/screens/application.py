@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
@@ -24,6 +24,7 @@ from rsapp.messages import ApplicationLoaded, error_text
 from rsapp.money import format_amount_or_missing, format_kr
 from rsapp.portfolio import ApplicationDetail, application_detail
 from rsapp.vocab import NOT_STATED, SECTION_HEADINGS, status_label
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -129,7 +130,7 @@ class ApplicationScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
         yield VerticalScroll(id="application-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Søknad"

@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -40,6 +40,7 @@ from rsapp.vocab import (
     answer_label,
     status_label,
 )
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -190,7 +191,7 @@ class AssessmentScreen(Screen[None]):
                 yield Input(placeholder="Kommentar til søknaden …", id="overall-note")
                 yield Static(id="others-text")
         yield Static(id="assess-progress")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Vurdering"

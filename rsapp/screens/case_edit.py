@@ -29,7 +29,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     Input,
     Label,
@@ -51,6 +50,7 @@ from rsapp.messages import CaseLoaded, ChangeSaved, RegenerationPlanned, error_t
 from rsapp.saksfremlegg.numbering import format_case_number
 from rsapp.saksfremlegg.records import case_label
 from rsapp.vocab import case_type_label, final_label
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -276,7 +276,7 @@ class CaseEditScreen(Screen[None]):
                         yield TextArea(id="field-attachments", soft_wrap=True)
             with VerticalScroll(id="preview-pane"):
                 yield Markdown(id="preview")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         from rsapp.saksfremlegg.render import Renderer, RenderError

@@ -32,7 +32,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -56,6 +55,7 @@ from rsapp.messages import (
     error_text,
 )
 from rsapp.vocab import CASE_KIND_PRIORITISATION, final_label, meeting_kind_label
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -334,7 +334,7 @@ class CasesScreen(Screen[None]):
             yield Button("Ned (alt+↓)", id="btn-down")
             yield Button("Slett (x)", id="btn-delete-case", variant="error")
         yield Static(id="cases-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Møter og saksfremlegg"

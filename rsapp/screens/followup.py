@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
@@ -28,6 +28,7 @@ from rsapp.dialogs import FormDialog
 from rsapp.dialogs.form import FormError
 from rsapp.messages import ChangeSaved, DocumentWritten, FollowUpLoaded, ProjectLoaded, error_text
 from rsapp.money import format_amount_or_missing
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -117,7 +118,7 @@ class FollowUpScreen(Screen[None]):
             with TabPane("Helse Nord", id="tab-regional"):
                 yield DataTable(id="followup-regional", cursor_type="row", zebra_stripes=True)
         yield Static(id="followup-message")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Oppfølging"

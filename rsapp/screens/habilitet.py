@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from rsapp.assessment import changes
@@ -28,6 +28,7 @@ from rsapp.dialogs import FormDialog, FormError
 from rsapp.messages import error_text
 from rsapp.screens.assessment import PersonData, PersonForm
 from rsapp.vocab import HABILITET_LABELS, TIE_KIND_LABELS
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -121,7 +122,7 @@ class HabilitetScreen(Screen[None]):
                 yield DataTable(id="hab-flags", cursor_type="row")
                 yield Static(id="hab-flag-detail")
         yield Static(id="hab-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Habilitet"

@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Static, TextArea
+from textual.widgets import Button, DataTable, Header, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
@@ -32,6 +32,7 @@ from rsapp.importer.budget import confirm_budget_edit
 from rsapp.importer.headings import REQUIRED_FIELDS, SHORT_LABELS
 from rsapp.importer.parsed import TEXT_FIELDS
 from rsapp.money import format_amount_or_missing, format_kr
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -157,7 +158,7 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
                     yield Button("Lagre felt (Ctrl+S)", id="review-save-button", disabled=True)
                     yield Button("Godta og lagre (Ctrl+G)", id="review-accept-button", variant="success")
                     yield Button("Forkast (Esc)", id="review-discard-button", variant="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         apps = self.query_one("#review-apps", DataTable)

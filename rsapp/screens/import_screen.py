@@ -24,7 +24,6 @@ from textual.widgets import (
     Button,
     DataTable,
     DirectoryTree,
-    Footer,
     Header,
     Input,
     ProgressBar,
@@ -32,6 +31,8 @@ from textual.widgets import (
     Static,
 )
 from textual.worker import Worker, WorkerState
+
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -127,7 +128,7 @@ class ImportScreen(Screen[None]):
             with Vertical(id="import-picker"):
                 yield Static(
                     "Velg filer eller en mappe (Enter på en fil, F2 for valgt mappe, "
-                    "F3 åpner mappen, Backspace går opp):",
+                    "F3 åpner mappen, Rettetast går opp):",
                     classes="hint",
                 )
                 with Horizontal(id="import-folder-row"):
@@ -148,9 +149,10 @@ class ImportScreen(Screen[None]):
                     yield Button("Tøm (F8)", id="import-clear-button")
                 yield ProgressBar(total=1, show_eta=False, id="import-progress")
                 yield DataTable(id="import-results", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.title = "Import"
         table = self.query_one("#import-results", DataTable)
         table.add_columns("Fil", "Søknader", "Status", "Melding")
         self.query_one("#import-progress", ProgressBar).display = False

@@ -26,13 +26,14 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from rsapp.dialogs import ConfirmDialog, FormDialog
 from rsapp.dialogs.form import FormError
 from rsapp.messages import ChangeSaved, DocumentWritten, MeetingLifeLoaded, error_text
 from rsapp.vocab import ATTENDANCE_LABELS, OUTCOME_LABELS
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -445,7 +446,7 @@ class MeetingLifeScreen(Screen[None]):
             yield Button("Protokoll (w)", id="btn-life-protokoll")
             yield Button("Godkjenn (g)", id="btn-life-approve", variant="warning")
         yield Static(id="life-message")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Møtets gang"

@@ -23,10 +23,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from rsapp.messages import error_text
+from rsapp.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -103,7 +104,7 @@ class MemberRankingScreen(Screen[None]):
         yield DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="members-rule")
         yield Static(id="members-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Medlemsrangering"

@@ -19,7 +19,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from rsapp.messages import PortfolioLoaded, error_text
@@ -27,6 +27,7 @@ from rsapp.money import format_amount_or_missing
 from rsapp.portfolio import ApplicationSummary, PortfolioData, RoundInfo, load_portfolio, pot_header
 from rsapp.vocab import NOT_STATED, STATUS_LABELS, status_label
 from rsapp.widgets.filters import FilterSelect, SelectPlaceholder, swap_in
+from rsapp.widgets.footer import KeyFooter
 from rsapp.widgets.wrap import WrappedStatic
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ class PortfolioScreen(Screen[None]):
         yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
         yield Static(id="portfolio-empty")
         yield Static(id="portfolio-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Søknadsportefølje"
@@ -253,7 +254,8 @@ class PortfolioScreen(Screen[None]):
             self.reload()
         table.focus()
         self._show_search_key()
-        self.call_after_refresh(self._swap_filters)
+        # The real filter menus replace their placeholders once the first frame is on screen.
+        self.call_after_refresh(self.call_after_refresh, self._swap_filters)
 
     def _show_search_key(self) -> None:
         """The search field names its key as the keymap has it (``Søk i all tekst (/)``)."""
@@ -420,7 +422,8 @@ class PortfolioScreen(Screen[None]):
             if assessed or c.key not in ("krav", "vurdering")
         ]
         natural = {
-            c.key: min(c.width or 99, max([len(c.label), *(len(row[c.key]) for row in cells)])) for c in columns
+            c.key: min(c.width or 99, max([len(c.label), *(len(row[c.key]) for row in cells)]))
+            for c in columns
         }
         available = (self.app.size.width or 100) - SCROLLBAR
         return column_widths(columns, natural, available)
@@ -469,7 +472,11 @@ class PortfolioScreen(Screen[None]):
         round_hf = {r.key: r.helsefellesskap_key for r in self._rounds}
         names = {r.helsefellesskap_key: r.helsefellesskap for r in self._rounds}
         parts: list[str] = []
-        if self.filter_round != ALL and self.filter_hf != ALL and round_hf.get(self.filter_round) != self.filter_hf:
+        if (
+            self.filter_round != ALL
+            and self.filter_hf != ALL
+            and round_hf.get(self.filter_round) != self.filter_hf
+        ):
             return (
                 f"Ingen søknader: runden {info.short_label if info else self.filter_round} hører ikke til "
                 f"{names.get(self.filter_hf, self.filter_hf)}. Velg en annen runde eller «Alle helsefellesskap»."

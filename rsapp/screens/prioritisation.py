@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Header, Static, TabbedContent, TabPane
 
 from rsapp.allocation import (
     POSITION_ABOVE,
@@ -56,6 +56,7 @@ from rsapp.prioritisation import (
     load_earmarks,
     load_view,
 )
+from rsapp.widgets.footer import KeyFooter
 from rsapp.widgets.ranked_list import RankedList
 from rsapp.widgets.wrap import wrapped
 
@@ -262,7 +263,7 @@ class PrioritisationScreen(Screen[None]):
             with TabPane("Regional liste (5)", id="tab-regional"):
                 with VerticalScroll(id="regional-scroll"):
                     yield Static(id="regional")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Prioritering"

@@ -2,7 +2,8 @@
 
 Textual writes a few fixed English texts: the palette's "No matches found", and the names of
 the keys its widgets bring (``esc Dismiss menu`` in the footer while a list is open, ``Focus
-Next`` and ``Copy selected text`` on every screen, ``Scroll Left`` in every scrolling list). :func:`norwegian_builtins` gives those
+Next`` and ``Copy selected text`` on every screen, ``Scroll Left`` in every scrolling list) and
+the header's tooltip ("Open the command palette"). :func:`norwegian_builtins` gives those
 bindings Norwegian names (and ids, so they can be remapped like rsapp's own); the app calls it
 once when it is imported.
 """
@@ -103,6 +104,15 @@ def norwegian_builtins() -> None:
     """
     if BUILTIN_BINDINGS:
         return
+    from textual.widgets._header import HeaderIcon
+
+    def on_mount(icon: HeaderIcon) -> None:  # as Textual's, the tooltip in Norwegian
+        if icon.app.ENABLE_COMMAND_PALETTE:
+            icon.tooltip = "Åpne kommandopaletten"
+        else:
+            icon.disabled = True
+
+    HeaderIcon.on_mount = on_mount  # type: ignore[method-assign]
     BUILTIN_BINDINGS.update(_builtin_bindings())
     for cls, bindings in BUILTIN_BINDINGS.items():
         cls.BINDINGS = list(bindings)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 from textual.command import CommandPalette
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from rsapp.app import make_app
 from rsapp.cli import cli
@@ -26,6 +26,7 @@ from rsapp.keymap import (
     normalise_key,
 )
 from rsapp.screens.help import HelpScreen
+from rsapp.widgets.footer import KeyFooter
 from rsapp.widgets.ranked_list import RankedList
 from tests.conftest import TODAY
 from tests.screen_text import static_text
@@ -40,8 +41,7 @@ def _config_file(capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def _footer_text(app) -> str:
-    footer = app.screen.query_one(Footer)
-    return " ".join(" ".join(str(key.render()) for key in footer.children).split())
+    return " ".join(app.screen.query_one(KeyFooter).keys_text().split())
 
 
 async def test_remapping_flytt_opp_changes_footer_help_and_palette(
@@ -189,3 +189,24 @@ def test_rsapp_config_taster_lists_ids_and_the_users_keys(capsys: pytest.Capture
     assert "Ctrl+K" in line and "Shift+↑" in line  # now, and the default
     assert cli(["config", "sjekk"]) == 0
     assert "i orden" in capsys.readouterr().out
+
+
+async def test_a_footer_key_is_clicked_like_a_button(engine: Engine) -> None:
+    """The mouse runs what the key runs: «p Prioriter» in the footer opens the prioritisation."""
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        text = footer.keys_text()
+        assert "p Prioriter" in text and "F1 Hjelp" in text and "Ctrl+P Kommandoer" in text
+        await pilot.click(KeyFooter, offset=(text.index("p Prioriter") + 2, 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PrioritisationScreen"
+        # A narrow footer leaves keys out whole (… says so), never half a word.
+        footer = app.screen.query_one(KeyFooter)
+        words = footer.keys_text().split()
+        assert "…" in words
+        described = {b.description for b in (a.binding for a in app.screen.active_bindings.values())}
+        shown = footer.keys_text().split("▏")[0].replace("…", "")
+        for chunk in filter(None, (c.strip() for c in shown.split("  "))):
+            assert chunk.split(" ", 1)[1] in described, chunk
