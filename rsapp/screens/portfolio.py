@@ -77,6 +77,8 @@ GIVE_WAY: tuple[tuple[str, int | None], ...] = (
     ("owners", 14),  # the owners shorten
     ("municipalities", None),  # the municipalities go
     ("owners", None),  # the owners go
+    ("vurdering", None),  # Vurdering goes (the assessment screen has it)
+    ("krav", None),  # Krav goes
     ("title", 16),  # the project name shortens further
 )
 #: Cell padding (one space each side) and the vertical scrollbar.
@@ -411,15 +413,13 @@ class PortfolioScreen(Screen[None]):
     def _layout(self, cells: list[dict[str, str]]) -> list[tuple[Column, int]]:
         """The columns to show and their widths, for the rows shown and the screen's width.
 
-        Krav and Vurdering only once the round has an assessment; the year in «Søkt 2026»."""
+        The year in «Søkt 2026»."""
         info = self.current_round()
-        assessed = any(a.assessment for a in self._all)
         columns = [
             Column(c.key, f"Søkt {info.year}", c.sort_key, c.right, c.width)
             if c.key == "applied_year" and info is not None
             else c
             for c in COLUMNS
-            if assessed or c.key not in ("krav", "vurdering")
         ]
         natural = {
             c.key: min(c.width or 99, max([len(c.label), *(len(row[c.key]) for row in cells)]))
