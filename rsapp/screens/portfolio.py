@@ -400,8 +400,10 @@ class PortfolioScreen(Screen[None]):
         return {
             "rank": str(a.rank or ""),
             "title": a.title,
-            "owners": a.owners,
-            "municipalities": ", ".join(a.municipalities),
+            # An empty field reads as the application screen shows it: "–" for a name or a place,
+            # "ikke oppgitt" for an amount or a period.
+            "owners": a.owners or "–",
+            "municipalities": ", ".join(a.municipalities) or "–",
             "applied_year": a.applied_year_label(),
             "applied_total": format_amount_or_missing(a.applied_total),
             "period": period_cell(a.period),

@@ -58,7 +58,7 @@ from rsapp.prioritisation import (
 )
 from rsapp.widgets.footer import KeyFooter
 from rsapp.widgets.ranked_list import RankedList
-from rsapp.widgets.wrap import wrapped
+from rsapp.widgets.wrap import WrappedStatic, wrapped
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -249,6 +249,7 @@ class PrioritisationScreen(Screen[None]):
                     yield _button("Eksporter Excel", "btn-export", "Excel-prioriteringsliste (e)", "primary")
             with TabPane("Avsetninger (2)", id="tab-earmarks"):
                 yield DataTable(id="earmarks", cursor_type="row", zebra_stripes=True)
+                yield WrappedStatic(id="earmark-detail")  # the selected earmark's long texts, whole
                 with Horizontal(classes="prio-buttons"):
                     yield _button("Ny avsetning", "btn-earmark-add", "Legg til en avsetning (a)", "primary")
                     yield _button("Endre", "btn-earmark-edit", "Endre valgt avsetning (w eller Enter)")
@@ -268,7 +269,11 @@ class PrioritisationScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "Prioritering"
         earmarks = self.query_one("#earmarks", DataTable)
-        earmarks.add_columns("Navn", "Beløp per år", "Formål", "Sak", "Begrunnelse")
+        earmarks.add_column("Navn", width=32)
+        earmarks.add_column("Beløp per år")
+        earmarks.add_column("Formål", width=36)  # in full under the table
+        earmarks.add_column("Sak", width=10)
+        earmarks.add_column("Begrunnelse", width=36)
         log = self.query_one("#log", DataTable)
         log.add_columns("Tid", "Bruker", "Endring", "Før", "Etter")
         self.reload()
@@ -626,6 +631,29 @@ class PrioritisationScreen(Screen[None]):
             table.add_row(data.name, amounts, data.purpose, data.source_case, data.reason, key=str(item.id))
         if view.earmarks:
             table.move_cursor(row=min(row_index, len(view.earmarks) - 1))
+        self._show_earmark_detail()
+
+    @on(DataTable.RowHighlighted, "#earmarks")
+    def _show_earmark_detail(self) -> None:
+        """Under the table: the selected earmark's purpose and reason, wrapped (the columns cut them)."""
+        view = self.view
+        table = self.query_one("#earmarks", DataTable)
+        detail = self.query_one("#earmark-detail", WrappedStatic)
+        if view is None or not view.earmarks or table.row_count == 0:
+            detail.set_text("")
+            return
+        data = view.earmarks[min(table.cursor_row, len(view.earmarks) - 1)].data
+        amounts = "beløp ikke avklart" if data.is_open else format_earmark_amounts(data.amounts)
+        text = Text()
+        text.append(data.name, style="bold")
+        text.append(f" · {amounts}")
+        if data.source_case:
+            text.append(f" · sak {data.source_case}")
+        for label, value in (("Formål", data.purpose), ("Begrunnelse", data.reason)):
+            if value:
+                text.append(f"\n{label}: ", style="bold")
+                text.append(value)
+        detail.set_text(text)
 
     def _fill_log(self) -> None:
         from rsapp.dates import format_date
