@@ -118,8 +118,8 @@ class WrappedStatic(Static):
 
     def _available(self) -> int:
         width = self.content_region.width or self.size.width
-        if not width:
-            width = self.app.size.width - self.styles.gutter.width - 2
+        if not width:  # not laid out yet (the first frame): the screen's width less our gutter
+            width = self.app.size.width - self.styles.gutter.width
         return width
 
     def _rewrap(self, force: bool = False) -> None:
