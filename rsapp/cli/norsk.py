@@ -185,6 +185,17 @@ COMMAND_NAMES: dict[str, str] = {
     "path": "sti",
     "keys": "taster",
     "upgrade": "oppgrader",
+    "backup": "sikkerhetskopi",
+    "restore": "gjenopprett",
+    "serve": "nett",
+    "user": "bruker",
+    "ranking": "rangering",
+    "round": "runde",
+    "enable": "aktiver",
+    "disable": "deaktiver",
+    "change": "endre",
+    "password": "passord",
+    "aggregate": "samlet",
 }
 
 #: English option names -> Norwegian (the English one stays accepted).
@@ -245,6 +256,8 @@ OPTION_NAMES: dict[str, str] = {
     "--text": "--tekst",
     "--description": "--beskrivelse",
     "--title-only": "--bare-tittel",
+    "--replace-changed": "--erstatt-endrede",
+    "--confirm-amounts": "--bekreft-beløp",
 }
 
 #: Placeholders (metavar) for values: Norwegian, from the option's Norwegian name or its dest.
