@@ -459,18 +459,18 @@ def palette_commands(
 
     entries = binding_entries(screen)
     by_action: dict[tuple[str, tuple[Any, ...]], BindingEntry] = {}
-    for entry in entries:
-        binding = entry.binding
+    for listed in entries:
+        binding = listed.binding
         if binding.action == "command_palette" or binding.id in GENERIC_IDS:
             continue
-        if not binding.show and (binding.id is None or entry.namespace not in (screen, app)):
+        if not binding.show and (binding.id is None or listed.namespace not in (screen, app)):
             continue  # moving the cursor and scrolling in a list: keys, not commands
-        by_action.setdefault(_parse_action(entry.binding.action), entry)
+        by_action.setdefault(_parse_action(binding.action), listed)
     used: set[int] = set()
     rest: list[SystemCommand] = []
     for command in offered:
         action = _callback_action(command.callback)
-        entry = by_action.get(action) if action else None
+        entry: BindingEntry | None = by_action.get(action) if action else None
         if entry is None and action is not None and not action[1]:
             entry = next((e for (n, _p), e in by_action.items() if n == action[0]), None)
         text = strip_key_hint(command.help)
@@ -551,6 +551,7 @@ BINDING_MODULES = (
 
 
 def _subclasses(cls: type) -> Iterator[type]:
+    sub: type
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import Any, NoReturn, TextIO, cast
 
 __all__ = [
     "CATALOGUE",
@@ -116,11 +117,12 @@ class NorskArgumentParser(argparse.ArgumentParser):
     Subparsers made through ``add_subparsers()`` are of this class too.
     """
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         install()
         kwargs.setdefault("formatter_class", NorskHelpFormatter)
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        add_help = kwargs.get("add_help", True)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
         if add_help:
             self.add_argument(
                 "-h",
@@ -131,13 +133,13 @@ class NorskArgumentParser(argparse.ArgumentParser):
                 help=gettext("show this help message and exit"),
             )
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         """``rsapp: feil: …`` with the usage line above it and a hint where to read more (exit 2)."""
         self.print_usage(_stderr())
         self.exit(2, f"{self.prog}: feil: {message}\nSe «{self.prog} --hjelp».\n")
 
 
-def _stderr():  # type: ignore[no-untyped-def]
+def _stderr() -> TextIO:
     import sys
 
     return sys.stderr
@@ -363,7 +365,7 @@ def _rename_prog(parser: argparse.ArgumentParser, prefix: str, name: str) -> Non
 
 
 def _norwegian_option(parser: argparse.ArgumentParser, action: argparse.Action) -> None:
-    strings = action.option_strings
+    strings = cast(list[str], action.option_strings)
     if strings:
         english = next((s for s in strings if s in OPTION_NAMES), None)
         norwegian = OPTION_NAMES.get(english or "")

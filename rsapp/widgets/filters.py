@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import Select
+from textual.widgets._select import NoSelection
 
 __all__ = ["FilterSelect", "SelectPlaceholder", "swap_in"]
 
@@ -33,7 +34,7 @@ class FilterSelect(Select[str]):
         except NoMatches:
             pass
 
-    def _watch_value(self, value) -> None:  # type: ignore[no-untyped-def]
+    def _watch_value(self, value: str | NoSelection) -> None:
         try:
             super()._watch_value(value)
         except NoMatches:
@@ -76,7 +77,7 @@ def swap_in(placeholders: Iterable[SelectPlaceholder]) -> None:
         if not placeholder.is_attached:
             continue
         parent = placeholder.parent
-        if parent is None:
+        if not isinstance(parent, Widget):
             continue
         parent.mount(placeholder.make(), before=placeholder)
         placeholder.remove()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
@@ -102,7 +103,7 @@ _UNIT = re.compile(r"kr\b")
 class WrappedStatic(Static):
     """A ``Static`` whose text wraps only at ordinary spaces (amounts stay whole) at its width."""
 
-    def __init__(self, text: Text | str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, text: Text | str = "", **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self._text: Text | str = text
         self._width = 0
