@@ -1,3 +1,3 @@
 """Alembic migrations of rsapp's schema. HEAD_REVISION must name the newest revision."""
 
-HEAD_REVISION = "0007_shared_use"
+HEAD_REVISION = "0008_rank_trigger"

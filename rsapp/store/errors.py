@@ -154,6 +154,22 @@ def _pg_kind(orig: BaseException) -> str | None:
     return None
 
 
+def _trigger_text(orig: BaseException) -> str | None:
+    """The Norwegian text of one of rsapp's own triggers (its migrations write them; they carry
+    no values but a round's number), from SQLite's RAISE or PostgreSQL's RAISE EXCEPTION."""
+    if type(orig).__module__ == "sqlite3":
+        if getattr(orig, "sqlite_errorname", None) != "SQLITE_CONSTRAINT_TRIGGER":
+            return None
+        text = str(orig)
+    elif getattr(orig, "sqlstate", None) == "P0001":
+        diag = getattr(orig, "diag", None)
+        text = getattr(diag, "message_primary", None) or str(orig).splitlines()[0]
+    else:
+        return None
+    text = text.strip().rstrip(".")
+    return text if re.match(r"^[A-ZÆØÅ][^\n]{0,300}$", text) else None
+
+
 def _chain(exc: BaseException) -> list[BaseException]:
     """``exc``, the driver error it wraps (SQLAlchemy's ``.orig``) and its causes."""
     seen: list[BaseException] = []
@@ -272,6 +288,10 @@ def describe(exc: BaseException, url: object | None = None) -> str | None:
             if engine_url is not None:
                 url = engine_url
                 break
+    for item in chain:
+        rule = _trigger_text(item)
+        if rule:
+            return f"{_where(url)[0].upper()}{_where(url)[1:]} avviste endringen: {rule}."
     for item in chain:
         kind = _sqlite_kind(item) if type(item).__module__ == "sqlite3" else None
         if kind is not None:

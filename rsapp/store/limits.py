@@ -37,7 +37,9 @@ MAX_INTEGER = 2_147_483_647
 
 
 def _kr(amount: int) -> str:
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+    from rsapp.money import format_kr
+
+    return format_kr(amount)
 
 
 class LimitError(ValueError):
@@ -131,6 +133,10 @@ def _guard(_conn: Any, _cursor: Any, _statement: Any, _parameters: Any, context:
     compiled = getattr(context, "compiled", None)
     if compiled is None or not (getattr(compiled, "isinsert", False) or getattr(compiled, "isupdate", False)):
         return
+    # A bulk insert reaches the cursor in batches, each with every row's parameters: once is enough.
+    if getattr(context, "_rsapp_limits_checked", False):
+        return
+    context._rsapp_limits_checked = True
     table = getattr(compiled.statement, "table", None)
     columns = getattr(table, "columns", None)
     by_type = {id(column.type): column for column in columns} if columns is not None else {}

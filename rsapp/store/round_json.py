@@ -210,6 +210,11 @@ def _find(session: Session, table: Table, values: dict[str, Any], key: Iterable[
     return None if found is None else int(found[0])
 
 
+#: Ranks of a round being inserted are shifted by this (as rsapp.prioritisation.RANK_SHIFT; the
+#: database's rank triggers leave a round alone while any of its ranks is shifted).
+RANK_SHIFT = 1_000_000
+
+
 def import_round(session: Session, document: dict[str, Any]) -> int:
     """Insert the round of ``document`` (from :func:`export_round`); returns the new round's id."""
     from rsapp.migrations import HEAD_REVISION
@@ -297,9 +302,19 @@ def import_round(session: Session, document: dict[str, Any]) -> int:
                         access.require_round(access_hf)
                     except access.AccessDenied as exc:
                         raise RoundJsonError(str(exc)) from None
+                if table.name == "application" and values.get("rank") is not None:
+                    # Inserted shifted, in any order, and shifted back below in one UPDATE: the
+                    # database refuses a gap in a round's ranks after every INSERT (0008).
+                    values["rank"] += RANK_SHIFT
                 new_id = insert_row(table, values)
                 if new_id is not None:
                     ids[table.name][int(row["ref"])] = new_id
+        application = tables["application"]
+        session.execute(
+            update(application)
+            .where(application.c.round_id == ids["round"][1], application.c.rank >= RANK_SHIFT)
+            .values(rank=application.c.rank - RANK_SHIFT)
+        )
         meeting = tables["meeting"]
         for meeting_id in locked_meetings:
             session.execute(update(meeting).where(meeting.c.id == meeting_id).values(status="godkjent"))
