@@ -210,3 +210,22 @@ async def test_a_footer_key_is_clicked_like_a_button(engine: Engine) -> None:
         shown = footer.keys_text().split("▏")[0].replace("…", "")
         for chunk in filter(None, (c.strip() for c in shown.split("  "))):
             assert chunk.split(" ", 1)[1] in described, chunk
+
+
+async def test_a_button_that_names_its_key_names_the_users_key(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from textual.widgets import Button
+
+    _config_file(capsys).write_text('[taster]\ncases-new-meeting = "ctrl+n"\n', encoding="utf-8")
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.pause()
+        labels = {str(b.label) for b in app.screen.query(Button)}
+        assert "Nytt (Ctrl+N)" in labels and "Nytt (n)" not in labels
+        assert "Endelig (e)" in labels  # a key the user kept is named as before
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MeetingFormScreen"
