@@ -1,4 +1,7 @@
-"""Where rsapp keeps its data, and which database it talks to."""
+"""Where rsapp keeps its data and its settings, and which database it talks to.
+
+The settings file (:func:`config_file`) holds the keymap; :mod:`rsapp.keymap` reads it.
+"""
 
 from __future__ import annotations
 
@@ -71,3 +74,23 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name is not an error worth stopping for
         return "ukjent"
+
+
+ENV_CONFIG_DIR = "RSAPP_CONFIG_DIR"
+CONFIG_FILE_NAME = "config.toml"
+
+
+def user_config_dir() -> Path:
+    """The user's config folder (platformdirs: ``~/.config/rsapp`` on Linux, honouring
+    XDG_CONFIG_HOME), or RSAPP_CONFIG_DIR when set."""
+    override = os.environ.get(ENV_CONFIG_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(appname=APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    """``config.toml`` in the user's config folder: the keymap (``[taster]``, see rsapp.keymap)."""
+    return user_config_dir() / CONFIG_FILE_NAME

@@ -30,6 +30,7 @@ from rsapp.vocab import SECTION_HEADINGS
 
 __all__ = [
     "ApplicationFacts",
+    "CaseFacts",
     "EarmarkFacts",
     "MoneyFacts",
     "PotFacts",
@@ -40,6 +41,7 @@ __all__ = [
     "as_date",
     "as_reader",
     "read_applications",
+    "read_cases",
     "read_money",
     "read_rounds",
     "sqlite_path",
@@ -420,3 +422,47 @@ def read_money(reader: Reader, round_id: int | None = None) -> dict[int, MoneyFa
             money[rid].commitments.append(committed[key])
         committed[key].amounts[year] = amount
     return money
+
+
+# --- cases (for `rsapp sak liste`) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """One case on a meeting's saksliste, as ``rsapp sak liste`` prints it."""
+
+    case_id: int
+    number: int
+    year: int
+    title: str
+    case_type: str
+    meeting_date: date | None
+    points: int
+    final: bool
+
+
+def read_cases(reader: Reader, meeting_id: int | None = None) -> list[CaseFacts]:
+    """Every case on a meeting (or on one meeting), by meeting date and saksliste order, with the
+    number of innstilling points (the read behind ``rsapp.saksfremlegg.saksliste.case_listing``)."""
+    where, params = "", {}
+    if meeting_id is not None:
+        where, params = " WHERE c.meeting_id = :meeting_id", {"meeting_id": meeting_id}
+    return [
+        CaseFacts(
+            case_id=row[0],
+            number=row[1],
+            year=row[2],
+            title=row[3] or "",
+            case_type=row[4] or "",
+            meeting_date=as_date(row[5]),
+            points=int(row[6] or 0),
+            final=bool(row[7]),
+        )
+        for row in reader.rows(
+            "SELECT c.id, c.number, c.year, c.title, c.case_type, m.date,"
+            " (SELECT COUNT(*) FROM innstillingpoint p WHERE p.case_id = c.id), c.final"
+            f" FROM meeting_case c JOIN meeting m ON m.id = c.meeting_id{where}"
+            " ORDER BY m.date, c.position, c.id",
+            params,
+        )
+    ]
