@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rsapp.store.errors import os_reason
 from rsapp.store.read_model import as_reader
 
 KINDS: tuple[str, ...] = ("krav", "prioritert", "kriterium")
@@ -117,7 +118,7 @@ def load_file(path: Path) -> Catalogue:
         with path.open("rb") as fh:
             doc = tomllib.load(fh)
     except OSError as exc:
-        raise CatalogueError(f"Kan ikke lese kriterielisten {path}: {exc.strerror or exc}") from exc
+        raise CatalogueError(f"Kan ikke lese kriterielisten {path}: {os_reason(exc)}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"Kriterielisten {path} er ikke gyldig TOML: {exc}") from exc
     return parse(doc, str(path))

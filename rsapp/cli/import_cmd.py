@@ -208,10 +208,14 @@ def _store(args: argparse.Namespace) -> ImportStore:
     from rsapp.config import resolve_database_url
     from rsapp.importer.store import open_store
 
+    url = resolve_database_url(getattr(args, "db_url", None))
     try:
-        return open_store(resolve_database_url(getattr(args, "db_url", None)))
+        return open_store(url)
     except Exception as exc:  # noqa: BLE001 - DatabaseError and sqlite3 errors alike
-        raise CliError(str(exc)) from exc
+        from rsapp.store.errors import describe
+
+        # DatabaseError is Norwegian already; a driver's or the OS's error is described by its kind.
+        raise CliError(describe(exc, url) or str(exc)) from None
 
 
 def import_cmd(args: argparse.Namespace) -> int:

@@ -184,7 +184,9 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            # A sub-folder that cannot be read is listed itself, so the result says so
+            # ("mappen kan ikke leses: ingen tilgang") instead of leaving it out without a word.
+            for root, dirs, files in os.walk(p, onerror=lambda exc: out.append(Path(exc.filename))):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if name.startswith((".", "~$")):
@@ -391,10 +393,59 @@ def plan_application(
     return ApplicationPlan(parsed, round_id, key, label)
 
 
+#: Text columns of an application with a length limit in the database (the models' max_length).
+_LIMITED_FIELDS = {"name": 300}
+#: The longest municipality name the database stores (Municipality.name).
+_MUNICIPALITY_LENGTH = 80
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
+
+
+def check_limits(parsed: ParsedDocument) -> None:
+    """:class:`ImportFailure` for a value rsapp cannot store, on either database: a name longer
+    than its column, an amount above :data:`rsapp.store.limits.MAX_AMOUNT`. Such a file is
+    refused whole, before anything is written (it is rarely a form: more often a broken file)."""
+    from rsapp.money import format_kr
+    from rsapp.store.limits import MAX_AMOUNT
+
+    filename = parsed.document.filename
+    for app in parsed.applications:
+        for key, limit in _LIMITED_FIELDS.items():
+            text = app.text(key)
+            if len(text) > limit:
+                value = app.fields.get(key)
+                line = f" (linje {value.line_start})" if value is not None and value.line_start else ""
+                label = FIELD_LABELS.get(key, key)
+                raise ImportFailure(
+                    filename,
+                    f"{label}{line} er for langt: {_count(len(text))} tegn; høyst {limit} tegn kan lagres. "
+                    "Er filen et søknadsskjema?",
+                )
+        for name in app.municipalities + app.unknown_municipalities:
+            if len(name) > _MUNICIPALITY_LENGTH:
+                raise ImportFailure(
+                    filename,
+                    f"kommunenavnet «{name[:40]}…» er for langt ({_count(len(name))} tegn; høyst "
+                    f"{_MUNICIPALITY_LENGTH})",
+                )
+        for line in app.budget_lines:
+            for amount in (line.amount, line.amount_high):
+                if amount is not None and amount > MAX_AMOUNT:
+                    where = f" (linje {line.line})" if line.line else ""
+                    raise ImportFailure(
+                        filename,
+                        f"beløpet {format_kr(amount)}{where} er større enn rsapp kan lagre "
+                        f"(høyst {format_kr(MAX_AMOUNT)})",
+                    )
+
+
 def preview_document(
     db: Db, parsed: ParsedDocument, path: str = "", round_key: str | None = None
 ) -> FilePreview:
     doc = parsed.document
+    check_limits(parsed)
     preview = FilePreview(path or doc.path, doc.filename, doc.content_hash, doc.kind, doc.pages)
     preview.skipped = parsed.skipped
     before = db.rows(
@@ -422,11 +473,13 @@ def preview_path(source: Any, path: str | Path, round_key: str | None = None) ->
 
     ``source`` is an engine, a database URL or an :class:`~rsapp.importer.store.ImportStore`.
     """
+    from rsapp.importer.readers import display_name
+
     p = Path(path)
     try:
         parsed = read_and_parse(p)
     except ImportFailure as exc:
-        return FilePreview(str(p), p.name, error=str(exc))
+        return FilePreview(str(p), display_name(p.name), error=str(exc))
     return preview_parsed(source, parsed, str(p), round_key)
 
 
@@ -666,9 +719,12 @@ def accept_preview(source: Any, preview: FilePreview, user: str | None = None) -
         problem = exc.problem or str(exc)
         return FileResult(preview.filename, "feil", f"{preview.filename}: {problem}")
     except Exception as exc:  # noqa: BLE001 - a database error for one file must not stop the others
-        return FileResult(
-            preview.filename, "feil", f"{preview.filename}: kunne ikke lagres ({type(exc).__name__}: {exc})"
-        )
+        # Described from its kind, never its text: a driver's message holds the SQL parameters,
+        # that is, names and contact details from the form.
+        from rsapp.store.errors import describe
+
+        reason = describe(exc) or f"uventet feil ({type(exc).__name__})"
+        return FileResult(preview.filename, "feil", f"{preview.filename}: kunne ikke lagres. {reason}")
 
 
 def _accept(db: Db, preview: FilePreview, plans: list[ApplicationPlan], user: str | None) -> FileResult:

@@ -152,7 +152,7 @@ class EngineStore:
     def write(self, round_ids: list[int]) -> Iterator[Db]:
         from sqlmodel import Session
 
-        from rsapp.store.unit_of_work import StoreError, unit_of_work
+        from rsapp.store.unit_of_work import DatabaseFailure, StoreError, unit_of_work
 
         with Session(self.engine, expire_on_commit=False) as session:
             try:
@@ -160,6 +160,8 @@ class EngineStore:
                     for round_id in sorted(set(round_ids)):
                         uow.lock_round(round_id)
                     yield SessionDb(session, uow)
+            except DatabaseFailure as exc:  # the database refused or failed: said as on the sqlite3 path
+                raise ImportFailure("", f"kunne ikke lagres. {exc}") from None
             except StoreError as exc:
                 raise ImportFailure("", str(exc)) from exc
 
@@ -268,7 +270,11 @@ class SqliteStore:
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            from rsapp.store.errors import lock_timeout_seconds
+
+            conn = sqlite3.connect(
+                self.path, timeout=lock_timeout_seconds(), isolation_level=None, check_same_thread=False
+            )
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

@@ -238,7 +238,9 @@ class ImportScreen(Screen[None]):
         try:
             next(folder.iterdir(), None)
         except OSError as exc:
-            self.notify(f"Kan ikke åpne {folder}: {exc.strerror or exc}", severity="error")
+            from rsapp.importer.readers import read_reason
+
+            self.notify(f"Kan ikke åpne {folder}: {read_reason(exc)}", severity="error")
             return
         tree = self.query_one("#import-tree", DirectoryTree)
         tree.path = folder

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from rsapp.files import PRIVATE_DIR_MODE, PRIVATE_FILE_MODE
+from rsapp.store.errors import os_reason
 
 __all__ = ["KEEP_DAYS", "BackupError", "backup", "backup_dir", "daily_copy", "restore"]
 
@@ -53,7 +54,7 @@ def _private_folder(folder: Path) -> None:
     try:
         folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"Kan ikke lage mappen {folder}: {exc.strerror or exc}.") from exc
+        raise BackupError(f"Kan ikke lage mappen {folder}: {os_reason(exc)}.") from exc
 
 
 def _temp_beside(target: Path) -> Path:
@@ -158,7 +159,7 @@ def _kind(source: Path) -> str:
         with source.open("rb") as handle:
             head = handle.read(16)
     except OSError as exc:
-        raise BackupError(f"Kan ikke lese {source}: {exc.strerror or exc}.") from exc
+        raise BackupError(f"Kan ikke lese {source}: {os_reason(exc)}.") from exc
     if head.startswith(_SQLITE_MAGIC):
         return "sqlite"
     if head.startswith(_PGDUMP_MAGIC):

@@ -30,6 +30,7 @@ __all__ = [
     "ENV_LOCK_TIMEOUT",
     "describe",
     "lock_timeout_seconds",
+    "os_reason",
     "safe_url",
 ]
 
@@ -181,7 +182,8 @@ def _chain(exc: BaseException) -> list[BaseException]:
         seen.append(item)
         todo.append(getattr(item, "orig", None))
         todo.append(item.__cause__)
-        todo.append(item.__context__)
+        if not item.__suppress_context__:  # "raise … from None": the message said all there is
+            todo.append(item.__context__)
     return seen
 
 
@@ -247,15 +249,20 @@ def _database_text(kind: str, url: object | None, code: str = "") -> str:
     )
 
 
-def _os_text(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
+    """Why a file or folder could not be used, in Norwegian (the OS's strerror is English)."""
     from rsapp.files import _reason
 
-    where = exc.filename
-    reason = _reason(exc)
     if exc.errno == errno.ENOENT:
-        reason = "filen eller mappen finnes ikke"
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        reason = "ingen tilgang (sjekk rettighetene til filen og mappen)"
+        return "filen eller mappen finnes ikke"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "ingen tilgang (sjekk rettighetene til filen og mappen)"
+    return _reason(exc)
+
+
+def _os_text(exc: OSError) -> str:
+    where = exc.filename
+    reason = os_reason(exc)
     if where:
         return f"Kan ikke bruke {where}: {reason}."
     return f"Fil- eller systemfeil: {reason}."

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Table, insert, select, update
 from sqlmodel import Session, SQLModel
 
+from rsapp.store.errors import os_reason
 from rsapp.store.unit_of_work import StoreError, unit_of_work
 
 __all__ = ["FORMAT", "RoundJsonError", "export_round", "import_round", "read_file", "write_file"]
@@ -191,7 +192,7 @@ def read_file(path: Path | str) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise RoundJsonError(f"Kan ikke lese {path}: {exc.strerror or exc}.") from exc
+        raise RoundJsonError(f"Kan ikke lese {path}: {os_reason(exc)}.") from exc
     except ValueError as exc:
         raise RoundJsonError(f"{path} er ikke gyldig JSON: {exc}.") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:

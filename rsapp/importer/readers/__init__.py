@@ -9,6 +9,9 @@ and pypdf are imported only when such a file is read.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from rsapp.importer.document import Document, Line, content_hash
@@ -24,6 +27,8 @@ __all__ = [
     "read_bytes",
     "text_document",
     "content_hash",
+    "display_name",
+    "read_reason",
 ]
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".docx": "docx", ".pdf": "pdf"}
@@ -39,24 +44,64 @@ def _unknown_kind(suffix: str) -> str:
     return f"ukjent filtype ({suffix or 'ingen filendelse'}); rsapp leser {kinds}"
 
 
+def display_name(name: str) -> str:
+    """A file name as one line of a report: line breaks and other control characters written as
+    ``\\n``, ``\\r``, ``\\t`` or ``\\xNN`` (a name with a line break must not break the report)."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
+def read_reason(exc: OSError) -> str:
+    """Why a file or folder could not be read, in Norwegian (the OS says it in English)."""
+    number = exc.errno
+    if number in (errno.EACCES, errno.EPERM):
+        return "ingen tilgang (brukeren har ikke lesetilgang)"
+    if number == errno.ENOENT:
+        return "finnes ikke (lenger)"
+    if number == errno.ELOOP:
+        return "er en symbolsk lenke som peker i ring (en lenke-løkke), ikke en fil"
+    if number == errno.EIO:
+        return "lesefeil på disken"
+    if number == errno.ENAMETOOLONG:
+        return "navnet eller stien er for lang"
+    if number == errno.EISDIR:
+        return "er en mappe, ikke en fil"
+    return f"systemfeil (errno {number})" if number is not None else "ukjent systemfeil"
+
+
 def read_document(path: str | Path) -> Document:
     """Read a file from disk. Raises :class:`ImportFailure` for every problem."""
     p = Path(path)
-    name = p.name
+    name = display_name(p.name)
     suffix = p.suffix.lower()
+    try:
+        info = p.stat()
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and p.is_symlink():
+            raise ImportFailure(name, "er en lenke til en fil som ikke finnes (brutt lenke)") from None
+        if exc.errno == errno.ENOENT:
+            raise ImportFailure(name, "filen finnes ikke") from None
+        raise ImportFailure(name, f"kan ikke lese filen: {read_reason(exc)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        try:
+            os.listdir(p)
+        except OSError as exc:
+            raise ImportFailure(name, f"mappen kan ikke leses: {read_reason(exc)}") from None
+        raise ImportFailure(name, "er en mappe, ikke en fil")
     if suffix not in SUPPORTED_SUFFIXES:
         raise ImportFailure(name, _unknown_kind(suffix))
     try:
-        if not p.is_file():
-            raise ImportFailure(name, "filen finnes ikke" if not p.exists() else "er ikke en fil")
-        size = p.stat().st_size
+        if not stat.S_ISREG(info.st_mode):
+            raise ImportFailure(name, "er ikke en vanlig fil")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailure(
                 name, f"filen er for stor ({_megabytes(size)}); grensen er {_megabytes(MAX_FILE_BYTES)}"
             )
         data = p.read_bytes()
     except OSError as exc:
-        raise ImportFailure(name, f"kan ikke lese filen ({exc.strerror or exc})") from exc
+        raise ImportFailure(name, f"kan ikke lese filen: {read_reason(exc)}") from None
     doc = read_bytes(name, data)
     doc.path = str(p)
     return doc

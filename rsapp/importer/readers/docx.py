@@ -49,6 +49,8 @@ def _part(archive: Any, rels_path: str, rel_type: str, default: str, parser: Any
     from lxml import etree
 
     try:
+        if archive.getinfo(rels_path).file_size > MAX_UNPACKED_BYTES:
+            raise ValueError("the relationships part is too large")
         rels = etree.fromstring(archive.read(rels_path), parser)
     except KeyError:
         return default
@@ -268,6 +270,36 @@ class _Reader:
         return lines
 
 
+#: The most a part of a .docx may unpack to. A long form with tables is a few MB of XML; a small
+#: file that unpacks to more is broken or made to exhaust the memory (a "zip bomb").
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+#: libxml2 refuses XML nested deeper than this without its "huge" option (which rsapp never sets).
+MAX_XML_DEPTH = 256
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f}".replace(",", " ") + " MB"
+
+
+def _read_part(archive: Any, name: str, filename: str) -> bytes:
+    """A part of the package, refused when it unpacks to more than :data:`MAX_UNPACKED_BYTES`
+    (by its stated size, and by what is actually read, so a false header does not help)."""
+    info = archive.getinfo(name)
+    too_big = ImportFailure(
+        filename,
+        f"Word-filen pakkes ut til {_megabytes(max(info.file_size, MAX_UNPACKED_BYTES + 1))} "
+        f"(grensen er {_megabytes(MAX_UNPACKED_BYTES)}); den er skadet eller laget for å fylle minnet, "
+        "og blir ikke lest",
+    )
+    if info.file_size > MAX_UNPACKED_BYTES:
+        raise too_big
+    with archive.open(info) as handle:
+        data = handle.read(MAX_UNPACKED_BYTES + 1)
+    if len(data) > MAX_UNPACKED_BYTES:
+        raise too_big
+    return bytes(data)
+
+
 def docx_lines(filename: str, data: bytes) -> list[Line]:
     import zipfile
 
@@ -280,7 +312,16 @@ def docx_lines(filename: str, data: bytes) -> list[Line]:
             folder, name = main.rsplit("/", 1) if "/" in main else ("", main)
             rels = f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
             styles_path = _part(archive, rels, "/styles", "word/styles.xml", parser)
-            root = etree.fromstring(archive.read(main), parser)
+            try:
+                root = etree.fromstring(_read_part(archive, main, filename), parser)
+            except etree.XMLSyntaxError as exc:
+                if "depth" in str(exc).lower():
+                    raise ImportFailure(
+                        filename,
+                        f"Word-filen er nestet for dypt (mer enn {MAX_XML_DEPTH} nivåer inni hverandre); "
+                        "den er skadet eller laget for å stoppe programmer, og blir ikke lest",
+                    ) from None
+                raise
             body = root.find(f"{_W}body")
             if body is None:
                 raise ValueError("no body")
@@ -290,7 +331,7 @@ def docx_lines(filename: str, data: bytes) -> list[Line]:
             style_names: dict[str, str] = {}
             if used:
                 try:
-                    styles = archive.read(styles_path)
+                    styles = _read_part(archive, styles_path, filename)
                 except KeyError:
                     styles = b""
                 for style_id in used:
@@ -302,5 +343,10 @@ def docx_lines(filename: str, data: bytes) -> list[Line]:
         return _Reader(style_names).body(body)
     except ImportFailure:
         raise
+    except RecursionError:
+        raise ImportFailure(
+            filename,
+            "Word-filen er nestet for dypt til å leses; den er skadet eller laget for å stoppe programmer",
+        ) from None
     except Exception as exc:  # noqa: BLE001 - zip and XML errors alike
         raise ImportFailure(filename, "Word-filen er skadet eller ufullstendig og kan ikke åpnes") from exc
