@@ -52,7 +52,9 @@ def _meeting(session: Session, *, standing: bool = False):
 
 def _prioritisation(session: Session, *, standing: bool = False):
     meeting = _meeting(session, standing=standing)
-    case = drafting.create_prioritisation_case(session, meeting.id, _round(session).id)  # 28-2025: 23–27 are history
+    case = drafting.create_prioritisation_case(
+        session, meeting.id, _round(session).id
+    )  # 28-2025: 23–27 are history
     return meeting, case
 
 

@@ -40,7 +40,6 @@ __all__ = [
 _RECOMMENDED = RecommendedAmount.__table__  # type: ignore[attr-defined]
 
 
-
 def format_recommendation(amounts: Mapping[int, int] | None) -> str:
     """``{2026: 2000000, 2027: 500000}`` → ``"2026: 2 000 000 kr; 2027: 500 000 kr"``; None → ``som søkt``."""
     if amounts is None:
