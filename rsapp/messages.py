@@ -42,9 +42,14 @@ def error_text(error: BaseException | None) -> str:
     ``ValueError`` or ``LookupError`` from the domain), else an "unexpected error" line."""
     if error is None:
         return "Uventet feil."
-    if isinstance(error, ValueError | LookupError | OSError):
+    from rsapp.store.errors import describe
+
+    described = describe(error)  # database and file errors: Norwegian, without SQL or parameters
+    if described:
+        return described
+    if isinstance(error, ValueError | LookupError):
         return str(error)
-    return f"Uventet feil: {type(error).__name__}: {error}"
+    return f"Uventet feil ({type(error).__name__})."
 
 
 @dataclass(eq=False)

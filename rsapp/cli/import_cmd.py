@@ -84,6 +84,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--alle", action="store_true", help="bekreft alle linjene som må bekreftes, slik de står")
     c.set_defaults(handler=confirm_cmd)
 
+    h = sub.add_parser(
+        "historikk",
+        aliases=["history"],
+        help="verdier en import har erstattet i en søknad (med gammel verdi)",
+        description=(
+            "Viser hver verdi en import (eller en tilbakestilling) har erstattet i søknaden, nyeste først, "
+            "med endringens nummer. «rsapp tilbakestill ENDRING» legger den gamle verdien tilbake."
+        ),
+    )
+    h.add_argument(
+        "application_id", type=int, metavar="SØKNAD", help="søknadens nummer (id), se «rsapp liste»"
+    )
+    h.set_defaults(handler=history_cmd)
+
+    r = sub.add_parser(
+        "tilbakestill",
+        aliases=["revert"],
+        help="legg tilbake verdien en import erstattet (se «rsapp historikk SØKNAD»)",
+        description="Legger den gamle verdien fra endringen tilbake i søknaden; verdien som står der nå, "
+        "tas vare på i endringsloggen.",
+    )
+    r.add_argument("change_id", type=int, metavar="ENDRING", help="endringens nummer fra «rsapp historikk»")
+    r.set_defaults(handler=revert_cmd)
+
 
 def _short(text: str, width: int = VALUE_WIDTH) -> str:
     flat = " ".join(text.split())
@@ -355,4 +379,50 @@ def confirm_cmd(args: argparse.Namespace) -> int:
         ],
         right={0, 2},
     )
+    return 0
+
+
+def history_cmd(args: argparse.Namespace) -> int:
+    from rsapp.dates import format_date
+    from rsapp.importer.restore import RestoreError, replaced_values
+
+    store = _store(args)
+    try:
+        title, values = replaced_values(store, args.application_id)
+    except RestoreError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"{title}:")
+    if not values:
+        print("Ingen verdier er erstattet av en import.")
+        return 0
+    rows = []
+    for value in values:
+        at = value.at
+        when = format_date(at) if hasattr(at, "year") else str(at)[:10]
+        kind = "gjenopprettet" if "gjenopprettet" in value.summary else "erstattet"
+        rows.append(
+            [
+                str(value.change_id),
+                when,
+                value.label,
+                kind,
+                value.shown(value.old, 50),
+                value.shown(value.new, 30),
+            ]
+        )
+    print_table(["Endring", "Dato", "Felt", "Hva", "Før", "Etter"], rows, right={0})
+    print("Legg en gammel verdi tilbake med «rsapp tilbakestill ENDRING».")
+    return 0
+
+
+def revert_cmd(args: argparse.Namespace) -> int:
+    from rsapp.cli.common import cli_message
+    from rsapp.importer.restore import RestoreError, restore_value
+
+    store = _store(args)
+    try:
+        value = restore_value(store, args.change_id)
+    except RestoreError as exc:
+        raise CliError(cli_message(exc)) from exc
+    print(f"Gjenopprettet {value.label.lower()}: «{value.shown(value.old)}».")
     return 0

@@ -95,6 +95,9 @@ class FieldChange:
     new: str
     kind: str = CHANGED  # FILL (was empty) | CHANGED (the portfolio's text differs)
     take: bool = False  # take the new text; default: fill empty fields, keep changed ones
+    # The new version holds less than the portfolio: a text cut off where the portfolio's goes
+    # on, or fewer budget lines (a partial copy). Taken only when the user picks it by itself.
+    shrinks: bool = False
 
     def fragments(self, before: int = 25, after: int = 45) -> tuple[str, str]:
         """The old and the new text around their first real difference (see :func:`diff_fragments`)."""
@@ -137,8 +140,11 @@ class ApplicationPlan:
         return [c for c in self.changes if not c.take]
 
     def take_changed(self, take: bool = True) -> None:
-        """Take (or keep) every changed field's new text (``--replace-changed``)."""
+        """Take (or keep) every changed field's new text (``--replace-changed``); a change that
+        would shorten what the portfolio holds (:attr:`FieldChange.shrinks`) is kept."""
         for change in self.conflicts:
+            if take and change.shrinks:
+                continue
             change.take = take
 
 
@@ -342,14 +348,28 @@ def _change(key: str, label: str, old: str, new: str) -> FieldChange:
     return FieldChange(key, label, old, new, CHANGED, False)
 
 
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _cut_off(old: str, new: str) -> bool:
+    """The new text is the beginning of the old one (a copy that stops part-way)."""
+    a, b = _letters(old), _letters(new)
+    return bool(b) and len(b) < len(a) and a.startswith(b[: max(len(b) - 8, 1)])
+
+
 def _changes(current: _Current, parsed: ParsedApplication) -> list[FieldChange]:
     """What the new version would change, field by field. A field the new version leaves
-    empty is never a change: a new version does not blank out text in the portfolio."""
+    empty is never a change: a new version does not blank out text in the portfolio; a text it
+    cuts short, or budget lines it leaves out, are changes that shrink (kept unless the user
+    takes that one change)."""
     out: list[FieldChange] = []
     for key in APPLICATION_COLUMNS:
         old, new = current.text(key), parsed.text(key)
         if new.strip() and not same_text(old, new):
-            out.append(_change(key, FIELD_LABELS.get(key, key), old, new))
+            change = _change(key, FIELD_LABELS.get(key, key), old, new)
+            change.shrinks = change.kind == CHANGED and _cut_off(old, new)
+            out.append(change)
     new_munis = parsed.municipalities + parsed.unknown_municipalities
     if new_munis and [m.casefold() for m in current.municipalities] != [m.casefold() for m in new_munis]:
         out.append(
@@ -363,14 +383,14 @@ def _changes(current: _Current, parsed: ParsedApplication) -> list[FieldChange]:
             out.append(_change("period", "Periode", old_text, new_text))
     new_lines = [(b.budget_year, b.amount) for b in parsed.budget_lines]
     if new_lines and current.budget != new_lines:
-        out.append(
-            _change(
-                "budget_lines",
-                "Budsjettlinjer",
-                _budget_summary(current.budget) if current.budget else "",
-                _budget_summary(new_lines),
-            )
+        change = _change(
+            "budget_lines",
+            "Budsjettlinjer",
+            _budget_summary(current.budget) if current.budget else "",
+            _budget_summary(new_lines),
         )
+        change.shrinks = change.kind == CHANGED and len(new_lines) < len(current.budget)
+        out.append(change)
     return out
 
 
@@ -658,6 +678,10 @@ def _update(db: Db, plan: ApplicationPlan, filename: str, content_hash: str, use
             db.update("application", app_id, fill)
         return False
     version = db.claim(app_id, plan.existing_version, f"Søknaden «{plan.existing_title}»")
+    # Every value about to be replaced, whole, for the change log (rsapp.importer.restore).
+    from rsapp.importer.restore import log_replaced, snapshot
+
+    before = {key: snapshot(db, app_id, key) for key in sorted(taken)}
     values: dict[str, Any] = {key: parsed.text(key) for key in APPLICATION_COLUMNS if key in taken}
     if "agreement_text" in taken:
         values["agreement_date"] = parsed.agreement_date
@@ -684,6 +708,18 @@ def _update(db: Db, plan: ApplicationPlan, filename: str, content_hash: str, use
             )
         _write_table_rows(db, app_id, parsed, tables)
     _write_sources(db, app_id, parsed, filename)
+    for change in plan.changes:
+        if change.take and change.key in before:
+            log_replaced(
+                db,
+                app_id,
+                change.key,
+                before[change.key],
+                snapshot(db, app_id, change.key),
+                f"{change.label} i «{plan.existing_title}» erstattet fra {filename}",
+                plan.round_id,
+                user,
+            )
     labels = [c.label for c in plan.changes if c.take]
     kept = [c.label for c in plan.changes if not c.take]
     db.log(

@@ -89,6 +89,13 @@ class ApplicationScreen(Screen[None]):
             id="confirm-amounts",
             tooltip="Bekreft eller rett beløp som er merket «må bekreftes»",
         ),
+        Binding(
+            "h",
+            "replaced_values",
+            "Erstattet",
+            id="replaced-values",
+            tooltip="Verdier en import har erstattet, og legg en gammel verdi tilbake",
+        ),
         Binding("backspace", "back", "Tilbake", show=False, id="back-alt"),
     ]
 
@@ -115,6 +122,12 @@ class ApplicationScreen(Screen[None]):
         from rsapp.screens.import_review import ConfirmAmountsScreen
 
         self.app.push_screen(ConfirmAmountsScreen(self.application_id), callback=self._amounts_confirmed)
+
+    def action_replaced_values(self) -> None:
+        """The values imports have replaced here; restoring one reads the application again."""
+        from rsapp.screens.replaced_values import ReplacedValuesScreen
+
+        self.app.push_screen(ReplacedValuesScreen(self.application_id), callback=self._amounts_confirmed)
 
     async def _amounts_confirmed(self, changed: bool | None = None) -> None:
         if changed:
