@@ -60,3 +60,84 @@ def test_two_processes_open_a_new_postgres_database_at_once(pg_server, tmp_path:
         assert result.returncode == 0, result.stderr
         assert "Helgelandssykepleier" in result.stdout
     assert _counts(url) == (2, 7)
+
+
+def _import_pair(url: str, folder: Path, trial: int) -> list[subprocess.CompletedProcess[str]]:
+    form = (REPO / "tests" / "fixtures" / "import" / "samhandlingsrommet.md").read_text(encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(REPO), RSAPP_DATA_DIR=str(folder / "data"))
+    files = []
+    for i in range(2):
+        path = folder / f"soknad-{trial}-{i}.md"
+        path.write_text(
+            form.replace("Hvor er samhandlingsrommet?", f"Kappløpet {trial}-{i}").replace(
+                "Senja kommune", f"Eier {i}"
+            ),
+            encoding="utf-8",
+        )
+        files.append(path)
+    started = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rsapp",
+                "--db",
+                url,
+                "import",
+                "--yes",
+                "--round",
+                "helgeland-2026",
+                str(path),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in files
+    ]
+    results = []
+    for process in started:
+        out, err = process.communicate(timeout=180)
+        results.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return results
+
+
+def _imported_ranks(url: str, trial: int) -> tuple[int, list[int]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT COUNT(*) FROM application WHERE name LIKE :n"), {"n": f"Kappløpet {trial}-%"}
+            ).scalar_one()
+            ranks = [
+                r
+                for (r,) in conn.execute(
+                    text("SELECT rank FROM application WHERE round_id = 1 ORDER BY rank")
+                )
+            ]
+            return found, ranks
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_two_imports_into_one_round_at_once_both_land(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if database == "sqlite":
+        url = f"sqlite:///{tmp_path / 'rsapp.sqlite3'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database(f"rsapp_imports_{os.getpid()}")
+    subprocess.run(
+        [sys.executable, "-m", "rsapp", "--db", url, "list"],
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        check=True,
+    )
+    for trial in range(2):
+        for result in _import_pair(url, tmp_path, trial):
+            assert result.returncode == 0, result.stdout[-500:] + result.stderr[-500:]
+        found, ranks = _imported_ranks(url, trial)
+        assert found == 2
+        assert ranks == list(range(1, len(ranks) + 1))
