@@ -436,11 +436,11 @@ def check_limits(parsed: ParsedDocument) -> None:
             text = app.text(key)
             if len(text) > limit:
                 value = app.fields.get(key)
-                line = f" (linje {value.line_start})" if value is not None and value.line_start else ""
+                where = f" (linje {value.line_start})" if value is not None and value.line_start else ""
                 label = FIELD_LABELS.get(key, key)
                 raise ImportFailure(
                     filename,
-                    f"{label}{line} er for langt: {_count(len(text))} tegn; høyst {limit} tegn kan lagres. "
+                    f"{label}{where} er for langt: {_count(len(text))} tegn; høyst {limit} tegn kan lagres. "
                     "Er filen et søknadsskjema?",
                 )
         for name in app.municipalities + app.unknown_municipalities:
@@ -450,10 +450,10 @@ def check_limits(parsed: ParsedDocument) -> None:
                     f"kommunenavnet «{name[:40]}…» er for langt ({_count(len(name))} tegn; høyst "
                     f"{_MUNICIPALITY_LENGTH})",
                 )
-        for line in app.budget_lines:
-            for amount in (line.amount, line.amount_high):
+        for budget in app.budget_lines:
+            for amount in (budget.amount, budget.amount_high):
                 if amount is not None and amount > MAX_AMOUNT:
-                    where = f" (linje {line.line})" if line.line else ""
+                    where = f" (linje {budget.line})" if budget.line else ""
                     raise ImportFailure(
                         filename,
                         f"beløpet {format_kr(amount)}{where} er større enn rsapp kan lagre "

@@ -73,7 +73,7 @@ def _database_failure(exc: BaseException, session: Session) -> DatabaseFailure |
     if isinstance(exc, StoreError) or not isinstance(exc, (SQLAlchemyError, LimitError)):
         return None
     try:
-        url = session.get_bind().url
+        url = session.get_bind().engine.url  # an Engine's .engine is itself
     except Exception:  # noqa: BLE001 - the message is still worth giving without the name
         url = None
     message = describe(exc, url)
