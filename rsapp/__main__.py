@@ -4,6 +4,8 @@ This is the entry point (``[project.scripts] rsapp = "rsapp.__main__:cli"``), an
 line of defence: whatever escapes a command becomes one Norwegian sentence on standard error
 (:func:`rsapp.store.errors.describe` for database and file errors), never a traceback. An
 error nobody foresaw is written, without values, to ``feil.log`` in the data folder.
+
+Before a command runs, what killed rsapp processes left behind is removed (rsapp.housekeeping).
 """
 
 from __future__ import annotations
@@ -12,26 +14,25 @@ import sys
 from collections.abc import Sequence
 
 
-def _quiet_libraries() -> None:
-    """Libraries that log in English to standard error (pypdf's "Ignoring wrong pointing object")
-    say nothing: what matters reaches the user as rsapp's own Norwegian message."""
-    import logging
+def _clean_up(argv: Sequence[str]) -> None:
+    """What killed rsapp processes left behind (rsapp.housekeeping). A plain ``rsapp`` (the app)
+    does it after its first frame instead, so that the start does not wait for it."""
+    from rsapp.cli import starts_the_app
 
-    for name in ("pypdf", "PyPDF2", "docx", "docxtpl", "openpyxl", "alembic", "sqlalchemy"):
-        logger = logging.getLogger(name)
-        logger.addHandler(logging.NullHandler())
-        logger.propagate = False
-
-
-def cli(argv: Sequence[str] | None = None) -> int:
-    """Run rsapp with ``argv``; returns the exit code (0 on success)."""
-    _quiet_libraries()
+    if starts_the_app(argv):
+        return
     try:
         from rsapp.housekeeping import clean_after_killed_runs
 
         clean_after_killed_runs()
     except Exception:  # noqa: BLE001 - tidying up must never stop rsapp from starting
         pass
+
+
+def cli(argv: Sequence[str] | None = None) -> int:
+    """Run rsapp with ``argv``; returns the exit code (0 on success)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _clean_up(argv)
     from rsapp.cli import cli as run
 
     try:

@@ -186,10 +186,18 @@ class RsApp(App[int]):
         timer.start()
         self.run_worker(self.action_quit(), group="hangup", exit_on_error=False)
 
+    def _clean_after_killed_runs(self) -> None:
+        """After the first frame: remove what killed rsapp processes left behind (in a thread)."""
+        from rsapp.housekeeping import clean_after_killed_runs
+
+        self.run_worker(clean_after_killed_runs, thread=True, group="housekeeping", exit_on_error=False)
+
     def on_mount(self) -> None:
         from rsapp.screens.portfolio import PortfolioScreen
 
         self._watch_terminal()
+        if not self.is_headless:
+            self.call_after_refresh(self._clean_after_killed_runs)
 
         if self.collect_after_first_frame:
             self.call_after_refresh(self._collect_garbage_again)

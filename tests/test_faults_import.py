@@ -288,3 +288,20 @@ def test_libreoffice_without_a_file_or_killed_is_explained(tmp_path: Path, scrip
 def test_peak_memory_of_this_process_stays_moderate() -> None:
     """The tests above ran in this process: none of them may have needed a gigabyte."""
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1024 * 1024
+
+
+def test_a_broken_pdf_is_read_without_pypdf_printing_english(tmp_path: Path) -> None:
+    data = (REPO / "tests" / "fixtures" / "import" / "tabellskjema.pdf").read_bytes()
+    data = data[: data.rfind(b"startxref")] + b"startxref\n12345\n%%EOF\n"  # a wrong pointer pypdf repairs
+    data = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), data)
+    path = tmp_path / "skjev.pdf"
+    path.write_bytes(data)
+    script = (
+        f"from rsapp.importer.readers import read_document; print(len(read_document({str(path)!r}).lines))"
+    )
+    # Its own process: pytest's log capture would hide what pypdf prints to a user's terminal.
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert int(result.stdout) > 50
+    assert result.stderr == ""

@@ -26,6 +26,17 @@ _AVERAGE_WIDTH = 0.5  # of a character, in font sizes: an estimate of where a te
 _COLUMN_GAP = 2.5  # a gap wider than this many font sizes on one baseline separates columns
 
 
+def _quiet_pypdf() -> None:
+    """pypdf logs what it repairs in a broken PDF, in English, to standard error ("Ignoring wrong
+    pointing object …"); what matters reaches the user as the import's own Norwegian message."""
+    import logging
+
+    logger = logging.getLogger("pypdf")
+    if logger.propagate:
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
 def _page_lines(page: Any) -> list[tuple[str, tuple[str, ...] | None]]:
     """A page's lines; a line whose text jumps to another column on the same baseline (two
     table cells side by side) comes with its cells."""
@@ -74,6 +85,7 @@ def pdf_lines(filename: str, data: bytes) -> list[Line]:
         from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
     except ImportError as exc:  # pragma: no cover - pypdf is a dependency
         raise ImportFailure(filename, "PDF-leseren (pypdf) mangler") from exc
+    _quiet_pypdf()
     password_message = "PDF-en er passordbeskyttet; lagre den uten passord og prøv igjen"
     try:
         reader = PdfReader(io.BytesIO(data))
