@@ -334,3 +334,22 @@ async def test_a_locked_database_while_moving_on_the_screen_is_a_message_not_a_c
         assert any("låst" in m for m in messages), messages
         assert pilot.app.is_running
     engine.dispose()
+
+
+async def test_an_error_no_screen_caught_stops_the_app_with_a_norwegian_sentence(engine) -> None:
+    """The last line in the app: Textual would print a traceback with local variables (names,
+    amounts); rsapp stops with one sentence instead, printed after the terminal is restored."""
+    from rsapp.app import make_app
+    from tests.conftest import TODAY
+
+    def fails() -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    app = make_app(engine=engine, today=TODAY)
+    with pytest.raises(Exception):  # noqa: B017 - run_test re-raises it for the test, as Textual does
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.run_worker(fails, thread=True)
+            await pilot.pause(0.5)
+    assert app.return_code == 1
+    assert app.failure_message is not None and "låst" in app.failure_message
+    assert not ENGLISH.search(app.failure_message)
