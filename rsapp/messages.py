@@ -47,7 +47,8 @@ def error_text(error: BaseException | None) -> str:
     described = describe(error)  # database and file errors: Norwegian, without SQL or parameters
     if described:
         return described
-    if isinstance(error, ValueError | LookupError):
+    own = (type(error).__module__ or "").startswith("rsapp")  # rsapp's own errors speak Norwegian
+    if own or isinstance(error, ValueError | LookupError):
         return str(error)
     return f"Uventet feil ({type(error).__name__})."
 
