@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -79,7 +78,7 @@ def test_a_word_file_that_unpacks_to_gigabytes_is_refused_at_once_without_the_me
     bomb = _bomb(tmp_path / "bombe.docx", 400)
     assert bomb.stat().st_size < 5 * 1024 * 1024
     script = (
-        "import resource, sys, time\n"
+        "import sys, time\n"
         "from rsapp.importer.readers import read_document\n"
         "from rsapp.importer.errors import ImportFailure\n"
         "t = time.monotonic()\n"
@@ -88,7 +87,8 @@ def test_a_word_file_that_unpacks_to_gigabytes_is_refused_at_once_without_the_me
         "except ImportFailure as exc:\n"
         "    print(exc.problem)\n"
         "print(time.monotonic() - t)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM, this process's own peak: ru_maxrss would carry the parent's peak over the exec.
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO, timeout=120
@@ -283,25 +283,3 @@ def test_libreoffice_without_a_file_or_killed_is_explained(tmp_path: Path, scrip
         convert_docx_to_pdf(b"PK", soffice=str(fake))
     assert needle in str(caught.value)
     assert "kode 0" not in str(caught.value)
-
-
-def test_peak_memory_of_this_process_stays_moderate() -> None:
-    """The tests above ran in this process: none of them may have needed a gigabyte."""
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1024 * 1024
-
-
-def test_a_broken_pdf_is_read_without_pypdf_printing_english(tmp_path: Path) -> None:
-    data = (REPO / "tests" / "fixtures" / "import" / "tabellskjema.pdf").read_bytes()
-    data = data[: data.rfind(b"startxref")] + b"startxref\n12345\n%%EOF\n"  # a wrong pointer pypdf repairs
-    data = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 3), data)
-    path = tmp_path / "skjev.pdf"
-    path.write_bytes(data)
-    script = (
-        f"from rsapp.importer.readers import read_document; print(len(read_document({str(path)!r}).lines))"
-    )
-    # Its own process: pytest's log capture would hide what pypdf prints to a user's terminal.
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True
-    )
-    assert int(result.stdout) > 50
-    assert result.stderr == ""
