@@ -503,28 +503,38 @@ class MeetingLifeScreen(Screen[None]):
             facts.add_row(label, value)
         people = self.query_one("#life-people", DataTable)
         cursor = people.cursor_row
-        people.clear()
-        for person in life.attendees:
-            people.add_row(person.name, person.role, person.status_label, key=person.name)
-        if life.attendees:
-            people.move_cursor(row=min(cursor, len(life.attendees) - 1))
+        people_rows = [(person.name, person.role, person.status_label) for person in life.attendees]
+        if people_rows != getattr(self, "_people_rows", None):  # a live refresh with nothing new: no flicker
+            self._people_rows = people_rows
+            people.clear()
+            for row in people_rows:
+                people.add_row(*row, key=row[0])
+            if life.attendees:
+                people.move_cursor(row=min(cursor, len(life.attendees) - 1))
+        from rsapp.saksfremlegg.numbering import format_case_number
+
         table = self.query_one("#life-cases", DataTable)
         previous = self.selected_case_id()
-        table.clear()
+        case_rows = []
         for view in self.views:
-            from rsapp.saksfremlegg.numbering import format_case_number
-
             outcome = OUTCOME_LABELS.get(view.outcome, view.outcome)
             if view.vedtak is not None and view.vedtak.vote == "votering":
                 outcome += f" ({view.vedtak.votes_for}–{view.vedtak.votes_against})"
             if view.inhabil:
                 outcome += " · inhabil: " + ", ".join(name for name, _, _ in view.inhabil)
-            table.add_row(
-                format_case_number(view.case.number, view.case.year),
-                view.case.title,
-                outcome,
-                key=str(view.case.id),
+            case_rows.append(
+                (
+                    str(view.case.id),
+                    format_case_number(view.case.number, view.case.year),
+                    view.case.title,
+                    outcome,
+                )
             )
+        if case_rows != getattr(self, "_case_rows", None):  # a live refresh with nothing new: no flicker
+            self._case_rows = case_rows
+            table.clear()
+            for key, *cells in case_rows:
+                table.add_row(*cells, key=key)
         wanted = message.select_case or previous
         ids = [view.case.id for view in self.views]
         if wanted in ids:
