@@ -350,15 +350,29 @@ class BindingEntry:
         return self.binding.show
 
 
-def _ours(node: Any) -> bool:
-    """rsapp's own screens and widgets and the app; Textual's built-in widgets keep their keys to themselves."""
+def _ours(node: Any, binding: Binding) -> bool:
+    """A key rsapp declared (on the app, or in the ``BINDINGS`` of one of rsapp's own screens and
+    widgets); the keys Textual's built-in widgets declare stay out, also on rsapp's subclasses of
+    them (a table's cursor keys are not rsapp's to name). Textual's keys every screen has
+    (:data:`GENERIC_IDS`) are named by rsapp and count as its own."""
     from textual.app import App
+    from textual.binding import Binding
     from textual.screen import Screen
 
-    if isinstance(node, App):
+    if isinstance(node, App) or binding.id in GENERIC_IDS:
         return True
-    module = type(node).__module__
-    return module.startswith("rsapp.") or (isinstance(node, Screen) and module.startswith("tests."))
+    for cls in type(node).__mro__:
+        declared = cls.__dict__.get("BINDINGS")
+        if not declared:
+            continue
+        module = cls.__module__
+        if not (module.startswith("rsapp.") or (issubclass(cls, Screen) and module.startswith("tests."))):
+            continue
+        for item in declared:
+            action = item.action if isinstance(item, Binding) else item[1]
+            if action == binding.action:
+                return True
+    return False
 
 
 def binding_entries(screen: Screen) -> list[BindingEntry]:
@@ -370,7 +384,7 @@ def binding_entries(screen: Screen) -> list[BindingEntry]:
     entries: dict[tuple[int, str, str], BindingEntry] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.system or not _ours(active.node):
+        if not binding.description or binding.system or not _ours(active.node, binding):
             continue
         slot = (id(active.node), binding.action, binding.description)
         entry = entries.get(slot)

@@ -41,6 +41,7 @@ from rsapp.vocab import (
     status_label,
 )
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -71,7 +72,7 @@ class AssessmentLoaded(Message):
     notice: str = ""
 
 
-class ItemTable(DataTable[Any]):
+class ItemTable(MeasuredTable):
     """The catalogue: Enter confirms the highlighted item's suggestion (instead of selecting)."""
 
     BINDINGS = [

@@ -56,6 +56,7 @@ from rsapp.messages import (
 )
 from rsapp.vocab import CASE_KIND_PRIORITISATION, final_label, meeting_kind_label
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -312,10 +313,10 @@ class CasesScreen(Screen[None]):
         with Horizontal(id="cases-body"):
             with Vertical(id="meetings-pane"):
                 yield Label("Møter", classes="title")
-                yield DataTable(id="meetings", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="meetings", cursor_type="row", zebra_stripes=True)
             with Vertical(id="saksliste-pane"):
                 yield Label("Saksliste", classes="title", id="saksliste-title")
-                yield DataTable(id="saksliste", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="saksliste", cursor_type="row", zebra_stripes=True)
         with Horizontal(classes="cases-buttons"):
             yield Label("Møte:", classes="button-group")
             yield Button("Nytt (n)", id="btn-new-meeting", tooltip="Nytt møte: dato, type og sted")

@@ -29,6 +29,7 @@ from rsapp.dialogs.form import FormError
 from rsapp.messages import ChangeSaved, DocumentWritten, FollowUpLoaded, ProjectLoaded, error_text
 from rsapp.money import format_amount_or_missing
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -108,15 +109,15 @@ class FollowUpScreen(Screen[None]):
         yield Static(id="followup-deadline")
         with TabbedContent(id="followup-tabs"):
             with TabPane("Forfaller (30 dager)", id="tab-due"):
-                yield DataTable(id="followup-due", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="followup-due", cursor_type="row", zebra_stripes=True)
             with TabPane("Prosjekter", id="tab-projects"):
                 with Horizontal(id="followup-projects-body"):
-                    yield DataTable(id="followup-projects", cursor_type="row", zebra_stripes=True)
+                    yield MeasuredTable(id="followup-projects", cursor_type="row", zebra_stripes=True)
                     with Vertical(id="followup-project-pane"):
                         yield Label("Per år", classes="title")
-                        yield DataTable(id="followup-years", cursor_type="none")
+                        yield MeasuredTable(id="followup-years", cursor_type="none")
             with TabPane("Helse Nord", id="tab-regional"):
-                yield DataTable(id="followup-regional", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="followup-regional", cursor_type="row", zebra_stripes=True)
         yield Static(id="followup-message")
         yield KeyFooter()
 

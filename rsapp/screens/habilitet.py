@@ -29,6 +29,7 @@ from rsapp.messages import error_text
 from rsapp.screens.assessment import PersonData, PersonForm
 from rsapp.vocab import HABILITET_LABELS, TIE_KIND_LABELS
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -111,15 +112,15 @@ class HabilitetScreen(Screen[None]):
             id="hab-head",
         )
         with Horizontal(id="hab-body"):
-            yield DataTable(id="hab-people", cursor_type="row", zebra_stripes=True)
+            yield MeasuredTable(id="hab-people", cursor_type="row", zebra_stripes=True)
             with Vertical(id="hab-right"):
                 yield Label("Erklærte tilknytninger (t ny, Delete slett)", classes="assess-label")
-                yield DataTable(id="hab-ties", cursor_type="row")
+                yield MeasuredTable(id="hab-ties", cursor_type="row")
                 yield Label(
                     "Mulig inhabilitet i runden (i inhabil, k ikke inhabil, Delete slett avgjørelsen)",
                     classes="assess-label",
                 )
-                yield DataTable(id="hab-flags", cursor_type="row")
+                yield MeasuredTable(id="hab-flags", cursor_type="row")
                 yield Static(id="hab-flag-detail")
         yield Static(id="hab-status")
         yield KeyFooter()

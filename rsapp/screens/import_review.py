@@ -33,6 +33,7 @@ from rsapp.importer.headings import REQUIRED_FIELDS, SHORT_LABELS
 from rsapp.importer.parsed import TEXT_FIELDS
 from rsapp.money import format_amount_or_missing, format_kr
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -134,15 +135,15 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
         yield Static("Gå gjennom før lagring", classes="title")
         with Horizontal(id="review-main"):
             with Vertical(id="review-list-pane"):
-                yield DataTable(id="review-apps", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="review-apps", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="review-skipped")
             with Vertical(id="review-detail"):
                 yield Static("", id="review-heading")
-                yield DataTable(id="review-fields", cursor_type="row")
+                yield MeasuredTable(id="review-fields", cursor_type="row")
                 with VerticalScroll(id="review-viewer"):
                     yield Static("", id="review-viewer-text")
-                yield DataTable(id="review-changes", cursor_type="row")
-                yield DataTable(id="review-budget", cursor_type="row")
+                yield MeasuredTable(id="review-changes", cursor_type="row")
+                yield MeasuredTable(id="review-budget", cursor_type="row")
                 yield Static("", id="review-budget-sum")
                 with Horizontal(id="review-budget-bar"):
                     yield Input(placeholder="År", id="review-budget-year")
@@ -634,7 +635,7 @@ class ConfirmAmountsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-amounts"):
             yield Static("Bekreft beløp", id="confirm-amounts-title", classes="title")
-            yield DataTable(id="confirm-amounts-lines", cursor_type="row")
+            yield MeasuredTable(id="confirm-amounts-lines", cursor_type="row")
             yield Static("", id="confirm-amounts-hint")
             with Horizontal(id="confirm-amounts-bar"):
                 yield Input(placeholder="År (tomt: uendret, - : uten år)", id="confirm-amounts-year")

@@ -33,6 +33,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -148,7 +149,7 @@ class ImportScreen(Screen[None]):
                     yield Button("Gå gjennom (F6)", id="import-review-button", disabled=True)
                     yield Button("Tøm (F8)", id="import-clear-button")
                 yield ProgressBar(total=1, show_eta=False, id="import-progress")
-                yield DataTable(id="import-results", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="import-results", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -34,6 +34,7 @@ from rsapp.dialogs.form import FormError
 from rsapp.messages import ChangeSaved, DocumentWritten, MeetingLifeLoaded, error_text
 from rsapp.vocab import ATTENDANCE_LABELS, OUTCOME_LABELS
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -426,12 +427,12 @@ class MeetingLifeScreen(Screen[None]):
         with Horizontal(id="life-body"):
             with Vertical(id="life-left"):
                 yield Label("Innkalling", classes="title")
-                yield DataTable(id="life-facts", cursor_type="none", show_header=False)
+                yield MeasuredTable(id="life-facts", cursor_type="none", show_header=False)
                 yield Label("Oppmøte (m: møtt/forfall)", classes="title")
-                yield DataTable(id="life-people", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="life-people", cursor_type="row", zebra_stripes=True)
             with Vertical(id="life-right"):
                 yield Label("Saker og vedtak", classes="title")
-                yield DataTable(id="life-cases", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="life-cases", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="life-vedtak-pane"):
                     yield Static(id="life-vedtak")
         with Horizontal(classes="life-buttons"):

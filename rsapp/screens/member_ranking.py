@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from rsapp.messages import error_text
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -101,7 +102,7 @@ class MemberRankingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
         yield Static(id="members-info")
-        yield DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="members-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="members-rule")
         yield Static(id="members-status")
         yield KeyFooter()

@@ -28,6 +28,7 @@ from rsapp.portfolio import ApplicationSummary, PortfolioData, RoundInfo, load_p
 from rsapp.vocab import NOT_STATED, STATUS_LABELS, status_label
 from rsapp.widgets.filters import FilterSelect, SelectPlaceholder, swap_in
 from rsapp.widgets.footer import KeyFooter
+from rsapp.widgets.table import MeasuredTable
 from rsapp.widgets.wrap import WrappedStatic
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ class PortfolioScreen(Screen[None]):
         with Horizontal(id="filters"):
             yield from self._filters()
             yield Input(placeholder="Søk i all tekst", id="search", compact=True)
-        yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
+        yield MeasuredTable(id="applications", cursor_type="row", zebra_stripes=True)
         yield Static(id="portfolio-empty")
         yield Static(id="portfolio-status")
         yield KeyFooter()

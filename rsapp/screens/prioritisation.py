@@ -58,6 +58,7 @@ from rsapp.prioritisation import (
 )
 from rsapp.widgets.footer import KeyFooter
 from rsapp.widgets.ranked_list import RankedList
+from rsapp.widgets.table import MeasuredTable
 from rsapp.widgets.wrap import WrappedStatic, wrapped
 
 if TYPE_CHECKING:
@@ -248,7 +249,7 @@ class PrioritisationScreen(Screen[None]):
                     yield _button("Oppdater", "btn-refresh", "Les databasen på nytt (Ctrl+R)")
                     yield _button("Eksporter Excel", "btn-export", "Excel-prioriteringsliste (e)", "primary")
             with TabPane("Avsetninger (2)", id="tab-earmarks"):
-                yield DataTable(id="earmarks", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="earmarks", cursor_type="row", zebra_stripes=True)
                 yield WrappedStatic(id="earmark-detail")  # the selected earmark's long texts, whole
                 with Horizontal(classes="prio-buttons"):
                     yield _button("Ny avsetning", "btn-earmark-add", "Legg til en avsetning (a)", "primary")
@@ -260,7 +261,7 @@ class PrioritisationScreen(Screen[None]):
                 with VerticalScroll(id="years-scroll"):
                     yield Static(id="years")
             with TabPane("Endringslogg (4)", id="tab-log"):
-                yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+                yield MeasuredTable(id="log", cursor_type="row", zebra_stripes=True)
             with TabPane("Regional liste (5)", id="tab-regional"):
                 with VerticalScroll(id="regional-scroll"):
                     yield Static(id="regional")

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
+from rsapp.widgets.table import MeasuredTable
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
@@ -64,7 +65,7 @@ class ReplacedValuesScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="replaced-values"):
             yield Static("Erstattede verdier", id="replaced-values-title")
-            yield DataTable(id="replaced-values-table", cursor_type="row")
+            yield MeasuredTable(id="replaced-values-table", cursor_type="row")
             yield Static("", id="replaced-values-hint")
 
     def on_mount(self) -> None:

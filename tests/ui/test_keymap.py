@@ -229,3 +229,20 @@ async def test_a_button_that_names_its_key_names_the_users_key(
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert type(app.screen).__name__ == "MeetingFormScreen"
+
+
+async def test_help_names_rsapps_keys_not_textuals_on_a_table_rsapp_extends(engine: Engine) -> None:
+    """The assessment's list is rsapp's own table (Enter confirms): the help lists that key, in
+    Norwegian, and not the cursor keys the table inherits from Textual under their English names."""
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(200, 45)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AssessmentScreen"
+        await pilot.press("f1")
+        help_text = "\n".join(
+            static_text(widget, width=150) for widget in app.screen.query(Static) if widget.id
+        )
+        assert "Bekreft forslaget" in help_text
+        for english in ("Cursor up", "Cursor down", "Page up", "Select"):
+            assert english not in help_text, english
