@@ -14,6 +14,7 @@ store with its own message.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,8 @@ class LiveUpdates:
         self.watcher: ChangeWatcher | None = None
         self._timer: Timer | None = None
         self.changes = 0  # notices received (tests and the footer may show it)
+        self._lock = threading.Lock()  # start (a worker thread) against stop (the app closing)
+        self._stopped = False
 
     def start(self) -> None:
         """Start watching, from a thread (opening the engine on PostgreSQL may take a moment)."""
@@ -90,13 +93,19 @@ class LiveUpdates:
             pids = track_backend_pids(db.engine)
             url = db.engine.url.render_as_string(hide_password=False)
         watcher = ChangeWatcher(url, self._noticed, own_pids=pids)
-        self.watcher = watcher
-        watcher.start()
+        with self._lock:
+            if self._stopped:  # the app closed while this worker was on its way: start nothing
+                return
+            self.watcher = watcher
+            watcher.start()
 
     def stop(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
-            self.watcher = None
+        """Stop watching, for good: a start still on its way starts nothing."""
+        with self._lock:
+            self._stopped = True
+            watcher, self.watcher = self.watcher, None
+        if watcher is not None:
+            watcher.stop()
 
     def _noticed(self, _table: str) -> None:
         """From the watcher's thread: a change was committed by someone else."""

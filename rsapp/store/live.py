@@ -70,8 +70,9 @@ class ChangeWatcher:
         self.error: str | None = None
 
     def start(self) -> ChangeWatcher:
-        self._thread = threading.Thread(target=self._run, name="rsapp-live", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=self._run, name="rsapp-live", daemon=True)
+        thread.start()
+        self._thread = thread  # only a started thread: stop() may join it at any moment
         return self
 
     def wait_ready(self, timeout: float = 5.0) -> bool:
