@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench clean compiled
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# rsapp's own modules compiled ahead, as pip does for an installed package: an editable install
+# leaves that to the first import, which never writes it where PYTHONDONTWRITEBYTECODE is set
+# (Docker images, CI), so every start would compile all of rsapp again. Up-to-date files are skipped.
+compiled: $(STAMP)
+	@$(BIN)/python -m compileall -q rsapp
+
+run: compiled
 	$(BIN)/rsapp
 
 test: $(STAMP)
@@ -29,7 +35,7 @@ check: lint
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: compiled
 	@status=0; for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || status=1; done; exit $$status
 
 clean:

@@ -80,7 +80,8 @@ async def test_read_folder_review_edit_and_accept(engine: Engine, tmp_path: Path
     async with app.run_test(size=(170, 50)) as pilot:
         screen = await _read_folder(app, pilot, folder)
         results = screen.query_one("#import-results", DataTable)
-        rows = {results.get_row_at(i)[0]: results.get_row_at(i) for i in range(results.row_count)}
+        shown = [[str(cell) for cell in results.get_row_at(i)] for i in range(results.row_count)]
+        rows = {row[0]: row for row in shown}
         assert rows["alis.txt"][2] == "lest" and "1 ny" in rows["alis.txt"][3]
         assert rows["bunke.txt"][1] == "5" and "ny" not in rows["bunke.txt"][3].replace("ny versjon", "")
         assert rows["tom.md"][2] == "feil" and "tom.md: filen er tom" in rows["tom.md"][3]
@@ -94,7 +95,7 @@ async def test_read_folder_review_edit_and_accept(engine: Engine, tmp_path: Path
         assert review.plans[0][1].parsed.text("name") == "ALIS-rotasjon i Harstad"
         # "Ny versjon" is shown whole, within the visible part of the list
         apps = review.query_one("#review-apps", DataTable)
-        actions = [apps.get_row_at(i)[1] for i in range(apps.row_count)]
+        actions = [str(apps.get_row_at(i)[1]) for i in range(apps.row_count)]
         assert actions == ["Ny", "Uendret", "Ny versjon", "Uendret", "Uendret", "Ny versjon"]
         columns = list(apps.columns.values())
         assert columns[1].label.plain == "Handling"
@@ -148,7 +149,7 @@ async def test_discard_saves_nothing(engine: Engine, tmp_path: Path) -> None:
         await pilot.pause()
         assert app.screen is screen
         results = screen.query_one("#import-results", DataTable)
-        statuses = [results.get_row_at(i)[2] for i in range(results.row_count)]
+        statuses = [str(results.get_row_at(i)[2]) for i in range(results.row_count)]
         assert statuses.count("forkastet") == 2
     assert (count(engine, Application), count(engine, ImportedDocument)) == before
 
@@ -213,7 +214,7 @@ async def test_confirming_a_flagged_amount_with_its_year(engine: Engine, tmp_pat
         await pilot.press("enter")
         assert (line.budget_year, line.amount, line.needs_confirmation) == (2026, 1_200_000, False)
         budget = review.query_one("#review-budget", DataTable)
-        assert budget.get_row_at(0)[0] == "2026" and budget.get_row_at(0)[3].plain == "bekreftet"
+        assert str(budget.get_row_at(0)[0]) == "2026" and budget.get_row_at(0)[3].plain == "bekreftet"
         screen = app.screen_stack[-2]
         await pilot.click("#review-accept-button")
         await _wait_for_screen(pilot, app, screen)
@@ -341,7 +342,7 @@ async def test_a_new_version_keeps_my_text_unless_i_take_the_new(engine: Engine,
         apps.move_cursor(row=1)  # Fremtidens pasientforløp: a new version of the built-in copy
         await pilot.pause()
         changes = review.query_one("#review-changes", DataTable)
-        assert changes.display and changes.get_row_at(0)[0] == "Øvrig tekst"
+        assert changes.display and str(changes.get_row_at(0)[0]) == "Øvrig tekst"
         assert changes.get_row_at(0)[3].plain == "behold min"
         changes.focus()
         await pilot.press("t")

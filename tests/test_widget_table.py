@@ -44,3 +44,21 @@ async def test_an_updated_cell_is_redrawn_at_its_new_width() -> None:
         table.render_line(1)
         await pilot.pause()
         assert "Vedtatt som innstilt" in table.render_line(1).text
+
+
+async def test_text_in_square_brackets_is_shown_as_it_is() -> None:
+    """Text from the database is never read as markup: ``[pilot]`` and ``[kr]`` stay."""
+    app = _TableApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(MeasuredTable)
+        table.add_column("Prosjekt [navn]", key="title")
+        table.add_column("Beløp", key="amount")
+        table.add_row("Prosjekt [pilot] i Vefsn", "Budsjett [kr]", key="1")
+        await pilot.pause()
+        assert "Prosjekt [navn]" in table.render_line(0).text
+        line = table.render_line(1).text
+        assert "Prosjekt [pilot] i Vefsn" in line and "Budsjett [kr]" in line
+        assert str(table.get_row("1")[0]) == "Prosjekt [pilot] i Vefsn"
+        table.update_cell("1", "amount", "[b]fet[/b]", update_width=True)
+        await pilot.pause()
+        assert "[b]fet[/b]" in table.render_line(1).text

@@ -5,6 +5,11 @@ are cached under a key that the new widths do not change (Textual issues #3533 a
 a frame is drawn between ``add_row`` and that idle moment, which happens on a busy machine, the
 table keeps showing its columns at header width (``28-202`` for ``28-2025``) until something else
 redraws it. :class:`MeasuredTable` drops those drawings whenever the column widths change.
+
+It also shows text as it is: ``DataTable`` reads every ``str`` cell and label as Rich markup, so
+an application titled ``Prosjekt [pilot] i Vefsn`` would show as ``Prosjekt  i Vefsn``. Text
+from the database is data, never markup: :class:`MeasuredTable` turns a ``str`` into a plain
+``Text`` as it is added (read back, ``str(cell)`` is the text shown).
 """
 
 from __future__ import annotations
@@ -12,14 +17,60 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.text import Text, TextType
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, RowKey
+from textual.widgets.data_table import CellKey, CellType, ColumnKey, RowKey
 
 __all__ = ["MeasuredTable"]
 
 
+def _plain(value: Any, *, wrap: bool = False) -> Any:
+    """A ``str`` as the plain text it is (no markup); anything else as it is."""
+    if isinstance(value, str):
+        return Text(value, end="", no_wrap=not wrap)
+    return value
+
+
 class MeasuredTable(DataTable[Any]):
-    """A ``DataTable`` that redraws its rows when a column's measured width changes."""
+    """A ``DataTable`` that redraws its rows when a column's measured width changes, and shows
+    text cells and labels as plain text."""
+
+    def add_column(
+        self,
+        label: TextType,
+        *,
+        width: int | None = None,
+        key: str | None = None,
+        default: CellType | None = None,
+    ) -> ColumnKey:
+        return super().add_column(_plain(label), width=width, key=key, default=_plain(default))
+
+    def add_row(
+        self,
+        *cells: CellType,
+        height: int | None = 1,
+        key: str | None = None,
+        label: TextType | None = None,
+    ) -> RowKey:
+        wrap = height != 1
+        return super().add_row(
+            *(_plain(cell, wrap=wrap) for cell in cells),
+            height=height,
+            key=key,
+            label=_plain(label, wrap=wrap),
+        )
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: CellType,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        row = self.rows.get(row_key if isinstance(row_key, RowKey) else RowKey(row_key))
+        wrap = row is not None and row.height != 1
+        super().update_cell(row_key, column_key, _plain(value, wrap=wrap), update_width=update_width)
 
     def _widths(self) -> list[int]:
         return [column.content_width for column in self.columns.values()]
