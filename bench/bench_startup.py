@@ -40,7 +40,7 @@ Minimal().run(headless=True)
 """
 
 RSAPP = """
-import importlib.abc, importlib.machinery, sys, time
+import importlib.machinery, sys, time
 
 # rsapp starts as the `rsapp` command does (rsapp.__main__.cli); two of its modules are patched as they are
 # imported, so that nothing is imported earlier than in a real start: the app runs headless, and
@@ -64,7 +64,7 @@ def patch_portfolio(module):
 
 PATCHES = {"rsapp.app": patch_app, "rsapp.screens.portfolio": patch_portfolio}
 
-class Hook(importlib.abc.MetaPathFinder):
+class Hook:  # a meta path finder (importlib.abc would import importlib.resources, which rsapp never does)
     def find_spec(self, name, path, target=None):
         if name not in PATCHES:
             return None

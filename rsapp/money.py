@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 __all__ = [
     "NBSP",
@@ -78,10 +79,31 @@ class ParsedAmount:
 
 # --------------------------------------------------------------------------- reading
 
+
+class _LazyPattern:
+    """A regular expression compiled when it is first used. Every screen imports this module for
+    the formatters, which need none of the patterns below: compiling them all up front cost the
+    first frame a few milliseconds."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(*self._source)
+        # From now on the pattern's methods are found directly, without coming here again.
+        for method in ("match", "fullmatch", "search", "finditer", "findall", "sub", "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> Any:
+    return _LazyPattern(pattern, flags)
+
+
 _SPACE_SEP = "[ \u00a0\u202f\u2009]"
 # A number: space-grouped, dot-grouped or plain digits, with an optional decimal part.
 # Not glued to other digits, and not part of a date such as 27.02.2025.
-_NUMBER = re.compile(
+_NUMBER = _lazy(
     rf"""
     (?<![0-9])(?<![0-9][.,])(?<![^\W\d_])
     (?P<int>
@@ -110,7 +132,7 @@ _MULTIPLIERS: dict[str, int] = {
     "tkr": 10**3,
     "tusen": 10**3,
 }
-_SUFFIX = re.compile(
+_SUFFIX = _lazy(
     rf"""
     (?P<dash1>{_DASH_SUFFIX})?
     (?:\s*(?P<mult>milliarder|milliard|mrd|millioner|million|mill|mln|mnok|tnok|tkr|tusen){_WORD_END}\.?)?
@@ -119,25 +141,23 @@ _SUFFIX = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_RANGE_DASH = re.compile(r"\s*[-–—]\s*")
+_RANGE_DASH = _lazy(r"\s*[-–—]\s*")
 
 # Words in front of an amount, peeled off one at a time from right to left.
-_PREFIX_CURRENCY = re.compile(rf"(?<![^\W\d_])(?:kroner|kr|(?-i:NOK)){_WORD_END}\.?\s*\Z", re.IGNORECASE)
-_PREFIX_APPROX = re.compile(
+_PREFIX_CURRENCY = _lazy(rf"(?<![^\W\d_])(?:kroner|kr|(?-i:NOK)){_WORD_END}\.?\s*\Z", re.IGNORECASE)
+_PREFIX_APPROX = _lazy(
     rf"(?:(?<![^\W\d_])(?:ca|cirka|omtrent|om\s+lag|omlag|rundt|anslagsvis){_WORD_END}\.?|~)\s*\Z",
     re.IGNORECASE,
 )
-_PREFIX_TOTAL = re.compile(
+_PREFIX_TOTAL = _lazy(
     r"(?<![^\W\d_])(?:totalt|til\s+sammen|i\s+alt|samlet|totalkostnad(?:en)?|totalbudsjett(?:et)?|"
     r"total\s+kostnad|totalsum|sum)(?![^\W\d_])\s*:?\s*\Z|=\s*\Z",
     re.IGNORECASE,
 )
-_PREFIX_YEARLY = re.compile(
-    r"(?<![^\W\d_])(?:årlig|årlige|årlige?\s+kostnad(?:er)?)\s*:?\s*\Z", re.IGNORECASE
-)
+_PREFIX_YEARLY = _lazy(r"(?<![^\W\d_])(?:årlig|årlige|årlige?\s+kostnad(?:er)?)\s*:?\s*\Z", re.IGNORECASE)
 
 # Qualifiers after an amount.
-_PER_YEAR = re.compile(
+_PER_YEAR = _lazy(
     rf"\s*(?<![^\W\d_])(?:(?:per|pr\.?|/)\s*år(?:et)?|årlig|i\s+året|hvert\s+år){_WORD_END}\.?",
     re.IGNORECASE,
 )
@@ -156,30 +176,30 @@ _NUMBER_WORDS = {
     "ti": 10,
 }
 _YEARS_WORDS = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-_YEARS = re.compile(
+_YEARS = _lazy(
     rf"\s*,?\s*(?:over|i|for|fordelt\s+på)\s+(?P<n>[0-9]{{1,2}}|{_YEARS_WORDS})\s+år{_WORD_END}",
     re.IGNORECASE,
 )
-_TOTAL_LINK = re.compile(
+_TOTAL_LINK = _lazy(
     r"\s*[,;]?\s*(?:og\s+)?(?:totalt|til\s+sammen|i\s+alt|samlet)(?![^\W\d_])\s*:?\s*"
     r"(?:(?:ca|cirka|omtrent)\.?\s*)?(?:(?:kroner|kr|(?-i:NOK))(?![^\W\d_])\.?\s*)?(?=[0-9])",
     re.IGNORECASE,
 )
 # Counted things that are not money even when the number is grouped ("ca. 45.600 årsverk").
-_NOT_MONEY = re.compile(
+_NOT_MONEY = _lazy(
     r"\s*(?:%|prosent|årsverk|innbyggere|pasienter|personer|stillinger|ansatte|brukere|timer|dager|"
     r"døgn|liggedøgn|uker|måneder|km|kilometer|meter|konsultasjoner|elever|studenter|henvendelser)"
     r"(?![^\W\d_])",
     re.IGNORECASE,
 )
 # Identifiers that look like grouped numbers ("Org nr: MVA 883 658 752").
-_NOT_MONEY_BEFORE = re.compile(
+_NOT_MONEY_BEFORE = _lazy(
     r"(?<![^\W\d_])(?:org\.?\s*nr|organisasjonsnr|organisasjonsnummer|mva|tlf|telefon|sentralbord|"
     r"kontonr|kontonummer|konto|postboks|saksnr|arkivsak|ref)(?![^\W\d_])\.?\s*:?\s*\Z",
     re.IGNORECASE,
 )
 # Anywhere in a phrase given to parse_amount.
-_ANY_APPROX = re.compile(
+_ANY_APPROX = _lazy(
     r"(?<![^\W\d_])(?:ca|cirka|omtrent|om\s+lag|omlag|anslagsvis)(?![^\W\d_])|~", re.IGNORECASE
 )
 
