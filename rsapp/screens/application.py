@@ -45,7 +45,10 @@ def budget_table(detail: ApplicationDetail, round_year: int | None = None) -> Ta
             amount = f"{format_kr(line.amount)}–{format_kr(line.amount_high)}"
         if line.needs_confirmation:
             amount += " ⚠"
-        table.add_row(str(line.budget_year or "–"), amount, line.purpose, f"«{line.source_phrase}»")
+        # The purpose and the phrase are the document's words: plain text, never markup.
+        table.add_row(
+            str(line.budget_year or "–"), amount, Text(line.purpose), Text(f"«{line.source_phrase}»")
+        )
     table.add_section()
     table.add_row("Sum", format_amount_or_missing(detail.summary.applied_total), "", "")
     return table
@@ -70,7 +73,7 @@ def sources_table(detail: ApplicationDetail) -> Table:
     table.add_column("Felt", style="bold")
     table.add_column("Kilde")
     for source in detail.sources:
-        table.add_row(labels.get(source.field, source.field), source_label(source))
+        table.add_row(Text(labels.get(source.field, source.field)), Text(source_label(source)))
     return table
 
 
@@ -167,7 +170,12 @@ class ApplicationScreen(Screen[None]):
     def _load_failed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "application-load" and event.state == WorkerState.ERROR:
             self.query_one("#application-body").loading = False
-            self.notify(error_text(event.worker.error), title="Kunne ikke vise søknaden", severity="error")
+            self.notify(
+                error_text(event.worker.error),
+                title="Kunne ikke vise søknaden",
+                severity="error",
+                markup=False,
+            )
 
     @on(ApplicationLoaded)
     async def _loaded(self, message: ApplicationLoaded) -> None:
@@ -198,7 +206,7 @@ class ApplicationScreen(Screen[None]):
             ("Søkt totalt", format_amount_or_missing(s.applied_total)),
             ("Kilde", a.source_document or "–"),
         ):
-            facts.add_row(label, value)
+            facts.add_row(label, Text(value))  # the application's own words: plain text, never markup
         widgets.append(Static(facts, id="application-facts"))
         widgets.append(Static(budget_table(detail), id="application-budget"))
         for column, (heading, text) in zip(detail.section_fields, detail.sections, strict=True):
@@ -207,7 +215,7 @@ class ApplicationScreen(Screen[None]):
             if source:
                 title.append(f"  (kilde: {source})", style="dim")
             widgets.append(Static(title, classes="section-heading"))
-            widgets.append(Static(text, classes="section-text"))
+            widgets.append(Static(text, classes="section-text", markup=False))
         if detail.sources:
             widgets.append(
                 Static(Text("Kilder for feltene", style="bold underline"), classes="section-heading")
