@@ -43,8 +43,9 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes=self.DIALOG_CLASSES, id="confirm-dialog"):
             if self.heading:
-                yield Static(self.heading, classes="form-title")
-            yield Static(self.question, id="confirm-question")
+                yield Static(self.heading, classes="form-title", markup=False)
+            # The question names what it is about (a case, a meeting, a file): plain text.
+            yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(classes="form-buttons"):
                 yield Button(self.yes_label, id=self.YES_ID, variant="error" if self.danger else "warning")
                 yield Button(self.no_label, id=self.NO_ID, variant="primary")

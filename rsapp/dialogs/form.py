@@ -77,7 +77,8 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes=self.DIALOG_CLASSES, id=self.FORM_ID):
             yield from self.compose_fields()
-            yield Static(classes="form-error", id=self.ERROR_ID)
+            # A refusal often quotes what was typed or a name from the database: plain text.
+            yield Static(classes="form-error", id=self.ERROR_ID, markup=False)
             with Horizontal(classes="form-buttons"):
                 yield Button(self.OK_LABEL, id=self.OK_ID, variant="primary")
                 yield Button(self.CANCEL_LABEL, id=self.CANCEL_ID)
