@@ -232,7 +232,7 @@ class PrioritisationScreen(Screen[None]):
         with TabbedContent(id="prio-tabs", initial="tab-rank"):
             with TabPane("Rangering (1)", id="tab-rank"):
                 yield RankedList(id="ranked")
-                yield Static(id="prio-status")
+                yield Static(id="prio-status", markup=False)  # names the application: plain text
                 with Horizontal(classes="prio-buttons"):
                     yield _button("▲ Opp", "btn-up", "Flytt opp (Shift+↑)")
                     yield _button("▼ Ned", "btn-down", "Flytt ned (Shift+↓)")
@@ -291,7 +291,7 @@ class PrioritisationScreen(Screen[None]):
                 self.view = load_view(session, self.round_id)
                 self._assessments = _assessment_columns(session, self.round_id)
         except PrioritisationError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
             return
         view = self.view
         self.history.versions = Versions(
@@ -308,7 +308,7 @@ class PrioritisationScreen(Screen[None]):
         try:
             allocation = view.allocation()
         except PrioritisationError as exc:  # pragma: no cover - AllocationError is a ValueError too
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         except ValueError:
             # Our copy drifted from the database (e.g. another user reordered): read it again.
@@ -608,7 +608,7 @@ class PrioritisationScreen(Screen[None]):
                 for y in years
             ]
             total = "ikke oppgitt" if item.total is None else format_kr(item.total)
-            table.add_row(str(item.rank), item.name, *amounts, total)
+            table.add_row(str(item.rank), Text(item.name), *amounts, total)  # the name: plain text
         parts: list = [table] if items else [Text("Ingen søknader sendes videre til Helse Nord.")]
         parts.append(
             Text(
@@ -683,7 +683,7 @@ class PrioritisationScreen(Screen[None]):
             with self.rsapp.session() as session:
                 change = self.history.run(command, session)
         except PrioritisationError as exc:
-            self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8)
+            self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8, markup=False)
             if isinstance(exc, StaleError):  # show what the other user saved, at once
                 self.reload()
             return False
@@ -698,7 +698,7 @@ class PrioritisationScreen(Screen[None]):
             with self.rsapp.session() as session:
                 result = self.history.undo(session)
         except PrioritisationError as exc:
-            self.notify(str(exc), title="Kan ikke angre", severity="error", timeout=8)
+            self.notify(str(exc), title="Kan ikke angre", severity="error", timeout=8, markup=False)
             if isinstance(exc, StaleError):
                 self.reload()
             return
@@ -707,7 +707,7 @@ class PrioritisationScreen(Screen[None]):
             return
         command, change = result
         self._apply(change, getattr(command, "application_id", None))
-        self.notify(f"Angret: {command.label}.")
+        self.notify(f"Angret: {command.label}.", markup=False)
 
     def action_redo(self) -> None:
         if self._unsaved_moves:
@@ -717,7 +717,7 @@ class PrioritisationScreen(Screen[None]):
             with self.rsapp.session() as session:
                 result = self.history.redo(session)
         except PrioritisationError as exc:
-            self.notify(str(exc), title="Kan ikke gjøre om", severity="error", timeout=8)
+            self.notify(str(exc), title="Kan ikke gjøre om", severity="error", timeout=8, markup=False)
             if isinstance(exc, StaleError):
                 self.reload()
             return
@@ -726,7 +726,7 @@ class PrioritisationScreen(Screen[None]):
             return
         command, change = result
         self._apply(change, getattr(command, "application_id", None))
-        self.notify(f"Gjort om: {command.label}.")
+        self.notify(f"Gjort om: {command.label}.", markup=False)
 
     # --- moves -----------------------------------------------------------------------------------
 
@@ -806,7 +806,7 @@ class PrioritisationScreen(Screen[None]):
             with self.rsapp.session() as session:
                 change = self.history.run(command, session)
         except PrioritisationError as exc:
-            self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8)
+            self.notify(str(exc), title="Ikke lagret", severity="error", timeout=8, markup=False)
             self.reload()
             return
         assert self.view is not None
@@ -819,6 +819,7 @@ class PrioritisationScreen(Screen[None]):
                 title="Rekkefølgen er oppdatert",
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
             self.reload()
         else:
@@ -919,7 +920,7 @@ class PrioritisationScreen(Screen[None]):
     def _set_route(self, key: int, name: str, old: str, new: str) -> None:
         """One route change: one undo step and one change log row."""
         if self._run(RouteCommand(key, old, new, label=f"rute for «{name}»"), cursor_key=key):
-            self.notify(f"«{name}»: {ROUTE_LABELS[new]}.")
+            self.notify(f"«{name}»: {ROUTE_LABELS[new]}.", markup=False)
 
     def action_toggle_marks(self) -> None:
         self.show_marks = not self.show_marks
@@ -953,7 +954,7 @@ class PrioritisationScreen(Screen[None]):
             if data is not None and self._run(
                 EarmarkAddCommand(self.round_id, data, label=f"ny avsetning «{data.name}»")
             ):
-                self.notify(f"Avsetningen «{data.name}» er lagt til. Ctrl+Z angrer.")
+                self.notify(f"Avsetningen «{data.name}» er lagt til. Ctrl+Z angrer.", markup=False)
 
         self.app.push_screen(EarmarkDialog(), callback=done)
 
@@ -972,7 +973,7 @@ class PrioritisationScreen(Screen[None]):
                 and data != old
                 and self._run(EarmarkEditCommand(ref, old, data, label=f"endret avsetning «{data.name}»"))
             ):
-                self.notify(f"Avsetningen «{data.name}» er endret. Ctrl+Z angrer.")
+                self.notify(f"Avsetningen «{data.name}» er endret. Ctrl+Z angrer.", markup=False)
 
         self.app.push_screen(EarmarkDialog(old), callback=done)
 
@@ -988,7 +989,7 @@ class PrioritisationScreen(Screen[None]):
             if yes and self._run(
                 EarmarkRemoveCommand(self.round_id, ref, label=f"slettet avsetning «{item.data.name}»")
             ):
-                self.notify(f"Avsetningen «{item.data.name}» er slettet. Ctrl+Z angrer.")
+                self.notify(f"Avsetningen «{item.data.name}» er slettet. Ctrl+Z angrer.", markup=False)
 
         self.app.push_screen(ConfirmDialog(f"Slette avsetningen «{item.data.name}»?", "Slett"), callback=done)
 

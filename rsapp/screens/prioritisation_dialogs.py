@@ -114,10 +114,11 @@ class RecommendDialog(_Dialog):
                 + f" (totalt {format_kr(plan.total)})."
             )
         with Vertical(classes="dialog dialog-wide"):
-            yield Static(f"Innstilt beløp: {self.application_title}", classes="dialog-title")
+            # The application's title and the error line are data: plain text, never markup.
+            yield Static(f"Innstilt beløp: {self.application_title}", classes="dialog-title", markup=False)
             yield Static(applied)
             for flag in plan.flags(self.round_year):
-                yield Static(f"⚠ {flag}", classes="dialog-note")
+                yield Static(f"⚠ {flag}", classes="dialog-note", markup=False)
             yield Static("0 og delvis finansiering er lov, mer enn søkt totalt er ikke lov.")
             with Horizontal(classes="recommend-years"):
                 for year in self.years:
@@ -139,7 +140,7 @@ class RecommendDialog(_Dialog):
                     id="recommend-mode",
                 )
                 yield Button("Fordel", id="recommend-spread", tooltip="Fordel totalen på årene")
-            yield Static("", classes="dialog-error")
+            yield Static("", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Lagre", id="recommend-save", variant="primary")
                 yield Button(
@@ -214,10 +215,10 @@ class MoveToDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Flytt «{self.application_title}»", classes="dialog-title")
+            yield Static(f"Flytt «{self.application_title}»", classes="dialog-title", markup=False)
             yield Label(f"Nå på plass {self.current}. Ny plass (1–{self.count}):")
             yield Input(placeholder=f"1–{self.count}", id="move-input", type="integer")
-            yield Static("", classes="dialog-error")
+            yield Static("", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Flytt", id="move-save", variant="primary")
                 yield Button("Avbryt (Esc)", id="move-cancel")
@@ -266,7 +267,7 @@ class RouteDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"Rute for «{self.application_title}»", classes="dialog-title")
+            yield Static(f"Rute for «{self.application_title}»", classes="dialog-title", markup=False)
             yield OptionList(
                 *(
                     Option(f"{number}  {ROUTE_LABELS[route]} – {ROUTE_HELP[route]}", id=route)
@@ -324,7 +325,7 @@ class EarmarkDialog(_Dialog):
             yield Input(d.source_case, id="earmark-case")
             yield Label("Begrunnelse")
             yield Input(d.reason, id="earmark-reason")
-            yield Static("", classes="dialog-error")
+            yield Static("", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Lagre", id="earmark-save", variant="primary")
                 yield Button("Avbryt (Esc)", id="earmark-cancel")
@@ -383,7 +384,7 @@ class ConfirmDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(self.question, classes="dialog-title", markup=False)  # names an earmark
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="confirm-yes", variant="error")
                 yield Button("Nei (Esc)", id="confirm-no")
