@@ -285,7 +285,7 @@ class CaseEditScreen(Screen[None]):
         try:
             self._renderer = Renderer()
         except RenderError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
         self.query_one("#case-body").loading = True
         self._load(select_index=0, fields=True)
         self.query_one("#points", PointList).focus()
@@ -516,7 +516,7 @@ class CaseEditScreen(Screen[None]):
             self._show_number()
             self._schedule_preview()
         if message.notice:
-            self.notify(message.notice, severity=message.severity)
+            self.notify(message.notice, severity=message.severity, markup=False)  # may quote a point
         if details.get("leave"):
             self.dismiss(None)
             return
@@ -535,7 +535,7 @@ class CaseEditScreen(Screen[None]):
         if event.state != WorkerState.ERROR:
             return
         self.query_one("#case-body").loading = False
-        self.notify(error_text(event.worker.error), severity="error", timeout=10)
+        self.notify(error_text(event.worker.error), severity="error", timeout=10, markup=False)
         focus, self._focus_on_error = self._focus_on_error, None
         if focus and event.worker.group == "case-change":
             self.query_one(focus).focus()

@@ -121,7 +121,7 @@ class MeetingFormScreen(FormDialog[MeetingRequest]):
         yield Label("Nytt møte", classes="title")
         yield Label("Møtedato (dd.mm.åååå eller «uke 43»)")
         yield Input(format_date(self.default_date), id="meeting-date")
-        yield Static(id="meeting-date-info", classes="form-info")
+        yield Static(id="meeting-date-info", classes="form-info", markup=False)
         with RadioSet(id="meeting-kind"):
             yield RadioButton("Ordinært møte", id="meeting-ordinary")
             yield RadioButton("Ekstraordinært møte", id="meeting-extraordinary", value=True)
@@ -186,7 +186,7 @@ class NumberScreen(FormDialog[NumberRequest]):
         self.proposed = proposed
 
     def compose_fields(self) -> ComposeResult:
-        yield Label(self.heading, classes="title")
+        yield Label(self.heading, classes="title", markup=False)
         yield Label("Saksnummer (f.eks. 28/2025 eller 28-2025; forslaget er neste ledige)")
         yield Input(self.proposed, id="case-number")
 
@@ -309,13 +309,15 @@ class CasesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(id="cases-round")
+        # The round's name, the saksliste's title and the status line carry names from the
+        # database: plain text, never markup.
+        yield Static(id="cases-round", markup=False)
         with Horizontal(id="cases-body"):
             with Vertical(id="meetings-pane"):
                 yield Label("Møter", classes="title")
                 yield MeasuredTable(id="meetings", cursor_type="row", zebra_stripes=True)
             with Vertical(id="saksliste-pane"):
-                yield Label("Saksliste", classes="title", id="saksliste-title")
+                yield Label("Saksliste", classes="title", id="saksliste-title", markup=False)
                 yield MeasuredTable(id="saksliste", cursor_type="row", zebra_stripes=True)
         with Horizontal(classes="cases-buttons"):
             yield Label("Møte:", classes="button-group")
@@ -334,7 +336,7 @@ class CasesScreen(Screen[None]):
             yield Button("Opp (alt+↑)", id="btn-up")
             yield Button("Ned (alt+↓)", id="btn-down")
             yield Button("Slett (x)", id="btn-delete-case", variant="error")
-        yield Static(id="cases-status")
+        yield Static(id="cases-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -504,9 +506,9 @@ class CasesScreen(Screen[None]):
     def _saved(self, message: ChangeSaved) -> None:
         if message.notice:
             if message.timeout is None:
-                self.notify(message.notice, severity=message.severity)
+                self.notify(message.notice, severity=message.severity, markup=False)
             else:
-                self.notify(message.notice, severity=message.severity, timeout=message.timeout)
+                self.notify(message.notice, severity=message.severity, timeout=message.timeout, markup=False)
         if message.status:
             self._status(message.status)
         if message.reload:
@@ -524,7 +526,7 @@ class CasesScreen(Screen[None]):
 
     def _fail(self, error: BaseException | None) -> None:
         text = error_text(error)
-        self.notify(text, severity="error", timeout=8)
+        self.notify(text, severity="error", timeout=8, markup=False)
         self._status(f"⚠ {text}")
 
     # --- actions -------------------------------------------------------------------------------
@@ -786,7 +788,7 @@ class CasesScreen(Screen[None]):
     @on(DocumentWritten)
     def _document_written(self, message: DocumentWritten) -> None:
         self.query_one("#cases-body").loading = False
-        self.notify(f"Møtedokumentet er lagret i {message.path}", timeout=12)
+        self.notify(f"Møtedokumentet er lagret i {message.path}", timeout=12, markup=False)
         self._status(f"Møtedokumentet er lagret i {message.path}")
 
     @on(Button.Pressed)

@@ -56,7 +56,7 @@ class AwardForm(FormDialog[AwardRequest]):
 
     def compose_fields(self) -> ComposeResult:
         yield Label("Tildeling fra Helse Nord", classes="title")
-        yield Static(f"{self.project}\nSøkt: {self.sought}", classes="form-note")
+        yield Static(f"{self.project}\nSøkt: {self.sought}", classes="form-note", markup=False)
         yield Label("Tildelt per år (f.eks. 2026=1500000,2027=0; 0 = avslag)")
         yield Input("", id="award-amounts")
         yield Label("… eller en liste fra Helse Nord (.xlsx/.csv) for alle søknadene")
@@ -106,7 +106,7 @@ class FollowUpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(id="followup-deadline")
+        yield Static(id="followup-deadline", markup=False)
         with TabbedContent(id="followup-tabs"):
             with TabPane("Forfaller (30 dager)", id="tab-due"):
                 yield MeasuredTable(id="followup-due", cursor_type="row", zebra_stripes=True)
@@ -118,7 +118,7 @@ class FollowUpScreen(Screen[None]):
                         yield MeasuredTable(id="followup-years", cursor_type="none")
             with TabPane("Helse Nord", id="tab-regional"):
                 yield MeasuredTable(id="followup-regional", cursor_type="row", zebra_stripes=True)
-        yield Static(id="followup-message")
+        yield Static(id="followup-message", markup=False)  # names, file paths: plain text
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -278,7 +278,7 @@ class FollowUpScreen(Screen[None]):
     @on(ChangeSaved)
     def _saved(self, message: ChangeSaved) -> None:
         if message.notice:
-            self.notify(message.notice, timeout=6)
+            self.notify(message.notice, timeout=6, markup=False)
             self.query_one("#followup-message", Static).update(message.notice)
         if message.reload:
             self.reload()
@@ -288,7 +288,7 @@ class FollowUpScreen(Screen[None]):
         if event.state != WorkerState.ERROR:
             return
         text = error_text(event.worker.error)
-        self.notify(text, severity="error", timeout=8)
+        self.notify(text, severity="error", timeout=8, markup=False)
         self.query_one("#followup-message", Static).update(f"⚠ {text}")
 
     def _selected_due(self) -> tuple[str, int] | None:
@@ -382,7 +382,7 @@ class FollowUpScreen(Screen[None]):
 
     @on(DocumentWritten)
     def _written(self, message: DocumentWritten) -> None:
-        self.notify(f"Årsoversikten er lagret i {message.path}", timeout=10)
+        self.notify(f"Årsoversikten er lagret i {message.path}", timeout=10, markup=False)
         self.query_one("#followup-message", Static).update(f"Årsoversikten er lagret i {message.path}")
 
     def action_refresh(self) -> None:

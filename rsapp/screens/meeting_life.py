@@ -422,8 +422,10 @@ class MeetingLifeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(id="life-status")
-        yield Static(id="life-deadline")
+        # The meeting's title, the deadlines and the messages carry names from the database and
+        # file paths: plain text, never markup.
+        yield Static(id="life-status", markup=False)
+        yield Static(id="life-deadline", markup=False)
         with Horizontal(id="life-body"):
             with Vertical(id="life-left"):
                 yield Label("Innkalling", classes="title")
@@ -446,7 +448,7 @@ class MeetingLifeScreen(Screen[None]):
             yield Button("Utsett (u)", id="btn-life-postpone")
             yield Button("Protokoll (w)", id="btn-life-protokoll")
             yield Button("Godkjenn (g)", id="btn-life-approve", variant="warning")
-        yield Static(id="life-message")
+        yield Static(id="life-message", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -608,7 +610,7 @@ class MeetingLifeScreen(Screen[None]):
     @on(ChangeSaved)
     def _saved(self, message: ChangeSaved) -> None:
         if message.notice:
-            self.notify(message.notice, severity=message.severity, timeout=message.timeout or 6)
+            self.notify(message.notice, severity=message.severity, timeout=message.timeout or 6, markup=False)
         if message.status:
             self.query_one("#life-message", Static).update(message.status)
         if message.reload:
@@ -621,7 +623,7 @@ class MeetingLifeScreen(Screen[None]):
         if event.worker.group == "life-render":
             self.query_one("#life-body").loading = False
         text = error_text(event.worker.error)
-        self.notify(text, severity="error", timeout=8)
+        self.notify(text, severity="error", timeout=8, markup=False)
         self.query_one("#life-message", Static).update(f"⚠ {text}")
 
     def _case_or_warn(self) -> int | None:
@@ -856,7 +858,7 @@ class MeetingLifeScreen(Screen[None]):
     @on(DocumentWritten)
     def _written(self, message: DocumentWritten) -> None:
         self.query_one("#life-body").loading = False
-        self.notify(f"Lagret i {message.path}", timeout=10)
+        self.notify(f"Lagret i {message.path}", timeout=10, markup=False)
         self.query_one("#life-message", Static).update(f"Lagret i {message.path}")
 
     def action_approve(self) -> None:
@@ -874,7 +876,7 @@ class MeetingLifeScreen(Screen[None]):
             result = outcome.get("result")
             lines = [line for wb in (result.write_backs if result else []) for line in wb.lines]
             text = "Protokollen er godkjent og låst." + (f" {'; '.join(lines)}" if lines else "")
-            self.notify(text, timeout=10)
+            self.notify(text, timeout=10, markup=False)
             self.query_one("#life-message", Static).update(text)
             self.reload()
 
