@@ -228,14 +228,14 @@ class AssessmentScreen(Screen[None]):
         self.view = message.view
         self._show()
         if message.notice:
-            self.notify(message.notice, timeout=3)
+            self.notify(message.notice, timeout=3, markup=False)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
         self.query_one("#assess-items", ItemTable).loading = False
-        self.notify(error_text(event.worker.error), title="Vurdering", severity="error")
+        self.notify(error_text(event.worker.error), title="Vurdering", severity="error", markup=False)
         if event.worker.group == "assessment-write":
             self._load()  # show what is saved
 
@@ -428,6 +428,7 @@ class AssessmentScreen(Screen[None]):
             self.notify(
                 f"{self.view.assessor.name} er inhabil for søknaden og kan ikke vurdere den.",
                 severity="warning",
+                markup=False,
             )
             return None
         return self.current()
@@ -440,6 +441,7 @@ class AssessmentScreen(Screen[None]):
             self.notify(
                 f"{item.number} besvares med {KEY_HINTS[item.item.kind].split(' · Enter')[0]}.",
                 severity="warning",
+                markup=False,
             )
             return
         self._set(item, score)
@@ -453,6 +455,7 @@ class AssessmentScreen(Screen[None]):
             self.notify(
                 f"{item.number} besvares med {KEY_HINTS[item.item.kind].split(' · Enter')[0]}.",
                 severity="warning",
+                markup=False,
             )
             return
         self._set(item, value)
@@ -597,7 +600,7 @@ class AssessmentScreen(Screen[None]):
             return
         new_id = getattr(self, "_new_person_id", None)
         if new_id is not None:
-            self.notify(f"Registrerte {data.name}.")
+            self.notify(f"Registrerte {data.name}.", markup=False)
             self._use_assessor(new_id)
 
     def action_status(self) -> None:
@@ -832,7 +835,7 @@ class ItemForm(FormDialog[ItemData]):
 
     def compose_fields(self) -> ComposeResult:
         item = self.item
-        yield Static(f"{self.number}: endre punktet i kriterielisten", classes="form-title")
+        yield Static(f"{self.number}: endre punktet i kriterielisten", classes="form-title", markup=False)
         yield Label("Tittel")
         yield Input(value=item.title, id="item-title")
         yield Label("Utlysningens tekst")

@@ -169,13 +169,13 @@ class HabilitetScreen(Screen[None]):
         self.view = message.view
         self._show()
         if message.notice:
-            self.notify(message.notice, timeout=3)
+            self.notify(message.notice, timeout=3, markup=False)  # names a person or an application
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.query_one("#hab-people", DataTable).loading = False
-            self.notify(error_text(event.worker.error), title="Habilitet", severity="error")
+            self.notify(error_text(event.worker.error), title="Habilitet", severity="error", markup=False)
             self._load()
 
     def _show(self) -> None:
@@ -492,7 +492,7 @@ class TieForm(FormDialog[TieData]):
         self.application_id = application_id
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(f"Tilknytning for {self.person}", classes="form-title")
+        yield Static(f"Tilknytning for {self.person}", classes="form-title", markup=False)
         yield Label("Type")
         yield Select(
             [(label, code) for code, label in TIE_KIND_LABELS.items()],
@@ -504,7 +504,7 @@ class TieForm(FormDialog[TieData]):
         yield Input(placeholder="f.eks. Vefsn kommune", id="tie-counterpart")
         yield Label("Søknaden den gjelder (valgfritt)")
         yield Select(
-            [(title, app_id) for app_id, title in self.titles.items()],
+            [(Text(title), app_id) for app_id, title in self.titles.items()],  # titles: plain text
             prompt="Ingen bestemt søknad",
             value=self.application_id if self.application_id in self.titles else Select.BLANK,
             id="tie-application",
@@ -542,7 +542,7 @@ class DecisionForm(FormDialog[DecisionData]):
         self.heading = heading
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(self.heading, classes="form-title")
+        yield Static(self.heading, classes="form-title", markup=False)  # a person and an application
         yield Label("Begrunnelse")
         yield Input(placeholder="f.eks. sitter i prosjektets styringsgruppe", id="decision-reason")
 

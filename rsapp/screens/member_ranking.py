@@ -101,10 +101,11 @@ class MemberRankingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="")
-        yield Static(id="members-info")
+        # Error messages may quote names from the database: plain text, never markup.
+        yield Static(id="members-info", markup=False)
         yield MeasuredTable(id="members-table", cursor_type="row", zebra_stripes=True)
-        yield Static(id="members-rule")
-        yield Static(id="members-status")
+        yield Static(id="members-rule", markup=False)
+        yield Static(id="members-status", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -324,7 +325,9 @@ class MemberRankingScreen(Screen[None]):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
-        self.notify(error_text(event.worker.error), title="Ikke lagret", severity="error", timeout=8)
+        self.notify(
+            error_text(event.worker.error), title="Ikke lagret", severity="error", timeout=8, markup=False
+        )
         if event.worker.group in ("members-save", "members-use", "members-load"):
             self.query_one("#members-info", Static).update(error_text(event.worker.error))
         if event.worker.group == "members-save":
