@@ -241,7 +241,11 @@ class RsApp(App[int]):
         ]
         if problems:
             self.notify(
-                "\n".join(problems), title="Tastene i innstillingsfilen", severity="warning", timeout=15
+                "\n".join(problems),
+                title="Tastene i innstillingsfilen",
+                severity="warning",
+                timeout=15,
+                markup=False,  # «[taster]» is the file's section, not markup
             )
 
     def signed_in(self, identity: Identity, url: str) -> None:
@@ -266,7 +270,7 @@ class RsApp(App[int]):
         if identity.readonly:
             self.notify("Skrivebeskyttet: ingen endringer kan lagres.", title=identity.label, timeout=6)
         elif not identity.is_owner or identity.signed_in:
-            self.notify(f"Logget inn som {identity.label}.", timeout=5)
+            self.notify(f"Logget inn som {identity.label}.", timeout=5, markup=False)
 
     def offer_file(self, path: Path) -> None:
         """A file rsapp wrote: a download in the browser (rsapp serve); in a terminal it stays put."""

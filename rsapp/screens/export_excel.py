@@ -130,7 +130,7 @@ class ExportExcelScreen(FormDialog[ExportRequest]):
 
     def compose_fields(self) -> ComposeResult:
         yield Static("Eksporter prioriteringslisten til Excel", classes="form-title")
-        yield Label(f"{self.round_label}\nFilnavn (.xlsx):")
+        yield Label(f"{self.round_label}\nFilnavn (.xlsx):", markup=False)  # the round's name: plain text
         yield Input(
             str(self.default_path), id="export-path", tooltip="Hele stien, eller et navn i mappen vist her"
         )
@@ -170,20 +170,29 @@ def _run_export(app: App, round_id: int, request: ExportRequest) -> Path | None:
         with app.session() as session:  # type: ignore[attr-defined]
             path = export_round(session, round_id, request.path, today=app.today, force=request.overwrite)  # type: ignore[attr-defined]
     except (ExportError, AllocationError) as exc:
-        app.call_from_thread(app.notify, str(exc), title="Eksporten feilet", severity="error", timeout=12)
+        app.call_from_thread(
+            app.notify, str(exc), title="Eksporten feilet", severity="error", timeout=12, markup=False
+        )
         return None
     except Exception as exc:  # noqa: BLE001 - any failure must reach the user, not the log
         app.call_from_thread(
-            app.notify, f"Eksporten feilet: {exc}", title="Eksporten feilet", severity="error", timeout=12
+            app.notify,
+            f"Eksporten feilet: {exc}",
+            title="Eksporten feilet",
+            severity="error",
+            timeout=12,
+            markup=False,
         )
         return None
     _last_folder[app] = path.parent
     if app.is_web:  # in the browser: the file arrives as a download
         app.call_from_thread(getattr(app, "offer_file", lambda _path: None), path)
-        app.call_from_thread(app.notify, f"{path.name} lastes ned i nettleseren.", title="Excel-eksport")
+        app.call_from_thread(
+            app.notify, f"{path.name} lastes ned i nettleseren.", title="Excel-eksport", markup=False
+        )
         return path
     app.call_from_thread(
-        app.notify, f"Prioriteringslisten er lagret i {path}", title="Excel-eksport", timeout=10
+        app.notify, f"Prioriteringslisten er lagret i {path}", title="Excel-eksport", timeout=10, markup=False
     )
     return path
 
@@ -204,7 +213,7 @@ def start_excel_export(app: App, round_id: int, *, directory: Path | None = None
     def chosen(request: ExportRequest | None) -> None:
         if request is None:
             return
-        app.notify(f"Eksporterer til {request.path.name} …", title="Excel-eksport", timeout=3)
+        app.notify(f"Eksporterer til {request.path.name} …", title="Excel-eksport", timeout=3, markup=False)
         app.run_worker(
             partial(_run_export, app, round_id, request),
             name="excel-export",

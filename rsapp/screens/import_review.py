@@ -499,7 +499,10 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
             self.query_one("#review-budget-low", Button).label = f"Lav: {format_kr(line.amount or 0)}"
             self.query_one("#review-budget-high", Button).label = f"Høy: {format_kr(line.amount_high or 0)}"
         bar = self.query_one("#review-budget-bar")
-        bar.border_title = f"Budsjettlinje {index + 1}: «{_short(line.source_phrase, 40)}» (Enter bekrefter)"
+        # A border title is read as markup: the document's phrase goes in as plain Text.
+        bar.border_title = Text(
+            f"Budsjettlinje {index + 1}: «{_short(line.source_phrase, 40)}» (Enter bekrefter)"
+        )
         bar.display = True
         amount.focus()
 
@@ -522,7 +525,7 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
                 self.query_one("#review-budget-amount", Input).value,
             )
         except ValueError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.notify(
             f"Budsjettlinje {self.budget_line + 1} bekreftet: {line.budget_year or 'uten år'}, "
@@ -579,7 +582,9 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
             self.saving = False
             self.query_one("#review-main").loading = False
             self.query_one("#review-accept-button", Button).disabled = False
-            self.notify(error_text(event.worker.error), title="Kunne ikke lagre", severity="error")
+            self.notify(
+                error_text(event.worker.error), title="Kunne ikke lagre", severity="error", markup=False
+            )
 
     def action_discard(self) -> None:
         if self.editing is not None:
@@ -794,4 +799,6 @@ class ConfirmAmountsScreen(ModalScreen[bool]):
             from rsapp.messages import error_text
 
             self.query_one("#confirm-amounts").loading = False
-            self.notify(error_text(event.worker.error), title="Kunne ikke bekrefte", severity="error")
+            self.notify(
+                error_text(event.worker.error), title="Kunne ikke bekrefte", severity="error", markup=False
+            )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -121,7 +122,8 @@ class ImportScreen(Screen[None]):
 
         with self.rsapp.read() as reader:
             rounds = read_rounds(reader)
-        options = [("Automatisk (etter kommunene)", AUTO)] + [(r.label, r.key) for r in rounds]
+        # A round's name is data: plain Text, never markup.
+        options = [("Automatisk (etter kommunene)", AUTO)] + [(Text(r.label), r.key) for r in rounds]
         selected = next((r.key for r in rounds if r.id == self.round_id), AUTO)
         yield Header(show_clock=False, icon="")
         yield Static("Importer søknader", classes="title")
@@ -134,7 +136,7 @@ class ImportScreen(Screen[None]):
                 )
                 with Horizontal(id="import-folder-row"):
                     yield Button("↑ Opp", id="import-up-button")
-                    yield Static(str(self.start_dir), id="import-folder")
+                    yield Static(str(self.start_dir), id="import-folder", markup=False)  # a path
                 yield DirectoryTree(self.start_dir, id="import-tree")
             with Vertical(id="import-side"):
                 with Horizontal(id="import-path-row"):
@@ -143,7 +145,7 @@ class ImportScreen(Screen[None]):
                     )
                     yield Button("Legg til", id="import-add-button")
                 yield Select(options, value=selected, allow_blank=False, id="import-round")
-                yield Static("Ingen filer valgt.", id="import-chosen")
+                yield Static("Ingen filer valgt.", id="import-chosen", markup=False)  # file names
                 with Horizontal(id="import-buttons"):
                     yield Button("Les filene (F5)", id="import-read-button", variant="primary")
                     yield Button("Gå gjennom (F6)", id="import-review-button", disabled=True)
@@ -174,11 +176,11 @@ class ImportScreen(Screen[None]):
         from rsapp.importer.service import collect_paths
 
         if not path.exists():
-            self.notify(f"Finner ikke {path}", severity="error")
+            self.notify(f"Finner ikke {path}", severity="error", markup=False)
             return
         added = [p for p in collect_paths([path]) if p not in self.paths]
         if not added:
-            self.notify(f"Ingen nye filer å lese i {path.name or path}", severity="warning")
+            self.notify(f"Ingen nye filer å lese i {path.name or path}", severity="warning", markup=False)
             return
         self.paths.extend(added)
         self._show_chosen()
@@ -234,14 +236,14 @@ class ImportScreen(Screen[None]):
         """Let the tree show ``folder`` (any folder the user can read)."""
         folder = folder.expanduser()
         if not folder.is_dir():
-            self.notify(f"{folder} er ikke en mappe", severity="warning")
+            self.notify(f"{folder} er ikke en mappe", severity="warning", markup=False)
             return
         try:
             next(folder.iterdir(), None)
         except OSError as exc:
             from rsapp.importer.readers import read_reason
 
-            self.notify(f"Kan ikke åpne {folder}: {read_reason(exc)}", severity="error")
+            self.notify(f"Kan ikke åpne {folder}: {read_reason(exc)}", severity="error", markup=False)
             return
         tree = self.query_one("#import-tree", DirectoryTree)
         tree.path = folder
@@ -342,7 +344,7 @@ class ImportScreen(Screen[None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "import" and event.state == WorkerState.ERROR:
             self.query_one("#import-read-button", Button).disabled = False
-            self.notify(f"Lesingen stoppet: {event.worker.error}", severity="error")
+            self.notify(f"Lesingen stoppet: {event.worker.error}", severity="error", markup=False)
 
     # --- review --------------------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ class ReplacedValuesScreen(ModalScreen[bool]):
         self.values = message.values
         if message.notice:
             self.changed = True
-            self.notify(message.notice)
+            self.notify(message.notice, markup=False)  # quotes the value put back
         self.query_one("#replaced-values").loading = False
         self.query_one("#replaced-values-title", Static).update(
             Text(f"Erstattede verdier: {message.title}", style="bold")
@@ -149,4 +149,9 @@ class ReplacedValuesScreen(ModalScreen[bool]):
             from rsapp.messages import error_text
 
             self.query_one("#replaced-values").loading = False
-            self.notify(error_text(event.worker.error), title="Kunne ikke legge tilbake", severity="error")
+            self.notify(
+                error_text(event.worker.error),
+                title="Kunne ikke legge tilbake",
+                severity="error",
+                markup=False,
+            )

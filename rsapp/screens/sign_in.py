@@ -71,7 +71,7 @@ class SignInScreen(Screen[None]):
             yield Label("Passord")
             yield Input(id="sign-in-password", password=True)
             yield Button("Logg inn", id="sign-in-ok", variant="primary")
-            yield Static(id="sign-in-error")
+            yield Static(id="sign-in-error", markup=False)  # the database's own words: plain text
 
     def on_mount(self) -> None:
         self.title = "rsapp"
