@@ -11,7 +11,9 @@ the final one. Right after that frame, :func:`swap_in` replaces each placeholder
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.css.query import NoMatches
 from textual.widget import Widget
@@ -22,11 +24,22 @@ __all__ = ["FilterSelect", "SelectPlaceholder", "swap_in"]
 
 
 class FilterSelect(Select[str]):
-    """A ``Select`` that may be removed while it mounts (the user quits at once) without an error.
+    """A ``Select`` that may be removed while it mounts (the user quits at once) without an error,
+    and that shows its options as plain text.
 
     Textual's ``Select`` looks its option list up when it mounts and when its value is set; if the
     app is closing, the list is already gone and Textual reports ``NoMatches`` as a crash.
+
+    ``Select`` reads a ``str`` option as markup, so a round or helsefellesskap named
+    ``Helgeland [hf]`` would show as ``Helgeland``: the names are data, turned into plain
+    ``Text`` here.
     """
+
+    def __init__(self, options: Iterable[tuple[RenderableType, str]], **kwargs: Any) -> None:
+        super().__init__(_plain(options), **kwargs)
+
+    def set_options(self, options: Iterable[tuple[RenderableType, str]]) -> None:
+        super().set_options(_plain(options))
 
     def _setup_options_renderables(self) -> None:
         try:
@@ -39,6 +52,11 @@ class FilterSelect(Select[str]):
             super()._watch_value(value)
         except NoMatches:
             pass
+
+
+def _plain(options: Iterable[tuple[RenderableType, str]]) -> list[tuple[RenderableType, str]]:
+    """The options with every ``str`` prompt as plain ``Text`` (no markup)."""
+    return [(Text(prompt) if isinstance(prompt, str) else prompt, value) for prompt, value in options]
 
 
 class SelectPlaceholder(Widget):
