@@ -107,3 +107,14 @@ async def test_screen_shows_data_as_written(bracketed: str, route: str) -> None:
                 assert any(": [runde] Rekrutterings-" in toast for toast in toasts), toasts
     finally:
         app.db.close()
+
+
+async def test_the_search_that_finds_nothing_is_named_as_typed(engine: Engine) -> None:
+    """The portfolio says why its table is empty, quoting the search as the user typed it."""
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ROUTES["portfolio"](pilot)
+        await pilot.press("slash", *"[zz]", "enter")
+        await ready(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "ingen treff på «[zz]»" in shown, shown

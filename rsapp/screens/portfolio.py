@@ -243,7 +243,7 @@ class PortfolioScreen(Screen[None]):
             yield from self._filters()
             yield Input(placeholder="Søk i all tekst", id="search", compact=True)
         yield MeasuredTable(id="applications", cursor_type="row", zebra_stripes=True)
-        yield Static(id="portfolio-empty")
+        yield Static(id="portfolio-empty", markup=False)  # names and the search text, as written
         yield Static(id="portfolio-status")
         yield KeyFooter()
 
@@ -348,7 +348,12 @@ class PortfolioScreen(Screen[None]):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.notify(error_text(event.worker.error), title="Kunne ikke lese databasen", severity="error")
+            self.notify(
+                error_text(event.worker.error),
+                title="Kunne ikke lese databasen",
+                severity="error",
+                markup=False,
+            )
 
     def _show(self, data: PortfolioData) -> None:
         self._rounds = data.rounds
