@@ -50,8 +50,8 @@ class FormDialog(ModalScreen[T | None], Generic[T]):
     DIALOG_CLASSES: ClassVar[str] = "form-dialog"
     OK_ID: ClassVar[str] = "form-ok"
     CANCEL_ID: ClassVar[str] = "form-no"
-    OK_LABEL: ClassVar[str] = "Lagre (ctrl+s)"
-    CANCEL_LABEL: ClassVar[str] = "Avbryt (esc)"
+    OK_LABEL: ClassVar[str] = "Lagre (Ctrl+S)"
+    CANCEL_LABEL: ClassVar[str] = "Avbryt (Esc)"
     ERROR_ID: ClassVar[str | None] = None
 
     class Applied(Message):

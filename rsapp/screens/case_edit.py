@@ -254,7 +254,7 @@ class CaseEditScreen(Screen[None]):
             yield Button("Sett nr.", id="btn-number", tooltip="Bruk saksnummeret i feltet")
         with Horizontal(id="case-body"):
             with Vertical(id="case-editor"):
-                yield Label("Innstilling (dra et punkt med musen, eller alt+↑/↓)", classes="title")
+                yield Label("Innstilling (dra et punkt med musen, eller Alt+↑/↓)", classes="title")
                 yield PointList(id="points")
                 with Horizontal(id="point-buttons"):
                     yield Button("Nytt (a)", id="btn-add")
@@ -262,7 +262,7 @@ class CaseEditScreen(Screen[None]):
                     yield Button("Opp", id="btn-up")
                     yield Button("Ned", id="btn-down")
                     yield Button("På nytt (g)", id="btn-regenerate")
-                    yield Button("Lagre", id="btn-save", variant="primary", tooltip="ctrl+s")
+                    yield Button("Lagre", id="btn-save", variant="primary", tooltip="Ctrl+S")
                 yield Label("Valgt punkt", classes="title")
                 yield TextArea(id="point-text", soft_wrap=True, show_line_numbers=False)
                 with TabbedContent(id="case-fields"):

@@ -104,7 +104,7 @@ class MeetingFormScreen(FormDialog[MeetingRequest]):
     """
 
     FORM_ID = "meeting-form"
-    OK_LABEL = "Opprett (ctrl+s)"
+    OK_LABEL = "Opprett (Ctrl+S)"
 
     def __init__(
         self,
@@ -176,7 +176,7 @@ class NumberScreen(FormDialog[NumberRequest]):
     """A case number to use ("28/2025" or "28-2025"), prefilled with the next free one."""
 
     FORM_ID = "number-form"
-    OK_LABEL = "Lag saken (ctrl+s)"
+    OK_LABEL = "Lag saken (Ctrl+S)"
 
     def __init__(
         self, *, title: str, proposed: str, apply: Callable[[NumberRequest], object] | None = None
@@ -209,7 +209,7 @@ class OrientationScreen(FormDialog[OrientationRequest]):
     """En orienteringssak: title and the text of the saksopplysninger."""
 
     FORM_ID = "orientation-form"
-    OK_LABEL = "Legg til (ctrl+s)"
+    OK_LABEL = "Legg til (Ctrl+S)"
 
     def compose_fields(self) -> ComposeResult:
         yield Label("Ny orienteringssak", classes="title")
@@ -333,8 +333,8 @@ class CasesScreen(Screen[None]):
             yield Button("Orientering (o)", id="btn-orientation")
             yield Button("Faste saker (f)", id="btn-standing")
             yield Button("Åpne (↵)", id="btn-open")
-            yield Button("Opp (alt+↑)", id="btn-up")
-            yield Button("Ned (alt+↓)", id="btn-down")
+            yield Button("Opp (Alt+↑)", id="btn-up")
+            yield Button("Ned (Alt+↓)", id="btn-down")
             yield Button("Slett (x)", id="btn-delete-case", variant="error")
         yield Static(id="cases-status", markup=False)
         yield KeyFooter()

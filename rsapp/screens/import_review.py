@@ -153,9 +153,9 @@ class ImportReviewScreen(Screen["list[FileResult]"]):
                     yield Button("Bekreft beløp", id="review-budget-confirm", variant="primary")
                 yield TextArea(id="review-editor", soft_wrap=True)
                 with Horizontal(id="review-buttons"):
-                    yield Button("Vis hele (V)", id="review-view-button")
-                    yield Button("Rediger (E)", id="review-edit-button")
-                    yield Button("Bekreft beløp (B)", id="review-budget-button")
+                    yield Button("Vis hele (v)", id="review-view-button")
+                    yield Button("Rediger (e)", id="review-edit-button")
+                    yield Button("Bekreft beløp (b)", id="review-budget-button")
                     yield Button("Lagre felt (Ctrl+S)", id="review-save-button", disabled=True)
                     yield Button("Godta og lagre (Ctrl+G)", id="review-accept-button", variant="success")
                     yield Button("Forkast (Esc)", id="review-discard-button", variant="error")
@@ -649,7 +649,7 @@ class ConfirmAmountsScreen(ModalScreen[bool]):
                 yield Button("Høy", id="confirm-amounts-high")
                 yield Button("Bekreft (Enter)", id="confirm-amounts-confirm", variant="primary")
             with Horizontal(id="confirm-amounts-buttons"):
-                yield Button("Bekreft alle slik de står (A)", id="confirm-amounts-all-button")
+                yield Button("Bekreft alle slik de står (a)", id="confirm-amounts-all-button")
                 yield Button("Lukk (Esc)", id="confirm-amounts-close-button")
 
     def on_mount(self) -> None:

@@ -276,7 +276,7 @@ class ApproveForm(FormDialog[ApproveRequest]):
 
     FORM_ID = "approve-form"
     CSS_PATH = ["../styles/dialogs.tcss", "../styles/meeting_life.tcss"]
-    OK_LABEL = "Godkjenn og lås (ctrl+s)"
+    OK_LABEL = "Godkjenn og lås (Ctrl+S)"
 
     def __init__(self, today: date, *, apply: Callable[[ApproveRequest], object] | None = None) -> None:
         super().__init__(apply=apply)
@@ -323,7 +323,7 @@ class PackageForm(FormDialog[PackageRequest]):
     """Where to write a package (a folder, or one PDF)."""
 
     FORM_ID = "package-form"
-    OK_LABEL = "Skriv (ctrl+s)"
+    OK_LABEL = "Skriv (Ctrl+S)"
 
     def __init__(
         self,
