@@ -282,7 +282,17 @@ async def test_week_43_meeting_from_innkalling_to_follow_up(engine, tmp_path: Pa
             "Utbetaling 2026 (Helse Nord)",
         }
         assert any(row[2] == "4 000 000 kr" for row in due_rows)
+        # Ctrl+R keeps the project the user was looking at (the local grant's, the only one
+        # before the awards came in) ...
+        projects = follow.query_one("#followup-projects")
         years = follow.query_one("#followup-years")
+        assert str(projects.get_row_at(projects.cursor_row)[0]).startswith("Interkommunalt")
+        reports = " ".join(str(years.get_row_at(i)[5]) for i in range(years.row_count))
+        assert "Sluttrapport: venter (frist 01.06.2028)" in reports
+        # ... and the pre-project Helse Nord funded for 2026 reports by 01.03.2027.
+        projects.move_cursor(row=0)
+        await settle(pilot)
+        assert str(projects.get_row_at(0)[0]).startswith("Forprosjekt: Observasjonspost")
         reports = " ".join(str(years.get_row_at(i)[5]) for i in range(years.row_count))
         assert "frist 01.03.2027" in reports
 

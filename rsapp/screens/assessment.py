@@ -559,6 +559,28 @@ class AssessmentScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load("Oppdatert fra databasen.")
 
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the assessment again, but not while a note
+        is being written or a change made here is saved (the note typed is never replaced)."""
+        from rsapp.screens.shared_session import saving
+
+        if saving(self, "assessment-write") or self._note_unsaved():
+            return False
+        self._load()
+        return True
+
+    def _note_unsaved(self) -> bool:
+        """A note field in use, or holding text that is not what is saved."""
+        overall = self.query_one("#overall-note", Input)
+        item_note = self.query_one("#item-note", Input)
+        if overall.has_focus or item_note.has_focus:
+            return True
+        view, item = self.view, self.current()
+        if view is not None and overall.value != view.own_note:
+            return True
+        saved = item.own.note if item is not None and item.own is not None else ""
+        return item is not None and item_note.value != saved
+
     # --- assessor, status, register ----------------------------------------------------------------
 
     def action_choose_assessor(self) -> None:

@@ -389,6 +389,16 @@ class CasesScreen(Screen[None]):
         """Read the meetings and the shown saksliste again (in a worker)."""
         self._load_meetings(select_meeting or self.meeting_id, select_case)
 
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the meetings and the saksliste again,
+        keeping the meeting and the case selected (not while a change of this screen is saved)."""
+        from rsapp.screens.shared_session import saving
+
+        if saving(self, "cases-change", "cases-slot", "meeting-date"):
+            return False
+        self.reload()
+        return True
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="cases-load", description="Leser møtene")
     def _load_meetings(self, wanted: int | None, select_case: int | None) -> None:
         from rsapp.saksfremlegg.meetings import meetings_overview

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
@@ -206,12 +207,15 @@ class FollowUpScreen(Screen[None]):
         self.round_id = message.round_id
         self.query_one("#followup-deadline", Static).update(message.deadline)
         due = self.query_one("#followup-due", DataTable)
+        projects = self.query_one("#followup-projects", DataTable)
+        regional = self.query_one("#followup-regional", DataTable)
+        # A refresh (Ctrl+R, or another session's change) keeps the rows selected.
+        kept = {table: _selected_key(table) for table in (due, projects, regional)}
         due.clear()
         for item in message.due:
             when = ("⚠ " if item.overdue else "") + format_date(item.due_on)
             amount = format_amount_or_missing(item.amount) if item.amount is not None else ""
             due.add_row(when, item.what, amount, item.project, key=f"{item.kind}:{item.row_id}")
-        projects = self.query_one("#followup-projects", DataTable)
         projects.clear()
         for p in message.projects:
             projects.add_row(
@@ -223,7 +227,6 @@ class FollowUpScreen(Screen[None]):
                 f"{format_date(p.next_date)} {p.next_what}".strip(),
                 key=str(p.application_id),
             )
-        regional = self.query_one("#followup-regional", DataTable)
         regional.clear()
         for row in message.regional:
             regional.add_row(
@@ -233,8 +236,11 @@ class FollowUpScreen(Screen[None]):
                 "ikke registrert" if row.awarded is None else amounts_text(row.awarded),
                 key=str(row.application_id),
             )
+        for table, key in kept.items():
+            _select_key(table, key)
         if message.projects:
-            self._load_project(message.projects[0].application_id)
+            chosen = _selected_key(projects)
+            self._load_project(int(chosen) if chosen is not None else message.projects[0].application_id)
 
     @on(DataTable.RowHighlighted, "#followup-projects")
     def _project_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -388,6 +394,16 @@ class FollowUpScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.reload()
 
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the follow-up again, the rows selected kept
+        (not while a change made here is saved)."""
+        from rsapp.screens.shared_session import saving
+
+        if saving(self, "followup-change"):
+            return False
+        self.reload()
+        return True
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -402,3 +418,18 @@ class FollowUpScreen(Screen[None]):
         yield SystemCommand(
             "Eksport: årsoversikt til Excel", "Tildelt, utbetalt, rapportert", self.action_export
         )
+
+
+def _selected_key(table: DataTable[Any]) -> str | None:
+    if table.row_count == 0:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def _select_key(table: DataTable[Any], key: str | None) -> None:
+    if key is None:
+        return
+    try:
+        table.move_cursor(row=table.get_row_index(key))
+    except RowDoesNotExist:  # the row is gone: the cursor stays where the table put it
+        pass

@@ -442,6 +442,16 @@ class HabilitetScreen(Screen[None]):
     def action_refresh(self) -> None:
         self._load("Oppdatert fra databasen.")
 
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the register again, the person selected
+        kept (not while a change made here is saved)."""
+        from rsapp.screens.shared_session import saving
+
+        if saving(self, "register-write"):
+            return False
+        self._load()
+        return True
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Habilitet: ny person", "Registrer et SSU-medlem eller en vurderer (n)", self.action_new_person

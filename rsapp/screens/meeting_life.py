@@ -470,6 +470,16 @@ class MeetingLifeScreen(Screen[None]):
     def reload(self, select_case: int | None = None) -> None:
         self._read_life(select_case)
 
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the meeting again, the case selected kept
+        (not while a change made here is saved)."""
+        from rsapp.screens.shared_session import saving
+
+        if saving(self, "life-change"):
+            return False
+        self.reload()
+        return True
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="life-load", description="Leser møtet")
     def _read_life(self, select_case: int | None) -> None:
         db, meeting_id, today = self.rsapp.db, self.meeting_id, self.rsapp.today

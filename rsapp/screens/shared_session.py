@@ -128,3 +128,9 @@ class LiveUpdates:
             return
         if target is not self.app.screen or not target.live_refresh():  # type: ignore[attr-defined]
             self._timer = self.app.set_timer(RETRY_SECONDS, self._refresh)
+
+
+def saving(screen: Any, *groups: str) -> bool:
+    """Whether ``screen`` has a write of one of ``groups`` still under way (a live refresh waits:
+    it would show the database without the change the user just made)."""
+    return any(worker.group in groups and not worker.is_finished for worker in screen.workers)

@@ -1,0 +1,133 @@
+"""Live updates beyond the portfolio and the prioritisation: on the meetings screen, in *Møtets
+gang* and on the assessment screen a change made in another session appears within 2 s without
+Ctrl+R, and what the user is typing is never replaced by it.
+
+Two sessions on one SQLite file: the app (``live=True``, watching ``PRAGMA data_version``) and
+another connection that commits a change, as a second rsapp would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import text
+from textual.widgets import DataTable, Input, Static
+
+from rsapp.app import RsApp, make_app
+from rsapp.db import open_database
+from tests.conftest import TODAY
+from tests.screen_text import static_text
+from tests.ui.routes import ROUTES
+
+
+async def _wait_for(pilot: Any, condition: Callable[[], bool], seconds: float = 2.0) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        await pilot.pause(0.05)
+        if condition():
+            return time.monotonic() - start
+    raise AssertionError(f"not within {seconds} s")
+
+
+async def _watching(pilot: Any, app: RsApp) -> None:
+    await _wait_for(pilot, lambda: app.live is not None and app.live.watcher is not None, 5)
+    assert app.live is not None and app.live.watcher is not None
+    assert app.live.watcher.wait_ready()
+
+
+def _other_session(url: str, statement: str) -> None:
+    other = open_database(url)
+    try:
+        with other.begin() as connection:
+            assert connection.execute(text(statement)).rowcount == 1
+    finally:
+        other.dispose()
+
+
+def _cells(table: DataTable[Any], column: int) -> list[str]:
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+async def test_a_case_renamed_elsewhere_appears_on_the_meetings_screen(engine: Any, sqlite_url: str) -> None:
+    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ROUTES["meetings"](pilot)
+        await _watching(pilot, app)
+        saksliste = app.screen.query_one("#saksliste", DataTable)
+        assert "Eventuelt" in _cells(saksliste, 1)
+        _other_session(
+            sqlite_url, "UPDATE meeting_case SET title = 'Eventuelt (endret)' WHERE title = 'Eventuelt'"
+        )
+        took = await _wait_for(pilot, lambda: "Eventuelt (endret)" in _cells(saksliste, 1))
+        assert took < 2.0
+    app.db.close()
+
+
+async def test_a_case_renamed_elsewhere_appears_in_motets_gang_with_the_selection_kept(
+    engine: Any, sqlite_url: str
+) -> None:
+    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ROUTES["meeting_life"](pilot)
+        await _watching(pilot, app)
+        cases = app.screen.query_one("#life-cases", DataTable)
+        await pilot.press("down")  # the second case selected
+        selected = cases.cursor_row
+        assert selected == 1
+        _other_session(
+            sqlite_url, "UPDATE meeting_case SET title = 'Eventuelt (endret)' WHERE title = 'Eventuelt'"
+        )
+        await _wait_for(pilot, lambda: "Eventuelt (endret)" in _cells(cases, 1))
+        assert cases.cursor_row == selected
+    app.db.close()
+
+
+async def test_the_assessment_shows_a_change_made_elsewhere_but_never_replaces_a_note_being_written(
+    engine: Any, sqlite_url: str
+) -> None:
+    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ROUTES["assessment"](pilot)
+        await _watching(pilot, app)
+        screen = app.screen
+        head = screen.query_one("#assess-head", Static)
+        application_id = screen.application_id  # type: ignore[attr-defined]
+        _other_session(
+            sqlite_url, f"UPDATE application SET name = 'Nytt navn fra kollega' WHERE id = {application_id}"
+        )
+        await _wait_for(pilot, lambda: "Nytt navn fra kollega" in static_text(head, width=150))
+
+        # A note typed but not saved yet (the user has moved on to the list): kept as typed.
+        note = screen.query_one("#overall-note", Input)
+        note.focus()
+        await pilot.press(*"Halvferdig merknad")
+        screen.query_one("#assess-items", DataTable).focus()
+        await pilot.pause()
+        _other_session(
+            sqlite_url, f"UPDATE application SET name = 'Enda et navn' WHERE id = {application_id}"
+        )
+        time.sleep(0.05)
+        await pilot.pause(1.5)
+        assert note.value == "Halvferdig merknad"
+        assert "Nytt navn fra kollega" in static_text(head, width=150)  # not read again meanwhile
+    app.db.close()
+
+
+async def test_a_member_registered_elsewhere_appears_in_the_habilitet_register(
+    engine: Any, sqlite_url: str
+) -> None:
+    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ROUTES["habilitet"](pilot)
+        await _watching(pilot, app)
+        people = app.screen.query_one("#hab-people", DataTable)
+        assert "Kari Kollega" not in _cells(people, 0)
+        _other_session(
+            sqlite_url,
+            "INSERT INTO assessor (name, role, organisation, active, version, created_at) "
+            "VALUES ('Kari Kollega', 'SSU-medlem', 'Vefsn kommune', 1, 1, '2025-10-20 10:00:00')",
+        )
+        await _wait_for(pilot, lambda: "Kari Kollega" in _cells(people, 0))
+    app.db.close()
