@@ -121,3 +121,16 @@ async def settle(pilot: Any) -> None:
         await pilot.pause()
         if all(worker.is_finished for worker in app.workers):
             return
+
+
+async def wait_until(pilot: Any, condition: Any, seconds: float = 2.0) -> float:
+    """Seconds until ``condition()`` holds (pumping the app), or fail after ``seconds``: for what
+    arrives from outside the app (another session's change), so no worker can be waited for."""
+    import time
+
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        await pilot.pause(0.05)
+        if condition():
+            return time.monotonic() - start
+    raise AssertionError(f"not within {seconds} s")

@@ -9,7 +9,6 @@ another connection that commits a change, as a second rsapp would.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -17,22 +16,13 @@ from textual.widgets import DataTable, Input, Static
 
 from rsapp.app import RsApp, make_app
 from rsapp.db import open_database
-from tests.conftest import TODAY
+from tests.conftest import TODAY, wait_until
 from tests.screen_text import static_text
 from tests.ui.routes import ROUTES
 
 
-async def _wait_for(pilot: Any, condition: Callable[[], bool], seconds: float = 2.0) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        await pilot.pause(0.05)
-        if condition():
-            return time.monotonic() - start
-    raise AssertionError(f"not within {seconds} s")
-
-
 async def _watching(pilot: Any, app: RsApp) -> None:
-    await _wait_for(pilot, lambda: app.live is not None and app.live.watcher is not None, 5)
+    await wait_until(pilot, lambda: app.live is not None and app.live.watcher is not None, 5)
     assert app.live is not None and app.live.watcher is not None
     assert app.live.watcher.wait_ready()
 
@@ -60,7 +50,7 @@ async def test_a_case_renamed_elsewhere_appears_on_the_meetings_screen(engine: A
         _other_session(
             sqlite_url, "UPDATE meeting_case SET title = 'Eventuelt (endret)' WHERE title = 'Eventuelt'"
         )
-        took = await _wait_for(pilot, lambda: "Eventuelt (endret)" in _cells(saksliste, 1))
+        took = await wait_until(pilot, lambda: "Eventuelt (endret)" in _cells(saksliste, 1))
         assert took < 2.0
     app.db.close()
 
@@ -79,7 +69,7 @@ async def test_a_case_renamed_elsewhere_appears_in_motets_gang_with_the_selectio
         _other_session(
             sqlite_url, "UPDATE meeting_case SET title = 'Eventuelt (endret)' WHERE title = 'Eventuelt'"
         )
-        await _wait_for(pilot, lambda: "Eventuelt (endret)" in _cells(cases, 1))
+        await wait_until(pilot, lambda: "Eventuelt (endret)" in _cells(cases, 1))
         assert cases.cursor_row == selected
     app.db.close()
 
@@ -97,7 +87,7 @@ async def test_the_assessment_shows_a_change_made_elsewhere_but_never_replaces_a
         _other_session(
             sqlite_url, f"UPDATE application SET name = 'Nytt navn fra kollega' WHERE id = {application_id}"
         )
-        await _wait_for(pilot, lambda: "Nytt navn fra kollega" in static_text(head, width=150))
+        await wait_until(pilot, lambda: "Nytt navn fra kollega" in static_text(head, width=150))
 
         # A note typed but not saved yet (the user has moved on to the list): kept as typed.
         note = screen.query_one("#overall-note", Input)
@@ -129,5 +119,5 @@ async def test_a_member_registered_elsewhere_appears_in_the_habilitet_register(
             "INSERT INTO assessor (name, role, organisation, active, version, created_at) "
             "VALUES ('Kari Kollega', 'SSU-medlem', 'Vefsn kommune', 1, 1, '2025-10-20 10:00:00')",
         )
-        await _wait_for(pilot, lambda: "Kari Kollega" in _cells(people, 0))
+        await wait_until(pilot, lambda: "Kari Kollega" in _cells(people, 0))
     app.db.close()

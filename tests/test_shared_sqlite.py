@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -19,7 +17,7 @@ from rsapp.cli import cli
 from rsapp.db import open_database
 from rsapp.store import access
 from rsapp.store.unit_of_work import AccessError, StaleError
-from tests.conftest import TODAY, settle
+from tests.conftest import TODAY, settle, wait_until
 
 PASSWORD = "et-langt-passord-1"
 
@@ -327,16 +325,6 @@ def test_bruker_commands_and_passwords(
 # --- screens --------------------------------------------------------------------------------------
 
 
-async def _wait_for(pilot: Any, condition: Any, seconds: float = 2.0) -> float:
-    """Seconds until ``condition()`` holds (pumping the app), or fail after ``seconds``."""
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        await pilot.pause(0.05)
-        if condition():
-            return time.monotonic() - start
-    raise AssertionError(f"not within {seconds} s")
-
-
 async def test_a_move_in_another_session_appears_without_ctrl_r(engine: Engine, sqlite_url: str) -> None:
     """Two sessions on one file: a move made by the other one shows in the open prioritisation
     screen within 2 s (PRAGMA data_version), without pressing Ctrl+R."""
@@ -349,7 +337,7 @@ async def test_a_move_in_another_session_appears_without_ctrl_r(engine: Engine, 
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
-        await _wait_for(pilot, lambda: app.live is not None and app.live.watcher is not None)
+        await wait_until(pilot, lambda: app.live is not None and app.live.watcher is not None)
         app.live.watcher.wait_ready()
         ranked = app.screen.query_one(RankedList)
         assert ranked.rows[0].key != 5
@@ -360,7 +348,7 @@ async def test_a_move_in_another_session_appears_without_ctrl_r(engine: Engine, 
                 move_application(session, 5, 1, version=version)
         finally:
             other.dispose()
-        took = await _wait_for(pilot, lambda: app.screen.query_one(RankedList).rows[0].key == 5)
+        took = await wait_until(pilot, lambda: app.screen.query_one(RankedList).rows[0].key == 5)
         assert took < 2.0
     app.db.close()
 
@@ -458,7 +446,7 @@ async def test_sign_in_screen(engine: Engine, sqlite_url: str, capsys: pytest.Ca
         app.screen.failures = 0  # no back-off wait in the test
         await pilot.press(*PASSWORD, "enter")
         await settle(pilot)
-        await _wait_for(
+        await wait_until(
             pilot, lambda: isinstance(app.screen, PortfolioScreen) and app.screen._data is not None, 5
         )
         assert access.current().username == "sekr" and access.current().signed_in
