@@ -62,9 +62,10 @@ class PortfolioLoaded(Message):
 
 @dataclass(eq=False)
 class ApplicationLoaded(Message):
-    """One application was read in full."""
+    """One application was read in full (``live``: because another session changed something)."""
 
     detail: ApplicationDetail
+    live: bool = False
 
 
 @dataclass(eq=False)

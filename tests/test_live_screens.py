@@ -121,3 +121,41 @@ async def test_a_member_registered_elsewhere_appears_in_the_habilitet_register(
         )
         await wait_until(pilot, lambda: "Kari Kollega" in _cells(people, 0))
     app.db.close()
+
+
+async def test_the_open_application_shows_a_change_made_elsewhere_at_the_place_scrolled_to(
+    engine: Any, sqlite_url: str
+) -> None:
+    from textual.containers import VerticalScroll
+
+    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ROUTES["application"](pilot)
+        await _watching(pilot, app)
+        screen = app.screen
+        body = screen.query_one("#application-body", VerticalScroll)
+        facts = screen.query_one("#application-facts", Static)
+        application_id = screen.application_id  # type: ignore[attr-defined]
+
+        # Another session's change elsewhere (another application): nothing here is redrawn.
+        _other_session(
+            sqlite_url,
+            "UPDATE application SET owners = 'Andre eiere' "
+            f"WHERE id = (SELECT min(id) FROM application WHERE id <> {application_id})",
+        )
+        await pilot.pause(1.5)
+        assert screen.query_one("#application-facts", Static) is facts
+
+        body.scroll_to(y=10, animate=False, immediate=True)
+        await pilot.pause()
+        _other_session(
+            sqlite_url,
+            f"UPDATE application SET owners = 'Vefsn kommune og Nye eiere' WHERE id = {application_id}",
+        )
+        await wait_until(
+            pilot,
+            lambda: "Nye eiere" in static_text(screen.query_one("#application-facts", Static), width=150),
+        )
+        await pilot.pause()
+        assert body.scroll_y == 10
+    app.db.close()

@@ -162,9 +162,15 @@ class ApplicationScreen(Screen[None]):
         group="application-load",
         description="Leser søknaden",
     )
-    def _load(self, application_id: int) -> None:
+    def _load(self, application_id: int, live: bool = False) -> None:
         detail = self.rsapp.db.call(application_detail, application_id)
-        self.post_message(ApplicationLoaded(detail))
+        self.post_message(ApplicationLoaded(detail, live))
+
+    def live_refresh(self) -> bool:
+        """Another session changed the database: read the application again; redraw it only if
+        it changed, keeping the place the user has scrolled to."""
+        self._load(self.application_id, live=True)
+        return True
 
     @on(Worker.StateChanged)
     def _load_failed(self, event: Worker.StateChanged) -> None:
@@ -180,7 +186,17 @@ class ApplicationScreen(Screen[None]):
     @on(ApplicationLoaded)
     async def _loaded(self, message: ApplicationLoaded) -> None:
         body = self.query_one("#application-body", VerticalScroll)
-        await body.mount_all(self._content(message.detail))
+        shown = _fingerprint(message.detail)
+        if message.live:
+            if shown == getattr(self, "_shown", None):
+                return  # nothing new for this application
+            scrolled = body.scroll_y
+            await body.remove_children()
+            await body.mount_all(self._content(message.detail))
+            body.scroll_to(y=scrolled, animate=False, immediate=True)
+        else:
+            await body.mount_all(self._content(message.detail))
+        self._shown = shown
         body.loading = False
 
     def _content(self, detail: ApplicationDetail) -> list[Widget]:
@@ -222,3 +238,14 @@ class ApplicationScreen(Screen[None]):
             )
             widgets.append(Static(sources_table(detail), id="application-sources"))
         return widgets
+
+
+def _fingerprint(detail: ApplicationDetail) -> tuple[object, ...]:
+    """What the screen shows of ``detail``, to compare two reads of it."""
+    return (
+        detail.summary,
+        tuple(sorted(detail.application.model_dump().items(), key=lambda item: item[0])),
+        tuple(tuple(sorted(line.model_dump().items())) for line in detail.budget_lines),
+        tuple(detail.sections),
+        tuple(tuple(sorted(source.model_dump().items())) for source in detail.sources),
+    )
