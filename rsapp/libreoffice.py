@@ -14,12 +14,13 @@ Plain Python: no Textual, no database.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 
-__all__ = ["LibreOfficeTimeout", "failure_message", "run_soffice"]
+__all__ = ["LibreOfficeTimeout", "failure_message", "find_soffice", "run_soffice"]
 
 #: The guard: runs argv[2:] in a new process group; on SIGTERM (sent by the kernel when rsapp
 #: dies, or by rsapp on a timeout) it kills the group. Exit code: LibreOffice's, or 128 + signal.
@@ -54,6 +55,11 @@ sys.exit(code if code >= 0 else 128 - code)
 
 class LibreOfficeTimeout(Exception):
     """LibreOffice did not finish in time; it has been stopped."""
+
+
+def find_soffice() -> str | None:
+    """Path of LibreOffice's ``soffice`` (or ``libreoffice``), or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def run_soffice(command: Sequence[str], *, timeout: float) -> subprocess.CompletedProcess[str]:

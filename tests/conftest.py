@@ -134,3 +134,14 @@ async def wait_until(pilot: Any, condition: Any, seconds: float = 2.0) -> float:
         if condition():
             return time.monotonic() - start
     raise AssertionError(f"not within {seconds} s")
+
+
+def require(present: bool, what: str) -> None:
+    """A program a test needs (LibreOffice, pdftotext, Chromium). In CI, where ``.ci/run``
+    installs it, its absence fails the test; on a machine without it the test is skipped, saying
+    what is missing."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} mangler; .ci/run skal installere det")
+    pytest.skip(f"{what} mangler her")

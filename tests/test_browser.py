@@ -24,6 +24,7 @@ from sqlmodel import Session
 from rsapp.cli import cli
 from rsapp.db import open_database
 from rsapp.store import access
+from tests.conftest import require
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "et-langt-passord-1"
@@ -40,10 +41,7 @@ def _no_identity() -> Iterator[None]:
 
 
 def _need(path: str, what: str) -> None:
-    if not Path(path).exists() and shutil.which(path) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{what} mangler ({path}); .ci/run installerer den")
-        pytest.skip(f"{what} mangler ({path})")
+    require(Path(path).exists() or shutil.which(path) is not None, f"{what} ({path})")
 
 
 def _free_port() -> int:
@@ -216,10 +214,7 @@ def test_sign_in_and_the_excel_list_and_a_word_document_arrive_as_downloads(
         round_id = session.execute(text("SELECT id FROM \"round\" WHERE key = 'helgeland-2026'")).scalar_one()
         allocation = round_allocation(session, round_id)
     engine.dispose()
-    if find_soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice mangler")
-        pytest.skip("soffice mangler: kan ikke regne om arbeidsboken")
+    require(find_soffice() is not None, "soffice (LibreOffice), som regner om arbeidsboken,")
     assert_figures_match(recalculated_figures(saved), allocation)
 
 

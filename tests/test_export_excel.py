@@ -61,11 +61,11 @@ from rsapp.export.excel import (
     export_round,
     write_excel,
 )
-from rsapp.export.readback import WorkbookFigures, recalculate, recalculated_figures_many
+from rsapp.export.readback import WorkbookFigures, find_soffice, recalculate, recalculated_figures_many
 from rsapp.models import Application
 from rsapp.portfolio import allocation_inputs, round_allocation, round_by_key
 from rsapp.prioritisation import move_application
-from tests.conftest import TODAY
+from tests.conftest import TODAY, require
 
 HEADER_ROW = 5
 FIRST_ROW = 6
@@ -819,15 +819,11 @@ def test_cli_unknown_round_is_named(sqlite_url, capsys):
 
 
 def soffice_or_skip() -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice and shutil.which("pdftotext"):
-        return soffice
-    message = (
-        "LibreOffice (soffice) or pdftotext is missing: apt-get install libreoffice-calc-nogui poppler-utils"
-    )
-    if os.environ.get("CI"):
-        pytest.fail(message + " (required in CI; .ci/run installs them)")
-    pytest.skip(message)
+    soffice = find_soffice()
+    require(soffice is not None, "soffice (LibreOffice, pakken libreoffice-calc-nogui)")
+    require(shutil.which("pdftotext") is not None, "pdftotext (pakken poppler-utils)")
+    assert soffice is not None
+    return soffice
 
 
 @dataclasses.dataclass

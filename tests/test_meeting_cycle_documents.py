@@ -11,13 +11,13 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session
 
 from rsapp.saksfremlegg import protokoll, vedtak
 from rsapp.saksfremlegg.innkalling import write_bundle
 from rsapp.saksfremlegg.render import find_soffice, render_case
 from rsapp.saksfremlegg.saksliste import update_case
+from tests.conftest import require
 from tests.meeting_cycle_setup import week_43
 
 GOLDEN = Path(__file__).parent / "golden" / "protokoll-uke-43.md"
@@ -51,11 +51,9 @@ def _decided(session: Session):
 
 def _tools() -> tuple[str, str]:
     soffice, pdftotext = find_soffice(), shutil.which("pdftotext")
-    if soffice is None or pdftotext is None:
-        missing = "soffice (LibreOffice)" if soffice is None else "pdftotext (poppler-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing} mangler i CI; .ci/run skal installere det")
-        pytest.skip(f"{missing} er ikke installert her")
+    require(soffice is not None, "soffice (LibreOffice)")
+    require(pdftotext is not None, "pdftotext (poppler-utils)")
+    assert soffice is not None and pdftotext is not None
     return soffice, pdftotext
 
 

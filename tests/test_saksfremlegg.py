@@ -25,6 +25,7 @@ from rsapp.saksfremlegg.render import (
     render_case,
     render_meeting,
 )
+from tests.conftest import require
 
 GOLDEN = Path(__file__).parent / "golden" / "helgeland-2026-prioritering.md"
 NBSP = "\u00a0"
@@ -521,11 +522,8 @@ def test_missing_template_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_pdf_from_libreoffice_contains_the_same_text(session, tmp_path: Path) -> None:
     soffice, pdftotext = find_soffice(), shutil.which("pdftotext")
-    if soffice is None or pdftotext is None:
-        missing = "soffice (LibreOffice)" if soffice is None else "pdftotext (poppler-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing} mangler i CI; .ci/run skal installere det")
-        pytest.skip(f"{missing} er ikke installert her")
+    require(soffice is not None, "soffice (LibreOffice)")
+    require(pdftotext is not None, "pdftotext (poppler-utils)")
     _, case = _prioritisation(session)
     pdf = render_case(session, case.id, "pdf")
     assert pdf[:5] == b"%PDF-"

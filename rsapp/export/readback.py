@@ -14,7 +14,6 @@ to recalculate every formula on load. Plain Python besides; needs ``soffice`` on
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from rsapp.export.sheets.common import (
     UNKNOWN,
     YES,
 )
+from rsapp.libreoffice import find_soffice
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -148,11 +148,6 @@ _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <value>0</value></prop></item>
 </oor:items>
 """
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice program, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def recalculate(

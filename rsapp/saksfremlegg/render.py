@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 import threading
 import traceback
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from rsapp.dates import format_date
 from rsapp.files import FileWriteError, write_atomic
+from rsapp.libreoffice import find_soffice
 from rsapp.saksfremlegg.numbering import format_case_number
 from rsapp.saksfremlegg.points import case_points
 from rsapp.saksfremlegg.records import get_case, get_meeting
@@ -717,11 +717,6 @@ def write_meeting_document(
 
 
 # --- PDF via LibreOffice ----------------------------------------------------------------------
-
-
-def find_soffice() -> str | None:
-    """Path of LibreOffice's ``soffice`` (or ``libreoffice``), or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def convert_docx_to_pdf(docx: bytes, *, soffice: str | None = None) -> bytes:
