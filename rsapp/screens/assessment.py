@@ -99,6 +99,8 @@ class AssessmentScreen(Screen[None]):
     """Vurdering av søknaden."""
 
     CSS_PATH: ClassVar = "../styles/assessment.tcss"
+    #: Its own writes, which a live refresh waits for (rsapp.screens.shared_session).
+    LIVE_WAITS_FOR = ("assessment-write",)
     BINDINGS = [
         Binding("escape", "back", "Tilbake", id="back", tooltip="Tilbake (lagrer merknaden du skriver)"),
         *(
@@ -562,9 +564,7 @@ class AssessmentScreen(Screen[None]):
     def live_refresh(self) -> bool:
         """Another session changed the database: read the assessment again, but not while a note
         is being written or a change made here is saved (the note typed is never replaced)."""
-        from rsapp.screens.shared_session import saving
-
-        if saving(self, "assessment-write") or self._note_unsaved():
+        if self._note_unsaved():
             return False
         self._load()
         return True

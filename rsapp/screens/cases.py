@@ -235,6 +235,8 @@ class CasesScreen(Screen[None]):
     """Møter og saksfremlegg."""
 
     CSS_PATH = "../styles/cases.tcss"
+    #: Its own writes, which a live refresh waits for (rsapp.screens.shared_session).
+    LIVE_WAITS_FOR = ("cases-change", "cases-slot", "meeting-date")
     BINDINGS = [
         Binding(
             "n",
@@ -391,11 +393,7 @@ class CasesScreen(Screen[None]):
 
     def live_refresh(self) -> bool:
         """Another session changed the database: read the meetings and the saksliste again,
-        keeping the meeting and the case selected (not while a change of this screen is saved)."""
-        from rsapp.screens.shared_session import saving
-
-        if saving(self, "cases-change", "cases-slot", "meeting-date"):
-            return False
+        keeping the meeting and the case selected."""
         self.reload()
         return True
 

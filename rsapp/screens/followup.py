@@ -78,6 +78,8 @@ class FollowUpScreen(Screen[None]):
     """Oppfølging av prosjekter med tilskudd."""
 
     CSS_PATH = "../styles/followup.tcss"
+    #: Its own writes, which a live refresh waits for (rsapp.screens.shared_session).
+    LIVE_WAITS_FOR = ("followup-change",)
     BINDINGS = [
         Binding("b", "paid", "Utbetalt", id="followup-paid", tooltip="Valgt utbetaling er utbetalt i dag"),
         Binding(
@@ -395,12 +397,7 @@ class FollowUpScreen(Screen[None]):
         self.reload()
 
     def live_refresh(self) -> bool:
-        """Another session changed the database: read the follow-up again, the rows selected kept
-        (not while a change made here is saved)."""
-        from rsapp.screens.shared_session import saving
-
-        if saving(self, "followup-change"):
-            return False
+        """Another session changed the database: read the follow-up again, the rows selected kept."""
         self.reload()
         return True
 

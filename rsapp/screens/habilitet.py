@@ -48,6 +48,8 @@ class HabilitetScreen(Screen[None]):
     """Habilitet: register og avgjørelser."""
 
     CSS_PATH: ClassVar = "../styles/assessment.tcss"
+    #: Its own writes, which a live refresh waits for (rsapp.screens.shared_session).
+    LIVE_WAITS_FOR = ("register-write",)
     BINDINGS = [
         Binding("escape", "back", "Tilbake", id="back", tooltip="Tilbake"),
         Binding(
@@ -443,12 +445,7 @@ class HabilitetScreen(Screen[None]):
         self._load("Oppdatert fra databasen.")
 
     def live_refresh(self) -> bool:
-        """Another session changed the database: read the register again, the person selected
-        kept (not while a change made here is saved)."""
-        from rsapp.screens.shared_session import saving
-
-        if saving(self, "register-write"):
-            return False
+        """Another session changed the database: read the register again, the person selected kept."""
         self._load()
         return True
 

@@ -360,6 +360,8 @@ class MeetingLifeScreen(Screen[None]):
     """Møtets gang: innkalling, oppmøte, vedtak, protokoll, oversendelse."""
 
     CSS_PATH = "../styles/meeting_life.tcss"
+    #: Its own writes, which a live refresh waits for (rsapp.screens.shared_session).
+    LIVE_WAITS_FOR = ("life-change",)
     BINDINGS = [
         Binding(
             "i",
@@ -471,12 +473,7 @@ class MeetingLifeScreen(Screen[None]):
         self._read_life(select_case)
 
     def live_refresh(self) -> bool:
-        """Another session changed the database: read the meeting again, the case selected kept
-        (not while a change made here is saved)."""
-        from rsapp.screens.shared_session import saving
-
-        if saving(self, "life-change"):
-            return False
+        """Another session changed the database: read the meeting again, the case selected kept."""
         self.reload()
         return True
 

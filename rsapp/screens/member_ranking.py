@@ -64,6 +64,8 @@ class MemberRankingScreen(Screen[None]):
     """Medlemmenes rangering av en runde."""
 
     CSS_PATH = "../styles/member_ranking.tcss"
+    #: Its own writes, which a live refresh waits for (rsapp.screens.shared_session).
+    LIVE_WAITS_FOR = ("members-save",)
     BINDINGS = [
         Binding("escape", "back", "Tilbake", id="members-back", tooltip="Tilbake til porteføljen"),
         Binding(
@@ -334,9 +336,7 @@ class MemberRankingScreen(Screen[None]):
             self.load()  # show what is saved
 
     def live_refresh(self) -> bool:
-        """Another session changed the database: read again (not while a move is being saved)."""
-        if any(w.group == "members-save" and not w.is_finished for w in self.workers):
-            return False
+        """Another session changed the database: read again (the move being saved first waits)."""
         self.load()
         return True
 

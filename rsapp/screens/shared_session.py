@@ -4,8 +4,9 @@
 (after the first frame, or after signing in) and, when another session has changed something,
 asks the screen in front to show it: the top-most screen of the stack with a ``live_refresh()``
 method gets it once that screen is the one shown (a dialog on top waits); changes that come
-close together give one refresh (:data:`DEBOUNCE_SECONDS`). A screen that is busy (a move not
-yet saved) returns False and is asked again shortly after. A stale edit is still refused by the
+close together give one refresh (:data:`DEBOUNCE_SECONDS`). A screen is asked again shortly
+after while a write of its own is under way (the worker groups it names in ``LIVE_WAITS_FOR``)
+or when ``live_refresh()`` returns False (busy otherwise: a move not yet saved, a note typed). A stale edit is still refused by the
 store with its own message.
 
 :func:`offer_file` hands a file rsapp has written to the user: in the browser
@@ -126,11 +127,14 @@ class LiveUpdates:
         )
         if target is None:
             return
-        if target is not self.app.screen or not target.live_refresh():  # type: ignore[attr-defined]
+        waits_for = getattr(target, "LIVE_WAITS_FOR", ())
+        if (
+            target is not self.app.screen or saving(target, *waits_for) or not target.live_refresh()  # type: ignore[attr-defined]
+        ):
             self._timer = self.app.set_timer(RETRY_SECONDS, self._refresh)
 
 
 def saving(screen: Any, *groups: str) -> bool:
-    """Whether ``screen`` has a write of one of ``groups`` still under way (a live refresh waits:
-    it would show the database without the change the user just made)."""
+    """Whether ``screen`` has a worker of one of ``groups`` still under way (a live refresh waits
+    for its own writes: it would show the database without the change the user just made)."""
     return any(worker.group in groups and not worker.is_finished for worker in screen.workers)
