@@ -467,10 +467,7 @@ class CasesScreen(Screen[None]):
         self.query_one("#saksliste-title", Label).update(title)
 
     def selected_case_id(self) -> int | None:
-        table = self.query_one("#saksliste", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one("#saksliste", MeasuredTable).selected_key()
         return int(key) if key is not None else None
 
     def _selected_row(self) -> SakslisteRow | None:

@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static, TabbedContent, TabPane
-from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from rsapp.dates import format_date
@@ -208,11 +207,11 @@ class FollowUpScreen(Screen[None]):
         self.due, self.projects, self.regional = message.due, message.projects, message.regional
         self.round_id = message.round_id
         self.query_one("#followup-deadline", Static).update(message.deadline)
-        due = self.query_one("#followup-due", DataTable)
-        projects = self.query_one("#followup-projects", DataTable)
-        regional = self.query_one("#followup-regional", DataTable)
+        due = self.query_one("#followup-due", MeasuredTable)
+        projects = self.query_one("#followup-projects", MeasuredTable)
+        regional = self.query_one("#followup-regional", MeasuredTable)
         # A refresh (Ctrl+R, or another session's change) keeps the rows selected.
-        kept = {table: _selected_key(table) for table in (due, projects, regional)}
+        kept = {table: table.selected_key() for table in (due, projects, regional)}
         due.clear()
         for item in message.due:
             when = ("⚠ " if item.overdue else "") + format_date(item.due_on)
@@ -239,9 +238,9 @@ class FollowUpScreen(Screen[None]):
                 key=str(row.application_id),
             )
         for table, key in kept.items():
-            _select_key(table, key)
+            table.select_key(key)
         if message.projects:
-            chosen = _selected_key(projects)
+            chosen = projects.selected_key()
             self._load_project(int(chosen) if chosen is not None else message.projects[0].application_id)
 
     @on(DataTable.RowHighlighted, "#followup-projects")
@@ -300,10 +299,9 @@ class FollowUpScreen(Screen[None]):
         self.query_one("#followup-message", Static).update(f"⚠ {text}")
 
     def _selected_due(self) -> tuple[str, int] | None:
-        table = self.query_one("#followup-due", DataTable)
-        if table.row_count == 0:
+        key = self.query_one("#followup-due", MeasuredTable).selected_key()
+        if key is None:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         kind, _, row_id = key.partition(":")
         return kind, int(row_id)
 
@@ -342,12 +340,11 @@ class FollowUpScreen(Screen[None]):
     def action_award(self) -> None:
         from rsapp.saksfremlegg.drafting import amounts_text
 
-        table = self.query_one("#followup-regional", DataTable)
-        if table.row_count == 0 or self.round_id is None:
+        key = self.query_one("#followup-regional", MeasuredTable).selected_key()
+        if key is None or self.round_id is None:
             self.notify("Ingen oversendte søknader i runden.", severity="warning")
             return
         self.query_one("#followup-tabs", TabbedContent).active = "tab-regional"
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         row = next((r for r in self.regional if str(r.application_id) == key), None)
         if row is None:
             return
@@ -415,18 +412,3 @@ class FollowUpScreen(Screen[None]):
         yield SystemCommand(
             "Eksport: årsoversikt til Excel", "Tildelt, utbetalt, rapportert", self.action_export
         )
-
-
-def _selected_key(table: DataTable[Any]) -> str | None:
-    if table.row_count == 0:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-
-def _select_key(table: DataTable[Any], key: str | None) -> None:
-    if key is None:
-        return
-    try:
-        table.move_cursor(row=table.get_row_index(key))
-    except RowDoesNotExist:  # the row is gone: the cursor stays where the table put it
-        pass

@@ -552,10 +552,7 @@ class MeetingLifeScreen(Screen[None]):
         self._show_vedtak()
 
     def selected_case_id(self) -> int | None:
-        table = self.query_one("#life-cases", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self.query_one("#life-cases", MeasuredTable).selected_key()
         return int(key) if key is not None else None
 
     def _view(self) -> Any:
@@ -563,10 +560,7 @@ class MeetingLifeScreen(Screen[None]):
         return next((v for v in self.views if v.case.id == case_id), None)
 
     def _selected_person(self) -> str | None:
-        table = self.query_one("#life-people", DataTable)
-        if table.row_count == 0:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one("#life-people", MeasuredTable).selected_key()
 
     @on(DataTable.RowHighlighted, "#life-cases")
     def _case_highlighted(self) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.text import Text, TextType
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, CellType, ColumnKey, RowKey
+from textual.widgets.data_table import CellKey, CellType, ColumnKey, RowDoesNotExist, RowKey
 
 __all__ = ["MeasuredTable"]
 
@@ -72,10 +72,25 @@ class MeasuredTable(DataTable[Any]):
         wrap = row is not None and row.height != 1
         super().update_cell(row_key, column_key, _plain(value, wrap=wrap), update_width=update_width)
 
+    def selected_key(self) -> str | None:
+        """The key of the row under the cursor (None in an empty table)."""
+        if self.row_count == 0:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def select_key(self, key: str | None) -> None:
+        """Put the cursor on the row ``key``; a row that is gone leaves the cursor where it is."""
+        if key is None:
+            return
+        try:
+            self.move_cursor(row=self.get_row_index(key))
+        except RowDoesNotExist:
+            pass
+
     def _widths(self) -> list[int]:
         return [column.content_width for column in self.columns.values()]
 
-    def _redraw_if_wider(self, before: list[int]) -> None:
+    def _redraw_if_widths_changed(self, before: list[int]) -> None:
         if self._widths() != before:
             # Every render cache of DataTable is keyed on the update count: a new count makes
             # the next frame draw the rows at their new widths.
@@ -85,9 +100,9 @@ class MeasuredTable(DataTable[Any]):
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         before = self._widths()
         super()._update_dimensions(new_rows)
-        self._redraw_if_wider(before)
+        self._redraw_if_widths_changed(before)
 
     def _update_column_widths(self, updated_cells: set[CellKey]) -> None:
         before = self._widths()
         super()._update_column_widths(updated_cells)
-        self._redraw_if_wider(before)
+        self._redraw_if_widths_changed(before)
