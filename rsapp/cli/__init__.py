@@ -11,12 +11,15 @@ the errors, and the names of commands and options (the English names stay accept
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from rsapp.cli.common import CliError
-from rsapp.cli.norsk import NorskArgumentParser, localise
+
+if TYPE_CHECKING:
+    import argparse
 
 #: The command families, each with ``register(subparsers)`` (imported when the parser is built).
 COMMAND_MODULES = (
@@ -34,6 +37,8 @@ COMMAND_MODULES = (
 
 def _top_parser() -> argparse.ArgumentParser:
     """``rsapp`` with its own options only (what starting the app needs)."""
+    from rsapp.cli.norsk import NorskArgumentParser
+
     parser = NorskArgumentParser(
         prog="rsapp",
         description="rsapp – møteforberedelse for rekrutterings- og samhandlingstilskudd (Helsefellesskap Helgeland).",
@@ -57,6 +62,8 @@ def _top_parser() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line: ``rsapp`` and every subcommand, in Norwegian."""
     import importlib
+
+    from rsapp.cli.norsk import localise
 
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="Kommandoer")
@@ -85,10 +92,27 @@ def starts_the_app(argv: Sequence[str]) -> bool:
     return True
 
 
+def _app_options(argv: Sequence[str]) -> SimpleNamespace:
+    """The options of a plain ``rsapp`` (``argv`` as :func:`starts_the_app` accepts it), read
+    without argparse: starting the app needs no parser at all."""
+    options = SimpleNamespace(db_url=None, readonly=False)
+    tokens = list(argv)
+    while tokens:
+        name, has_value, value = tokens.pop(0).partition("=")
+        if name == "--db":
+            options.db_url = value if has_value else tokens.pop(0)
+        else:
+            options.readonly = True
+    return options
+
+
 def cli(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = _top_parser() if starts_the_app(argv) else build_parser()
-    args = parser.parse_args(argv)
+    args: argparse.Namespace | SimpleNamespace
+    if starts_the_app(argv):
+        args = _app_options(argv)
+    else:
+        args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     # Who works: the OS user on SQLite, the login on PostgreSQL (rsapp.store.access).
     from rsapp.config import resolve_database_url

@@ -6,12 +6,13 @@ A command opens the database with :func:`open_db` and calls domain functions thr
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from sqlalchemy.engine import Engine
 
     from rsapp.store.database import Database
