@@ -8,12 +8,11 @@ read on the UI thread; the full database layer opens in a worker right after it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -21,7 +20,6 @@ from textual.screen import Screen
 
 from rsapp.config import resolve_database_url
 from rsapp.keymap import KeymapFile, key_label, load_keymap, palette_commands
-from rsapp.messages import DocumentWritten
 from rsapp.store.database import Database
 from rsapp.store.read_model import Reader, SqliteReader, sqlite_path, sqlite_ready
 
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from rsapp.messages import DocumentWritten
     from rsapp.portfolio import PortfolioData
     from rsapp.store.access import Identity
 
@@ -45,8 +44,6 @@ class RsApp(App[int]):
     #: Screens get the class -narrow below 120 columns and -short below 40 lines (styles/*.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
-    #: Set by ``rsapp`` (the command), which starts with the garbage collector paused.
-    collect_after_first_frame = False
     BINDINGS = [
         Binding(
             "ctrl+p",
@@ -89,6 +86,7 @@ class RsApp(App[int]):
         self.today = today or date.today()
         self._start_portfolio = portfolio
         self.live = LiveUpdates(self) if live or sign_in_url else None
+        self._after_first_frame: list[Callable[[], object]] = []
         # The user's keys (config.toml, [taster]): the footer, F1 and the palette follow them.
         self.keymap_file: KeymapFile = load_keymap()
         if self.keymap_file.keymap:
@@ -110,6 +108,11 @@ class RsApp(App[int]):
     def read(self) -> AbstractContextManager[Reader]:
         """A reader for the read model: the fast stdlib one where there is one, else a session."""
         return self.db.read()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` once the first frame is drawn: work the start need not wait for
+        (``rsapp`` switches the garbage collector back on and makes the day's copy of the file)."""
+        self._after_first_frame.append(callback)
 
     def take_start_portfolio(self) -> PortfolioData | None:
         """The portfolio read before the app started (once; later reads happen in workers)."""
@@ -199,8 +202,8 @@ class RsApp(App[int]):
         if not self.is_headless:
             self.call_after_refresh(self._clean_after_killed_runs)
 
-        if self.collect_after_first_frame:
-            self.call_after_refresh(self._collect_garbage_again)
+        for callback in self._after_first_frame:
+            self.call_after_refresh(callback)
         if self.keymap_file.keymap:  # buttons that name a key name the user's key
             self.screen_change_signal.subscribe(self, self._relabel_buttons)
         if self.sign_in_url is not None:
@@ -221,12 +224,6 @@ class RsApp(App[int]):
         from rsapp.keymap import relabel_buttons
 
         self.call_after_refresh(relabel_buttons, screen)
-
-    def _collect_garbage_again(self) -> None:
-        """The first frame is drawn: the garbage collector, paused for the start (``rsapp``), runs again."""
-        import gc
-
-        gc.enable()
 
     def _check_keymap(self) -> None:
         """Say what is wrong in the keymap file (after the first frame: naming unknown ids means
@@ -278,9 +275,9 @@ class RsApp(App[int]):
 
         offer_file(self, path)
 
-    @on(DocumentWritten)
-    def _document_written(self, message: DocumentWritten) -> None:
-        """Every Word or PDF document a screen has written reaches the browser as a download."""
+    def on_document_written(self, message: DocumentWritten) -> None:
+        """Every Word or PDF document a screen has written reaches the browser as a download.
+        (A handler by name, not ``@on``: the app's start does not import the messages.)"""
         self.offer_file(message.path)
 
     def on_unmount(self) -> None:

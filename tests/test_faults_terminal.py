@@ -18,6 +18,7 @@ import subprocess
 import sys
 import termios
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,19 @@ def _read_until(master: int, needle: str, seconds: float) -> str:
     raise AssertionError(f"{needle!r} not shown within {seconds} s; last output: {text[-400:]!r}")
 
 
-def _start(url: str, *, controlling: bool) -> tuple[subprocess.Popen[bytes], int]:
+def _drain(master: int, seconds: float) -> None:
+    """Read (and drop) what the app writes to the terminal for ``seconds``."""
+    ready, _, _ = select.select([master], [], [], seconds)
+    if ready:
+        try:
+            os.read(master, 65536)
+        except OSError:
+            time.sleep(seconds)
+
+
+def _start(
+    url: str, *, controlling: bool, args: tuple[str, ...] | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
 
@@ -77,7 +90,7 @@ def _start(url: str, *, controlling: bool) -> tuple[subprocess.Popen[bytes], int
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="140", LINES="40")
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     process = subprocess.Popen(
-        [sys.executable, "-m", "rsapp", "--db", url],
+        [sys.executable, "-m", "rsapp", *(("--db", url) if args is None else args)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -152,3 +165,53 @@ def test_rsapp_ends_when_its_terminal_goes_and_keeps_the_move(sqlite_url: str, h
             process.wait()
     _no_process_left(process)
     assert _order(sqlite_url) == [before[1], before[0], *before[2:]]
+
+
+def test_the_days_copy_is_made_after_the_first_frame_and_q_quits_cleanly(sqlite_url: str) -> None:
+    """``rsapp`` in a terminal: the first frame, then (in a thread started after it) today's copy
+    of the SQLite file in the data folder's ``sikkerhetskopier``; ``q`` ends the process with 0."""
+    from rsapp.store.backup import backup_dir
+
+    open_database(sqlite_url).dispose()
+    folder = backup_dir()
+    assert not list(folder.glob("rsapp-*.sqlite3"))
+    process, master = _start(sqlite_url, controlling=False)
+    try:
+        _read_until(master, "Ctrl+P", 60)  # the first frame
+        deadline = time.monotonic() + 20
+        while not list(folder.glob("rsapp-*.sqlite3")) and time.monotonic() < deadline:
+            _drain(master, 0.1)
+        copies = list(folder.glob("rsapp-*.sqlite3"))
+        assert [p.name for p in copies] == [f"rsapp-{date.today().isoformat()}.sqlite3"]
+        os.write(master, b"q")
+        deadline = time.monotonic() + EXIT_WITHIN
+        while process.poll() is None and time.monotonic() < deadline:
+            _drain(master, 0.1)  # a terminal reads what the app writes, or the app waits for it
+        assert process.poll() == 0
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    with Session(open_database(f"sqlite:///{copies[0]}")) as s:  # a whole database, as the original
+        assert [a.id for a in s.exec(sql_select(Application)).all()]
+
+
+def test_rsapp_reads_its_own_options_without_the_full_parser(sqlite_url: str) -> None:
+    """``rsapp --db=URL --skrivebeskyttet`` (a plain start, read without argparse) opens that
+    database read-only and says so."""
+    open_database(sqlite_url).dispose()
+    process, master = _start(sqlite_url, controlling=False, args=(f"--db={sqlite_url}", "--skrivebeskyttet"))
+    try:
+        shown = _read_until(master, "Skrivebeskyttet: ingen endringer kan lagres.", 60)
+        assert "Interkommunalt innsats" in shown  # the portfolio of that database
+        os.write(master, b"q")
+        deadline = time.monotonic() + EXIT_WITHIN
+        while process.poll() is None and time.monotonic() < deadline:
+            _drain(master, 0.1)
+        assert process.poll() == 0
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -6,12 +6,13 @@ standard library's sqlite3 on a ready SQLite file), so they answer without SQLAl
 
 from __future__ import annotations
 
-import argparse
 from typing import TYPE_CHECKING, Any
 
 from rsapp.cli.common import CliError, open_engine, print_table, read_only
 
 if TYPE_CHECKING:
+    import argparse
+
     from rsapp.store.read_model import RoundInfo
 
 
@@ -54,28 +55,31 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    import gc
+    from threading import Thread
+
     from rsapp.app import make_app
     from rsapp.config import resolve_database_url
 
     url = resolve_database_url(getattr(args, "db_url", None))
-    # The first start of a day copies the SQLite file (the last 14 kept), beside the app's start.
-    from threading import Thread
-
-    from rsapp.store.backup import daily_copy
-
-    copy = Thread(target=_daily_copy, args=(daily_copy, url), name="rsapp-daily-copy")
-    copy.start()
     app = make_app(database_url=url, live=True)
-    app.collect_after_first_frame = True
+    app.after_first_frame(gc.enable)
+    # The first start of a day copies the SQLite file (the last 14 kept), in a thread started
+    # once the first frame is drawn, so that the start does not share its time with the copy.
+    copy = Thread(target=_daily_copy, args=(url,), name="rsapp-daily-copy")
+    app.after_first_frame(copy.start)
     app.run()
-    copy.join()
+    if copy.ident is not None:  # started (not when the app stopped before its first frame)
+        copy.join()
     return app.return_code or 0
 
 
-def _daily_copy(daily_copy: Any, url: str) -> None:
+def _daily_copy(url: str) -> None:
     import sys
 
     try:
+        from rsapp.store.backup import daily_copy
+
         daily_copy(url)
     except Exception as exc:  # noqa: BLE001 - a failed copy must not stop the app; say so
         print(f"Advarsel: dagens sikkerhetskopi ble ikke laget: {exc}", file=sys.stderr)

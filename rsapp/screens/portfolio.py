@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from rsapp.messages import PortfolioLoaded, error_text
 from rsapp.money import format_amount_or_missing
 from rsapp.portfolio import ApplicationSummary, PortfolioData, RoundInfo, load_portfolio, pot_header
 from rsapp.vocab import NOT_STATED, STATUS_LABELS, status_label
@@ -33,6 +32,7 @@ from rsapp.widgets.wrap import WrappedStatic
 
 if TYPE_CHECKING:
     from rsapp.app import RsApp
+    from rsapp.messages import PortfolioLoaded
 
 ALL = ""
 
@@ -318,12 +318,14 @@ class PortfolioScreen(Screen[None]):
         description="Leser porteføljen",
     )
     def _load(self) -> None:
+        from rsapp.messages import PortfolioLoaded
+
         with self.rsapp.db.read() as reader:
             data = load_portfolio(reader)
         self.post_message(PortfolioLoaded(data))
 
-    @on(PortfolioLoaded)
-    def _loaded(self, message: PortfolioLoaded) -> None:
+    def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
+        """(A handler by name, not ``@on``: the first frame does not wait for the messages.)"""
         first = self._data is None
         self._data = message.data
         self._rounds = message.data.rounds
@@ -348,6 +350,8 @@ class PortfolioScreen(Screen[None]):
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
+            from rsapp.messages import error_text
+
             self.notify(
                 error_text(event.worker.error),
                 title="Kunne ikke lese databasen",
