@@ -77,6 +77,22 @@ def _drain(master: int, seconds: float) -> None:
             time.sleep(seconds)
 
 
+def _quit_with_q(process: subprocess.Popen[bytes], master: int) -> None:
+    """The user presses q: rsapp ends, with exit code 0, while the terminal reads what it writes."""
+    os.write(master, b"q")
+    deadline = time.monotonic() + EXIT_WITHIN
+    while process.poll() is None and time.monotonic() < deadline:
+        _drain(master, 0.1)  # a terminal reads what the app writes, or the app waits for it
+    assert process.poll() == 0
+
+
+def _end(process: subprocess.Popen[bytes], master: int) -> None:
+    os.close(master)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def _start(
     url: str, *, controlling: bool, args: tuple[str, ...] | None = None
 ) -> tuple[subprocess.Popen[bytes], int]:
@@ -183,16 +199,9 @@ def test_the_days_copy_is_made_after_the_first_frame_and_q_quits_cleanly(sqlite_
             _drain(master, 0.1)
         copies = list(folder.glob("rsapp-*.sqlite3"))
         assert [p.name for p in copies] == [f"rsapp-{date.today().isoformat()}.sqlite3"]
-        os.write(master, b"q")
-        deadline = time.monotonic() + EXIT_WITHIN
-        while process.poll() is None and time.monotonic() < deadline:
-            _drain(master, 0.1)  # a terminal reads what the app writes, or the app waits for it
-        assert process.poll() == 0
+        _quit_with_q(process, master)
     finally:
-        os.close(master)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _end(process, master)
     with Session(open_database(f"sqlite:///{copies[0]}")) as s:  # a whole database, as the original
         assert [a.id for a in s.exec(sql_select(Application)).all()]
 
@@ -205,13 +214,6 @@ def test_rsapp_reads_its_own_options_without_the_full_parser(sqlite_url: str) ->
     try:
         shown = _read_until(master, "Skrivebeskyttet: ingen endringer kan lagres.", 60)
         assert "Interkommunalt innsats" in shown  # the portfolio of that database
-        os.write(master, b"q")
-        deadline = time.monotonic() + EXIT_WITHIN
-        while process.poll() is None and time.monotonic() < deadline:
-            _drain(master, 0.1)
-        assert process.poll() == 0
+        _quit_with_q(process, master)
     finally:
-        os.close(master)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _end(process, master)
