@@ -114,6 +114,16 @@ class RsApp(App[int]):
         (``rsapp`` switches the garbage collector back on and makes the day's copy of the file)."""
         self._after_first_frame.append(callback)
 
+    def breakpoint_classes(self) -> list[str]:
+        """The classes a screen of the terminal's size gets from the breakpoints (as Textual gives
+        them on its first resize). A screen given them before it is mounted is styled once, not
+        styled and then restyled."""
+        width, height = self.size
+        classes: list[str] = []
+        for points, size in ((self.HORIZONTAL_BREAKPOINTS, width), (self.VERTICAL_BREAKPOINTS, height)):
+            classes += [name for at, name in sorted(points or (), reverse=True) if size >= at][:1]
+        return classes
+
     def take_start_portfolio(self) -> PortfolioData | None:
         """The portfolio read before the app started (once; later reads happen in workers)."""
         data, self._start_portfolio = self._start_portfolio, None
@@ -211,7 +221,9 @@ class RsApp(App[int]):
 
             self.push_screen(SignInScreen(self.sign_in_url))
             return
-        self.push_screen(PortfolioScreen(self.take_start_portfolio()))
+        portfolio = PortfolioScreen(self.take_start_portfolio())
+        portfolio.add_class(*self.breakpoint_classes(), update=False)  # styled once, not again on resize
+        self.push_screen(portfolio)
         if not self.db.engine_open:
             self.call_after_refresh(self._warm_up)
         if self.live is not None:
