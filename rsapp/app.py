@@ -205,32 +205,45 @@ class RsApp(App[int]):
 
         self.run_worker(clean_after_killed_runs, thread=True, group="housekeeping", exit_on_error=False)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The first screen: the portfolio, with the breakpoint classes of the terminal's size, so
+        that it is styled once. (Textual's own first screen is an empty one, which would be
+        composed, styled and drawn under it for nothing.) A browser session starts with Textual's,
+        and the sign-in screen pushed on it."""
+        if self.sign_in_url is not None:
+            return super().get_default_screen()
         from rsapp.screens.portfolio import PortfolioScreen
 
-        self._watch_terminal()
-        if not self.is_headless:
-            self.call_after_refresh(self._clean_after_killed_runs)
+        screen = PortfolioScreen(self.take_start_portfolio())
+        screen.add_class(*self.breakpoint_classes(), update=False)
+        return screen
 
-        for callback in self._after_first_frame:
-            self.call_after_refresh(callback)
+    def on_mount(self) -> None:
+        self._watch_terminal()
         if self.keymap_file.keymap:  # buttons that name a key name the user's key
             self.screen_change_signal.subscribe(self, self._relabel_buttons)
+            self._relabel_buttons(self.screen)
         if self.sign_in_url is not None:
             from rsapp.screens.sign_in import SignInScreen
 
             self.push_screen(SignInScreen(self.sign_in_url))
+        else:
+            self._say_who()
+
+    def on_ready(self) -> None:
+        """The first frame is on screen (Textual's Ready): now the work the start need not wait for."""
+        if not self.is_headless:
+            self._clean_after_killed_runs()
+        for callback in self._after_first_frame:
+            callback()
+        if self.sign_in_url is not None:  # nothing is opened before the user has signed in
             return
-        portfolio = PortfolioScreen(self.take_start_portfolio())
-        portfolio.add_class(*self.breakpoint_classes(), update=False)  # styled once, not again on resize
-        self.push_screen(portfolio)
         if not self.db.engine_open:
-            self.call_after_refresh(self._warm_up)
+            self._warm_up()
         if self.live is not None:
-            self.call_after_refresh(self.live.start)
-        self._say_who()
+            self.live.start()
         if self.keymap_file.exists:
-            self.call_after_refresh(self._check_keymap)
+            self._check_keymap()
 
     def _relabel_buttons(self, screen: Screen) -> None:
         from rsapp.keymap import relabel_buttons

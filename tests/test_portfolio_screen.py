@@ -106,6 +106,7 @@ async def test_sort_by_clicking_header_and_by_key(start_app) -> None:
 async def test_filters_show_all_rounds_and_by_status(start_app) -> None:
     app = start_app()
     async with app.run_test(size=(170, 50)) as pilot:
+        await pilot.pause()  # the menus replace their placeholders right after the first frame
         screen = app.screen
         screen.query_one("#filter-hf", Select).value = ""
         screen.query_one("#filter-round", Select).value = ""

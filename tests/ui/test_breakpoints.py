@@ -25,14 +25,23 @@ def _textual_classes(app: object, width: int, height: int) -> set[str]:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_first_screen_has_the_breakpoint_classes_textual_gives_its_size(
-    engine: Engine, size: tuple[int, int]
+    engine: Engine, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    at_mount: list[set[str]] = []
+    mount = PortfolioScreen.on_mount
+
+    def on_mount(screen: PortfolioScreen) -> None:
+        at_mount.append(set(screen.classes))
+        mount(screen)
+
+    monkeypatch.setattr(PortfolioScreen, "on_mount", on_mount)
     app = make_app(engine=engine, today=TODAY)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, PortfolioScreen)
         expected = _textual_classes(app, *size)
         assert set(app.breakpoint_classes()) == expected
+        assert expected <= at_mount[0]  # already when the screen is mounted (and first styled)
         assert expected <= set(app.screen.classes)
         others = {name for _, name in app.HORIZONTAL_BREAKPOINTS + app.VERTICAL_BREAKPOINTS} - expected
         assert not others & set(app.screen.classes)
