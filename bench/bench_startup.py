@@ -2,20 +2,20 @@
 
 Reported as a ratio to a minimal Textual app measured in the same run (target ≤ 1.2×).
 Each sample is a fresh `python` process that starts rsapp the way the `rsapp` command does
-(`rsapp.cli`), run headless; it reports the wall-clock time from just before the parent started
-it to its first frame, in which the filter row and the table are already there (later work, such
-as the warm-up of the database layer that follows the first frame, is not counted). CPU time of
-the same processes is reported beside it (less sensitive to a busy machine). The database is created once
-beforehand, so the samples measure an ordinary (not a first) start.
+(`rsapp.cli`), run headless; the database is created once beforehand, so the samples measure an
+ordinary (not a first) start. Each reports, from just before the parent started it:
 
-The callback comes when the screen is next idle after its first refresh, so it also counts the
-work done right after that refresh. A second figure, "first paint", is taken where the frame is
-made: the first compositor refresh of the screen that is shown (the portfolio; the minimal app's
-only screen), through a hook on Textual's ``Screen._compositor_refresh``. It is the moment a user
-would see the frame, and its ratio is the stricter one (the minimal app goes idle ~20 ms after its
-first paint, rsapp ~10 ms after its).
+* **first paint** (the target): the first compositor refresh of the screen that is shown (the
+  portfolio; the minimal app's only screen), taken through a hook on Textual's
+  ``Screen._compositor_refresh``: the moment the frame is made and a user would see it. For
+  rsapp the portfolio is checked, when it is mounted, to have its rows and the filter row (the
+  final layout);
+* **next idle**: a callback after the screen's first refresh, which comes when the screen is next
+  idle, so it also counts the work done right after the frame (in rsapp: the filter menus swapped
+  in, the database layer's warm-up and the live updates started, the garbage collector switched
+  back on). This was the bench's only figure until November 2026; CPU time is taken there.
 
-A third figure is a plain Textual app with the same kinds of widgets (header, filters and search
+A third app is a plain Textual app with the same kinds of widgets (header, filters and search
 field, a table, footer) and nothing of rsapp: it shows how much of the distance to the minimal app
 is Textual's own widgets (its DataTable alone is about 20 ms) and how much is rsapp's.
 """
@@ -177,19 +177,20 @@ def main() -> int:
     mc, rc = statistics.median(c for _, c, _ in minimal), statistics.median(c for _, c, _ in rsapp)
     mp, rp = statistics.median(p for _, _, p in minimal), statistics.median(p for _, _, p in rsapp)
     s_, sp = statistics.median(w for w, _, _ in same), statistics.median(p for _, _, p in same)
-    ratio = r / m
+    ratio = rp / mp
     ok = "OK" if ratio <= TARGET else "FAIL"
     print(f"startup first run (new database): {first * 1000:.0f} ms")
-    print(f"startup minimal textual app: {m * 1000:.0f} ms, CPU {mc * 1000:.0f} ms (median of {RUNS})")
-    print(f"startup rsapp portfolio with data: {r * 1000:.0f} ms, CPU {rc * 1000:.0f} ms (median of {RUNS})")
-    print(f"startup ratio: {ratio:.2f}x, CPU {rc / mc:.2f}x (target <= {TARGET}x) {ok}")
     print(
-        f"startup first paint: rsapp {rp * 1000:.0f} ms, minimal {mp * 1000:.0f} ms, "
-        f"ratio {rp / mp:.2f}x (target <= {TARGET}x) {'OK' if rp / mp <= TARGET else 'FAIL'}"
+        f"startup minimal textual app: first paint {mp * 1000:.0f} ms, next idle {m * 1000:.0f} ms (median of {RUNS})"
+    )
+    print(f"startup rsapp portfolio with data: first paint {rp * 1000:.0f} ms, next idle {r * 1000:.0f} ms")
+    print(f"startup ratio (first paint): {ratio:.2f}x (target <= {TARGET}x) {ok}")
+    print(
+        f"startup ratio (next idle): {r / m:.2f}x, CPU {rc / mc:.2f}x ({rc * 1000:.0f} ms against {mc * 1000:.0f} ms)"
     )
     print(
-        f"startup textual app with the same kinds of widgets: {s_ * 1000:.0f} ms ({s_ / m:.2f}x the minimal app); "
-        f"rsapp is {r / s_:.2f}x that; first paint {sp * 1000:.0f} ms ({sp / mp:.2f}x), rsapp {rp / sp:.2f}x that"
+        f"startup textual app with the same kinds of widgets: first paint {sp * 1000:.0f} ms ({sp / mp:.2f}x the "
+        f"minimal app), next idle {s_ * 1000:.0f} ms; rsapp's first paint is {rp / sp:.2f}x that app's"
     )
     return 0
 
