@@ -9,6 +9,8 @@ another connection that commits a change, as a second rsapp would.
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import text
@@ -19,6 +21,20 @@ from rsapp.db import open_database
 from tests.conftest import TODAY, wait_until
 from tests.screen_text import static_text
 from tests.ui.routes import ROUTES
+
+
+@asynccontextmanager
+async def _live(url: str, route: str) -> AsyncIterator[tuple[RsApp, Any]]:
+    """The app with live updates on ``url``, at 160×45, on the screen ``route`` leads to, once it
+    watches the database; the database is closed afterwards."""
+    app = make_app(database_url=url, today=TODAY, live=True)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await ROUTES[route](pilot)
+            await _watching(pilot, app)
+            yield app, pilot
+    finally:
+        app.db.close()
 
 
 async def _watching(pilot: Any, app: RsApp) -> None:
@@ -41,10 +57,7 @@ def _cells(table: DataTable[Any], column: int) -> list[str]:
 
 
 async def test_a_case_renamed_elsewhere_appears_on_the_meetings_screen(engine: Any, sqlite_url: str) -> None:
-    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await ROUTES["meetings"](pilot)
-        await _watching(pilot, app)
+    async with _live(sqlite_url, "meetings") as (app, pilot):
         saksliste = app.screen.query_one("#saksliste", DataTable)
         assert "Eventuelt" in _cells(saksliste, 1)
         _other_session(
@@ -52,16 +65,12 @@ async def test_a_case_renamed_elsewhere_appears_on_the_meetings_screen(engine: A
         )
         took = await wait_until(pilot, lambda: "Eventuelt (endret)" in _cells(saksliste, 1))
         assert took < 2.0
-    app.db.close()
 
 
 async def test_a_case_renamed_elsewhere_appears_in_motets_gang_with_the_selection_kept(
     engine: Any, sqlite_url: str
 ) -> None:
-    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await ROUTES["meeting_life"](pilot)
-        await _watching(pilot, app)
+    async with _live(sqlite_url, "meeting_life") as (app, pilot):
         cases = app.screen.query_one("#life-cases", DataTable)
         await pilot.press("down")  # the second case selected
         selected = cases.cursor_row
@@ -71,16 +80,12 @@ async def test_a_case_renamed_elsewhere_appears_in_motets_gang_with_the_selectio
         )
         await wait_until(pilot, lambda: "Eventuelt (endret)" in _cells(cases, 1))
         assert cases.cursor_row == selected
-    app.db.close()
 
 
 async def test_the_assessment_shows_a_change_made_elsewhere_but_never_replaces_a_note_being_written(
     engine: Any, sqlite_url: str
 ) -> None:
-    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await ROUTES["assessment"](pilot)
-        await _watching(pilot, app)
+    async with _live(sqlite_url, "assessment") as (app, pilot):
         screen = app.screen
         head = screen.query_one("#assess-head", Static)
         application_id = screen.application_id  # type: ignore[attr-defined]
@@ -102,16 +107,12 @@ async def test_the_assessment_shows_a_change_made_elsewhere_but_never_replaces_a
         await pilot.pause(1.5)
         assert note.value == "Halvferdig merknad"
         assert "Nytt navn fra kollega" in static_text(head, width=150)  # not read again meanwhile
-    app.db.close()
 
 
 async def test_a_member_registered_elsewhere_appears_in_the_habilitet_register(
     engine: Any, sqlite_url: str
 ) -> None:
-    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await ROUTES["habilitet"](pilot)
-        await _watching(pilot, app)
+    async with _live(sqlite_url, "habilitet") as (app, pilot):
         people = app.screen.query_one("#hab-people", DataTable)
         assert "Kari Kollega" not in _cells(people, 0)
         _other_session(
@@ -120,7 +121,6 @@ async def test_a_member_registered_elsewhere_appears_in_the_habilitet_register(
             "VALUES ('Kari Kollega', 'SSU-medlem', 'Vefsn kommune', 1, 1, '2025-10-20 10:00:00')",
         )
         await wait_until(pilot, lambda: "Kari Kollega" in _cells(people, 0))
-    app.db.close()
 
 
 async def test_the_open_application_shows_a_change_made_elsewhere_at_the_place_scrolled_to(
@@ -128,10 +128,7 @@ async def test_the_open_application_shows_a_change_made_elsewhere_at_the_place_s
 ) -> None:
     from textual.containers import VerticalScroll
 
-    app = make_app(database_url=sqlite_url, today=TODAY, live=True)
-    async with app.run_test(size=(160, 45)) as pilot:
-        await ROUTES["application"](pilot)
-        await _watching(pilot, app)
+    async with _live(sqlite_url, "application") as (app, pilot):
         screen = app.screen
         body = screen.query_one("#application-body", VerticalScroll)
         facts = screen.query_one("#application-facts", Static)
@@ -158,4 +155,3 @@ async def test_the_open_application_shows_a_change_made_elsewhere_at_the_place_s
         )
         await pilot.pause()
         assert body.scroll_y == 10
-    app.db.close()

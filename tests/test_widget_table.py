@@ -4,6 +4,10 @@ on a busy machine)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from textual.app import App, ComposeResult
 
 from rsapp.widgets.table import MeasuredTable
@@ -17,10 +21,16 @@ class _TableApp(App[None]):
         yield MeasuredTable(id="cases")
 
 
-async def test_rows_drawn_before_measuring_are_redrawn_at_their_width() -> None:
+@asynccontextmanager
+async def _table() -> AsyncIterator[tuple[MeasuredTable, Any]]:
+    """An empty table of fixed size in an app of 80×10, and the pilot."""
     app = _TableApp()
     async with app.run_test(size=(80, 10)) as pilot:
-        table = app.query_one(MeasuredTable)
+        yield app.query_one(MeasuredTable), pilot
+
+
+async def test_rows_drawn_before_measuring_are_redrawn_at_their_width() -> None:
+    async with _table() as (table, pilot):
         table.add_column("Saksnr", key="number")
         table.add_column("Sak", key="title")
         await pilot.pause()
@@ -34,9 +44,7 @@ async def test_rows_drawn_before_measuring_are_redrawn_at_their_width() -> None:
 
 
 async def test_an_updated_cell_is_redrawn_at_its_new_width() -> None:
-    app = _TableApp()
-    async with app.run_test(size=(80, 10)) as pilot:
-        table = app.query_one(MeasuredTable)
+    async with _table() as (table, pilot):
         table.add_column("Vedtak", key="outcome")
         table.add_row("Utsatt", key="28")
         await pilot.pause()
@@ -48,9 +56,7 @@ async def test_an_updated_cell_is_redrawn_at_its_new_width() -> None:
 
 async def test_text_in_square_brackets_is_shown_as_it_is() -> None:
     """Text from the database is never read as markup: ``[pilot]`` and ``[kr]`` stay."""
-    app = _TableApp()
-    async with app.run_test(size=(80, 10)) as pilot:
-        table = app.query_one(MeasuredTable)
+    async with _table() as (table, pilot):
         table.add_column("Prosjekt [navn]", key="title")
         table.add_column("Beløp", key="amount")
         table.add_row("Prosjekt [pilot] i Vefsn", "Budsjett [kr]", key="1")
