@@ -72,46 +72,36 @@ def build_parser() -> argparse.ArgumentParser:
     return localise(parser)
 
 
-#: Options of ``rsapp`` itself, and whether each takes a value.
-_TOP_OPTIONS = {"--db": True, "--skrivebeskyttet": False, "--readonly": False}
-
-
-def starts_the_app(argv: Sequence[str]) -> bool:
-    """``argv`` names no subcommand (and asks for no help): plain ``rsapp [--db URL]`` starts the
-    app, and needs no parser for the 150 subcommands (the first frame comes sooner)."""
-    tokens = list(argv)
-    while tokens:
-        token = tokens.pop(0)
-        name = token.split("=", 1)[0]
-        if name not in _TOP_OPTIONS:
-            return False
-        if _TOP_OPTIONS[name] and "=" not in token:
-            if not tokens:
-                return False  # let the full parser say what is missing
-            tokens.pop(0)
-    return True
-
-
-def _app_options(argv: Sequence[str]) -> SimpleNamespace:
-    """The options of a plain ``rsapp`` (``argv`` as :func:`starts_the_app` accepts it), read
-    without argparse: starting the app needs no parser at all."""
+def _app_options(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The options of a plain ``rsapp [--db URL] [--skrivebeskyttet]``, read without argparse
+    (starting the app needs no parser for the 150 subcommands, so the first frame comes sooner);
+    None when ``argv`` names a subcommand, asks for help or lacks a value: the full parser reads it."""
     options = SimpleNamespace(db_url=None, readonly=False)
     tokens = list(argv)
     while tokens:
         name, has_value, value = tokens.pop(0).partition("=")
         if name == "--db":
-            options.db_url = value if has_value else tokens.pop(0)
-        else:
+            if not has_value:
+                if not tokens:
+                    return None  # let the full parser say what is missing
+                value = tokens.pop(0)
+            options.db_url = value
+        elif name in ("--skrivebeskyttet", "--readonly"):
             options.readonly = True
+        else:
+            return None
     return options
+
+
+def starts_the_app(argv: Sequence[str]) -> bool:
+    """``argv`` names no subcommand (and asks for no help): plain ``rsapp`` starts the app."""
+    return _app_options(argv) is not None
 
 
 def cli(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args: argparse.Namespace | SimpleNamespace
-    if starts_the_app(argv):
-        args = _app_options(argv)
-    else:
+    args: argparse.Namespace | SimpleNamespace | None = _app_options(argv)
+    if args is None:
         args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     # Who works: the OS user on SQLite, the login on PostgreSQL (rsapp.store.access).
