@@ -256,7 +256,7 @@ class CaseEditScreen(Screen[None]):
             with Vertical(id="case-editor"):
                 yield Label("Innstilling (dra et punkt med musen, eller Alt+↑/↓)", classes="title")
                 yield PointList(id="points")
-                with Horizontal(id="point-buttons"):
+                with Horizontal(id="point-buttons", classes="button-row"):
                     yield Button("Nytt (a)", id="btn-add")
                     yield Button("Slett", id="btn-delete", variant="error", tooltip="Delete")
                     yield Button("Opp", id="btn-up")

@@ -321,19 +321,19 @@ class CasesScreen(Screen[None]):
             with Vertical(id="saksliste-pane"):
                 yield Label("Saksliste", classes="title", id="saksliste-title", markup=False)
                 yield MeasuredTable(id="saksliste", cursor_type="row", zebra_stripes=True)
-        with Horizontal(classes="cases-buttons"):
+        with Horizontal(classes="button-row"):
             yield Label("Møte:", classes="button-group")
             yield Button("Nytt (n)", id="btn-new-meeting", tooltip="Nytt møte: dato, type og sted")
             yield Button("Endelig (e)", id="btn-final", tooltip="Sett møtet endelig eller tilbake til utkast")
             yield Button("Slett (X)", id="btn-delete-meeting", variant="error", tooltip="Slett møtet")
             yield Button("Word (w)", id="btn-docx")
             yield Button("PDF (d)", id="btn-pdf")
+            yield Button("Faste saker (f)", id="btn-standing", tooltip="Legg til møtets faste saker")
             yield Button("Møtets gang (g)", id="btn-meeting-life", variant="primary")
-        with Horizontal(classes="cases-buttons"):
+        with Horizontal(classes="button-row"):
             yield Label("Sak:", classes="button-group")
             yield Button("Prioriteringssak (p)", id="btn-draft", variant="primary")
             yield Button("Orientering (o)", id="btn-orientation")
-            yield Button("Faste saker (f)", id="btn-standing")
             yield Button("Åpne (↵)", id="btn-open")
             yield Button("Opp (Alt+↑)", id="btn-up")
             yield Button("Ned (Alt+↓)", id="btn-down")

@@ -439,17 +439,20 @@ class MeetingLifeScreen(Screen[None]):
                 yield MeasuredTable(id="life-cases", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="life-vedtak-pane"):
                     yield Static(id="life-vedtak")
-        with Horizontal(classes="life-buttons"):
+        with Horizontal(classes="button-row life-buttons"):
+            yield Label("Møte:", classes="button-group")
             yield Button("Innkalling (i)", id="btn-life-details")
             yield Button("Send (s)", id="btn-life-summon")
             yield Button("Avholdt (h)", id="btn-life-held")
+            yield Button("Protokoll (w)", id="btn-life-protokoll")
+            yield Button("Godkjenn (g)", id="btn-life-approve", variant="warning")
+        with Horizontal(classes="button-row life-buttons"):
+            yield Label("Sak:", classes="button-group")
             yield Button("Som innstilt (v)", id="btn-life-recommended", variant="primary")
             yield Button("Endre (e)", id="btn-life-amend")
             yield Button("Votering (t)", id="btn-life-vote")
             yield Button("Inhabil (x)", id="btn-life-inhabil")
             yield Button("Utsett (u)", id="btn-life-postpone")
-            yield Button("Protokoll (w)", id="btn-life-protokoll")
-            yield Button("Godkjenn (g)", id="btn-life-approve", variant="warning")
         yield Static(id="life-message", markup=False)
         yield KeyFooter()
 

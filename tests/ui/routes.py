@@ -12,8 +12,9 @@ import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DirectoryTree, Markdown
+from textual.widgets import DirectoryTree, Markdown, Select
 from textual.worker import Worker
 
 from tests.conftest import SEEDS
@@ -258,3 +259,30 @@ ROUTES: dict[str, Route] = {
     "import": import_screen,
     "import_review": import_review,
 }
+
+
+async def back_to_the_portfolio(app: App[object]) -> None:
+    """Close what a route left open (menus, dialogs, screens) and put the focus on the table."""
+    for select in app.screen.query(Select).results(Select):
+        select.expanded = False
+    while type(app.screen).__name__ != "PortfolioScreen" and len(app.screen_stack) > 1:
+        app.pop_screen()
+    app.screen.query_one("#applications").focus()  # where a user's keys go from here
+
+
+async def on_every_screen(
+    app: App[object], size: tuple[int, int], check: Callable[[App[object]], list[str]]
+) -> dict[str, list[str]]:
+    """Take ``app`` along every route at ``size``; what ``check`` finds wrong on each screen, by
+    route name."""
+    problems: dict[str, list[str]] = {}
+    async with app.run_test(size=size) as pilot:
+        for name, route in ROUTES.items():
+            await route(pilot)
+            await ready(pilot)
+            found = check(app)
+            if found:
+                problems[name] = found
+            await back_to_the_portfolio(app)
+            await pilot.pause()
+    return problems

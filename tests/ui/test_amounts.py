@@ -8,19 +8,12 @@ reader itself is tested first, on the faults the secretariat met: ``2 800 0…``
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from textual.app import App
-from textual.widgets import Select
 
-from rsapp.app import make_app
-from rsapp.db import open_database
+from rsapp.app import RsApp
 from rsapp.money import format_kr
-from rsapp.screens.portfolio import PortfolioScreen
-from tests.conftest import TODAY
 from tests.ui.amounts import AT_EDGE, CONTINUES_AMOUNT, CUT_WITH_ELLIPSIS, ENDS_IN_GROUPS, amount_problems
-from tests.ui.routes import IMPORT_HOME, ROUTES, import_home, ready
+from tests.ui.routes import on_every_screen
 
 NB = "\u00a0"
 
@@ -47,34 +40,6 @@ def test_the_reader_finds_what_went_wrong_before() -> None:
     assert not AT_EDGE.search(f"Pott {whole}")
 
 
-async def _back_to_the_portfolio(app: App[object]) -> None:
-    for select in app.screen.query(Select).results(Select):
-        select.expanded = False
-    while not isinstance(app.screen, PortfolioScreen) and len(app.screen_stack) > 1:
-        app.pop_screen()
-    app.screen.query_one("#applications").focus()  # where a user's keys go from here
-
-
 @pytest.mark.parametrize("size", [(160, 45), (100, 30)], ids=["160x45", "100x30"])
-async def test_no_amount_on_any_screen_is_cut_or_split(
-    size: tuple[int, int], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    home: Path = import_home()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.chdir(IMPORT_HOME)
-    open_database(sqlite_url).dispose()
-    app = make_app(database_url=sqlite_url, today=TODAY)
-    problems: dict[str, list[str]] = {}
-    try:
-        async with app.run_test(size=size) as pilot:
-            for name, route in ROUTES.items():
-                await route(pilot)
-                await ready(pilot)
-                found = amount_problems(app)
-                if found:
-                    problems[name] = found
-                await _back_to_the_portfolio(app)
-                await pilot.pause()
-    finally:
-        app.db.close()
-    assert problems == {}
+async def test_no_amount_on_any_screen_is_cut_or_split(size: tuple[int, int], app: RsApp) -> None:
+    assert await on_every_screen(app, size, amount_problems) == {}

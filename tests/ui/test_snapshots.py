@@ -16,36 +16,18 @@ and the new SVG in ``tests/ui/__snapshots__/``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from rsapp.app import make_app
-from rsapp.db import open_database
-from tests.conftest import TODAY
 from tests.ui.amounts import amount_problems
-from tests.ui.routes import IMPORT_HOME, ROUTES, import_home, ready
+from tests.ui.routes import ROUTES, ready
 
 SIZES = [pytest.param((160, 45), id="160x45"), pytest.param((100, 30), id="100x30")]
 
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture
-def app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The app as a user starts it: a ready SQLite file (migrated, built-in data), the fast reader.
-
-    Home is a fixed folder (the import screen's file tree starts there and names it)."""
-    import_home()
-    monkeypatch.setenv("HOME", str(IMPORT_HOME))
-    monkeypatch.chdir(IMPORT_HOME)
-    open_database(sqlite_url).dispose()
-    made = make_app(database_url=sqlite_url, today=TODAY)
-    assert made.db.fast_reader is not None
-    yield made
-    made.db.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
