@@ -226,6 +226,13 @@ def key_label(key: str) -> str:
     return "+".join([*labels, label])
 
 
+def action_key(screen: Screen[Any], action: str) -> str | None:
+    """The key that runs ``action`` on ``screen``, as the footer names it (the user's keymap
+    applied), or None: for texts that tell the user which key to press."""
+    keys = [key for key, active in screen.active_bindings.items() if active.binding.action == action]
+    return key_label(keys[0]) if keys else None
+
+
 def keys_label(keys: Iterable[str]) -> str:
     """Several keys for one action: ``Esc, Rettetast``."""
     return ", ".join(dict.fromkeys(key_label(k) for k in keys))

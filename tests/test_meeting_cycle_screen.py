@@ -270,6 +270,10 @@ async def test_week_43_meeting_from_innkalling_to_follow_up(engine, tmp_path: Pa
         rows = [[_plain(cell) for cell in regional.get_row_at(i)] for i in range(regional.row_count)]
         nurse = next(row for row in rows if row[1].startswith("Helgelandssykepleier"))
         assert nurse[3] == "kr 10 000 000 fordelt med kr 2 000 000 per år i 2026–2030"
+        # Funded projects now: the note under the projects is gone; nothing falls due before 2026.
+        assert not follow.query_one("#followup-projects-empty").display
+        due_note = follow.query_one("#followup-due-empty")
+        assert due_note.display and str(due_note.content) == "Ingenting forfaller de neste 30 dagene."
 
         # In January: the 2026 payments fall due, and the first reports are planned.
         app.today = date(2026, 1, 15)
@@ -282,6 +286,7 @@ async def test_week_43_meeting_from_innkalling_to_follow_up(engine, tmp_path: Pa
             "Utbetaling 2026 (Helse Nord)",
         }
         assert any(row[2] == "4 000 000 kr" for row in due_rows)
+        assert not follow.query_one("#followup-due-empty").display  # rows, no note
         # Ctrl+R keeps the project the user was looking at (the local grant's, the only one
         # before the awards came in) ...
         projects = follow.query_one("#followup-projects")
@@ -303,3 +308,21 @@ async def test_week_43_meeting_from_innkalling_to_follow_up(engine, tmp_path: Pa
             29,
             30,
         ]
+
+
+async def test_follow_up_says_why_it_is_empty_before_any_grant(engine) -> None:
+    """Before any vedtak or award the follow-up tables have only headings: a note under them says
+    why, and what brings a project there (with the key for Helse Nord's award as the keymap has it)."""
+    app = make_app(engine=engine, today=date(2025, 10, 20))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        follow = app.screen
+        assert isinstance(follow, FollowUpScreen)
+        assert follow.query_one("#followup-due").row_count == 0
+        for name in ("due", "projects"):
+            note = follow.query_one(f"#followup-{name}-empty")
+            assert note.display
+            assert str(note.content).startswith("Ingen prosjekter med tilskudd ennå.")
+            assert str(note.content).endswith("Helse Nords tildeling er registrert (t).")

@@ -112,9 +112,12 @@ class FollowUpScreen(Screen[None]):
         with TabbedContent(id="followup-tabs"):
             with TabPane("Forfaller (30 dager)", id="tab-due"):
                 yield MeasuredTable(id="followup-due", cursor_type="row", zebra_stripes=True)
+                yield Static(id="followup-due-empty", classes="empty-note", markup=False)
             with TabPane("Prosjekter", id="tab-projects"):
                 with Horizontal(id="followup-projects-body"):
-                    yield MeasuredTable(id="followup-projects", cursor_type="row", zebra_stripes=True)
+                    with Vertical(id="followup-projects-pane"):
+                        yield MeasuredTable(id="followup-projects", cursor_type="row", zebra_stripes=True)
+                        yield Static(id="followup-projects-empty", classes="empty-note", markup=False)
                     with Vertical(id="followup-project-pane"):
                         yield Label("Per år", classes="title")
                         yield MeasuredTable(id="followup-years", cursor_type="none")
@@ -239,9 +242,29 @@ class FollowUpScreen(Screen[None]):
             )
         for table, key in kept.items():
             table.select_key(key)
+        self._say_what_is_empty(message)
         if message.projects:
             chosen = projects.selected_key()
             self._load_project(int(chosen) if chosen is not None else message.projects[0].application_id)
+
+    def _say_what_is_empty(self, message: FollowUpLoaded) -> None:
+        """An empty table says why, and what fills it, instead of showing only its headings."""
+        from rsapp.keymap import action_key
+
+        none_funded = ""
+        if not message.projects:
+            award = action_key(self, "award")
+            none_funded = (
+                "Ingen prosjekter med tilskudd ennå. Et prosjekt kommer hit når protokollen med "
+                "vedtaket er godkjent (Møtets gang), eller når Helse Nords tildeling er registrert"
+                + (f" ({award})." if award else ".")
+            )
+        nothing_due = none_funded or ("Ingenting forfaller de neste 30 dagene." if not message.due else "")
+        for name, text in (("due", nothing_due), ("projects", none_funded)):
+            note = self.query_one(f"#followup-{name}-empty", Static)
+            note.update(text)
+            note.display = bool(text)
+            self.query_one(f"#followup-{name}").set_class(bool(text), "-empty")  # only its headings
 
     @on(DataTable.RowHighlighted, "#followup-projects")
     def _project_highlighted(self, event: DataTable.RowHighlighted) -> None:

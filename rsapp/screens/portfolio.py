@@ -262,11 +262,11 @@ class PortfolioScreen(Screen[None]):
 
     def _show_search_key(self) -> None:
         """The search field names its key as the keymap has it (``Søk i all tekst (/)``)."""
-        from rsapp.keymap import key_label
+        from rsapp.keymap import action_key
 
-        keys = [k for k, a in self.active_bindings.items() if a.binding.action == "focus_search"]
-        if keys:
-            self.query_one("#search", Input).placeholder = f"Søk i all tekst ({key_label(keys[0])})"
+        key = action_key(self, "focus_search")
+        if key:
+            self.query_one("#search", Input).placeholder = f"Søk i all tekst ({key})"
 
     def _hf_options(self) -> list[tuple[str, str]]:
         found = sorted({(r.helsefellesskap, r.helsefellesskap_key) for r in self._rounds})
