@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlmodel import Session, select
+from textual.widgets import TextArea
 
 from rsapp.app import make_app
 from rsapp.dialogs import ConfirmDialog
@@ -190,8 +191,11 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
         generated = _points(engine)
         assert len(generated) == 5
 
-        await pilot.press("down", "e")  # second point, into the text
-        assert screen.query_one("#point-text").has_focus
+        await pilot.press("down", "e")  # second point, into the text, after its last word
+        area = screen.query_one("#point-text", TextArea)
+        assert area.has_focus
+        await pilot.press(*" mer")
+        assert area.text == generated[1] + " mer"
         await pilot.press("f7", *"Kr 2")  # f7 selects all; typing replaces it
         await pilot.pause(screen.PREVIEW_DELAY + 0.1)  # the preview follows once typing pauses
         assert "2. Kr 2\n" in screen.query_one("#preview").source

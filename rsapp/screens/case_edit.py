@@ -576,8 +576,11 @@ class CaseEditScreen(Screen[None]):
         self._write(renumber, focus_on_error="#field-number")
 
     def action_edit_point(self) -> None:
+        """Into the point's text, the cursor after its last word (to add to it; F7 selects all)."""
         if self.current_point() is not None:
-            self.query_one("#point-text", TextArea).focus()
+            area = self.query_one("#point-text", TextArea)
+            area.focus()
+            area.move_cursor(area.document.end)
 
     def action_add_point(self) -> None:
         db, case_id, position = self.rsapp.db, self.case_id, self._current + 2
