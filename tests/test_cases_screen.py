@@ -8,15 +8,17 @@ from __future__ import annotations
 from datetime import date
 
 from sqlmodel import Session, select
-from textual.widgets import TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from rsapp.app import make_app
 from rsapp.dialogs import ConfirmDialog
-from rsapp.models import Case, Earmark, EarmarkAmount, Meeting
+from rsapp.models import Case, Earmark, EarmarkAmount, Exemption, Meeting
+from rsapp.saksfremlegg.offentlighet import public_case_context
 from rsapp.saksfremlegg.points import case_points
 from rsapp.saksfremlegg.saksliste import meeting_cases
 from rsapp.screens.case_edit import CaseEditScreen, PointList, RegenerateScreen
 from rsapp.screens.cases import CasesScreen, MeetingFormScreen, NumberScreen, OrientationScreen
+from rsapp.screens.exemptions import ExemptionForm, ExemptionsScreen
 from rsapp.vocab import ORIENTATION_POINT
 from tests.conftest import TODAY, settle
 
@@ -276,3 +278,77 @@ async def test_points_edit_reorder_add_delete_preview_and_regenerate(engine) -> 
         assert app.screen is screen
         assert _points(engine)[dignio_index] == "DHO"
         assert "kr 600" in _prioritisation_case(engine).saksopplysninger.replace("\u00a0", " ")
+
+
+async def test_exemptions_from_the_selected_text_to_the_public_version(engine) -> None:
+    """Unntatt offentlighet in the case editor: a line selected in Saksopplysninger, the palette's
+    «Sak: unntatt offentlighet», the form filled from the selection; a refusal keeps what was
+    typed; the public version withholds the line; Fjern takes it away again."""
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await _open_prioritisation_case(app, pilot)
+        case_id = screen.case_id
+        await pilot.click("#--content-tab-tab-saksopplysninger")
+        await pilot.click("#field-saksopplysninger")
+        area = screen.query_one("#field-saksopplysninger", TextArea)
+        await pilot.press(*["up"] * 40, "home", "shift+end")
+        line = area.selected_text.strip()
+        assert len(line) > 20 and line in area.text
+
+        await pilot.press("ctrl+p", *"unntatt offentlighet", "enter")
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ExemptionsScreen)
+        assert "Ingenting i saken er unntatt offentlighet" in str(
+            listing.query_one("#exemptions-hint").content
+        )
+
+        # A passage that is not in the field is refused; the form keeps what was typed.
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ExemptionForm)
+        assert form.query_one("#exemption-passage", Input).value == line
+        assert form.query_one("#exemption-basis", Input).value == "offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+        form.query_one("#exemption-passage", Input).focus()
+        await pilot.press("end", *" og mer")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        error = str(form.query_one(".form-error").content)
+        assert "Fant ikke teksten" in error and "kopier den nøyaktig" in error
+        assert form.query_one("#exemption-passage", Input).value == line + " og mer"
+        # A point number belongs to the innstilling.
+        await pilot.press(*["backspace"] * len(" og mer"))
+        form.query_one("#exemption-point", Input).focus()
+        await pilot.press("2", "ctrl+s")
+        await settle(pilot)
+        assert "Et punktnummer hører til «Innstillingen»" in str(form.query_one(".form-error").content)
+        await pilot.press("backspace", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is listing
+        table = listing.query_one("#exemptions-table", DataTable)
+        assert table.row_count == 1
+        number, what, basis = (str(cell) for cell in table.get_row_at(0))
+        assert what.endswith("» i saksopplysningene") and what.startswith(f"«{line[:20]}")
+        assert basis == "offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+
+        # The public version has the notice where the line was; the member version has the line.
+        with Session(engine) as session:
+            public = public_case_context(session, case_id)
+        public_text = str(public["case"]["saksopplysninger"])
+        assert line not in public_text
+        assert "[Unntatt offentlighet, jf. offl. § 13 jf. fvl. § 13 første ledd nr. 1]" in public_text
+
+        # Fjern, after a question.
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.screen is listing and table.row_count == 0
+        with Session(engine) as session:
+            assert session.exec(select(Exemption)).all() == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

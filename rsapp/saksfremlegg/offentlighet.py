@@ -65,12 +65,16 @@ class ExemptionLine:
     basis: str
 
     @property
-    def description(self) -> str:
+    def what(self) -> str:
+        """``«passage» i saksopplysningene``, ``Punkt 2 i innstillingen``, ``Vurderingen``."""
         what = EXEMPT_FIELDS.get(self.field, self.field)
         if self.point_number is not None:
             what = f"punkt {self.point_number} i innstillingen"
-        part = f"«{_short(self.passage)}» i {what}" if self.passage else what.capitalize()
-        return f"{part} er unntatt offentlighet, jf. {self.basis}"
+        return f"«{_short(self.passage)}» i {what}" if self.passage else what.capitalize()
+
+    @property
+    def description(self) -> str:
+        return f"{self.what} er unntatt offentlighet, jf. {self.basis}"
 
 
 def _short(text: str, width: int = 60) -> str:

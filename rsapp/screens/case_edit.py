@@ -219,6 +219,13 @@ class CaseEditScreen(Screen[None]):
         Binding(
             "n", "edit_number", "Saksnr", id="case-number", tooltip="Skriv et annet saksnummer (24/2025)"
         ),
+        Binding(
+            "u",
+            "exemptions",
+            "Unntak",
+            id="case-exemptions",
+            tooltip="Unntatt offentlighet: hva som tas ut av den offentlige versjonen, og hjemmelen",
+        ),
         Binding("ctrl+s", "save", "Lagre", id="case-save", tooltip="Lagre punktet og tekstfeltene"),
         Binding("escape", "back", "Tilbake", id="case-back", tooltip="Lagre og gå tilbake til sakslisten"),
     ]
@@ -498,6 +505,12 @@ class CaseEditScreen(Screen[None]):
     @on(ChangeSaved)
     def _saved(self, message: ChangeSaved) -> None:
         details = message.details
+        if "exemptions" in details:  # saved first: a passage selected in a field is then found
+            from rsapp.screens.exemptions import ExemptionsScreen
+
+            field, passage, point = details["exemptions"]
+            self.app.push_screen(ExemptionsScreen(self.case_id, field=field, passage=passage, point=point))
+            return
         edits: Edits | None = details.get("edits")
         if edits is not None:  # what was typed since the save stays marked unsaved
             for point in self._points:
@@ -542,6 +555,26 @@ class CaseEditScreen(Screen[None]):
 
     def action_save(self) -> None:
         self._write(lambda: ChangeSaved(notice="Lagret.", reload=False))
+
+    def action_exemptions(self) -> None:
+        """Unntatt offentlighet for the case. The form for a new one starts where the user is: the
+        text selected in a field (the case is saved first, so that the passage is found in it), or
+        the selected innstilling point."""
+        field, passage, point = "saksopplysninger", "", None
+        focused = self.focused
+        if isinstance(focused, TextArea) and focused.id:
+            passage = focused.selected_text.strip()
+            name = focused.id.removeprefix("field-")
+            if focused.id == "point-text":
+                field = "innstilling"
+            elif name in FIELDS:
+                field = "vedlegg" if name == "attachments" else name
+        if field == "innstilling" or isinstance(focused, PointList):
+            field = "innstilling"
+            if not passage and self.current_point() is not None:
+                point = self._current + 1
+        chosen = (field, passage, point)
+        self._write(lambda: ChangeSaved(reload=False, details={"exemptions": chosen}))
 
     def action_edit_number(self) -> None:
         field = self.query_one("#field-number", Input)
@@ -711,6 +744,11 @@ class CaseEditScreen(Screen[None]):
             "Sak: lag på nytt fra tallene", "Vis endringene punkt for punkt", self.action_regenerate
         )
         yield SystemCommand("Sak: lagre", "Lagre punktet og tekstfeltene", self.action_save)
+        yield SystemCommand(
+            "Sak: unntatt offentlighet",
+            "Hva som tas ut av den offentlige versjonen, og hjemmelen",
+            self.action_exemptions,
+        )
         yield SystemCommand(
             "Sak: endre saksnummer",
             "Skriv f.eks. 24/2025 i Saksnr-feltet og trykk Enter",

@@ -183,6 +183,21 @@ async def case(pilot: Pilot) -> None:
     )
 
 
+async def exemptions(pilot: Pilot) -> None:
+    """Unntatt offentlighet of the prioritisation case (u, the point list focused)."""
+    await case(pilot)
+    await ready(pilot)  # the toasts of drafting the case go before the dialog covers them
+    await press(pilot, "u")
+    _on("ExemptionsScreen", pilot)
+
+
+async def exemption_form(pilot: Pilot) -> None:
+    """The form for a new exemption, started from the selected point (1)."""
+    await exemptions(pilot)
+    await press(pilot, "a")
+    _on("ExemptionForm", pilot)
+
+
 async def meeting_life(pilot: Pilot) -> None:
     await meetings(pilot)
     await press(pilot, "shift+tab")  # back to the meetings list
@@ -253,6 +268,8 @@ ROUTES: dict[str, Route] = {
     "meeting_form": meeting_form,
     "meetings": meetings,
     "case": case,
+    "exemptions": exemptions,
+    "exemption_form": exemption_form,
     "meeting_life": meeting_life,
     "follow_up": follow_up,
     "member_ranking": member_ranking,
