@@ -203,7 +203,8 @@ def test_readonly_opens_without_any_write_path(
 ) -> None:
     before = _ranks(engine)
     assert cli(["--db", sqlite_url, "--skrivebeskyttet", "prioriter", "flytt", "3", "1"]) == 1
-    assert "skrivebeskyttet" in capsys.readouterr().err
+    # The message names the option as the Norwegian help does.
+    assert "åpnet skrivebeskyttet (--skrivebeskyttet): ingen endringer kan lagres" in capsys.readouterr().err
     assert cli(["--db", sqlite_url, "--readonly", "liste"]) == 0
     access.request(readonly=True, url=sqlite_url)
     ro = open_database(sqlite_url)

@@ -80,7 +80,7 @@ _ROLE_WORDS = {
     "lese": ROLE_LESETILGANG,
 }
 
-READONLY_MESSAGE = "rsapp er åpnet skrivebeskyttet (--readonly): ingen endringer kan lagres."
+READONLY_MESSAGE = "rsapp er åpnet skrivebeskyttet (--skrivebeskyttet): ingen endringer kan lagres."
 
 
 class AccessDenied(ValueError):
