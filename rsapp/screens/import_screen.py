@@ -140,9 +140,7 @@ class ImportScreen(Screen[None]):
                 yield DirectoryTree(self.start_dir, id="import-tree")
             with Vertical(id="import-side"):
                 with Horizontal(id="import-path-row"):
-                    yield Input(
-                        placeholder="Sti til fil eller mappe, Enter for å legge til", id="import-path"
-                    )
+                    yield Input(placeholder="Sti til fil eller mappe (Enter)", id="import-path")
                     yield Button("Legg til", id="import-add-button")
                 yield Select(options, value=selected, allow_blank=False, id="import-round")
                 yield Static("Ingen filer valgt.", id="import-chosen", markup=False)  # file names
