@@ -24,7 +24,16 @@ from rsapp.models import (
     Round,
 )
 from rsapp.portfolio import round_allocation
-from rsapp.saksfremlegg import history, meeting_life, meetings, offentlighet, oversendelse, protokoll, vedtak
+from rsapp.saksfremlegg import (
+    history,
+    meeting_life,
+    meetings,
+    offentlighet,
+    oversendelse,
+    points,
+    protokoll,
+    vedtak,
+)
 from rsapp.saksfremlegg.numbering import CaseNumberError
 from rsapp.saksfremlegg.records import CaseError
 from rsapp.saksfremlegg.saksliste import add_case, meeting_cases
@@ -329,6 +338,45 @@ def test_public_version_leaves_out_what_is_withheld_and_states_the_basis(any_eng
         section = public_md.split("## Sak 29-2025")[1].split("## Sak 30-2025")[0]
         assert "[Unntatt offentlighet, jf. offl. § 14]" in section
         assert "til orientering" not in section
+
+
+def test_public_version_withholds_every_innstilling_exemption(any_engine) -> None:
+    """Two passages, a passage inside one point, and a whole point: each is withheld in the public
+    version, whatever order they were made in; a passage is looked for in the point it names."""
+    with _session(any_engine) as session:
+        ids = week_43(session)
+        texts = [p.text for p in points.case_points(session, ids.prioritisation)]
+        first, second = texts[0].split()[:2], texts[1].split()[-2:]
+        one, two = " ".join(first), " ".join(second)
+        assert one not in texts[1] and two not in texts[0]
+        offentlighet.add_exemption(session, ids.prioritisation, "innstilling", passage=one)
+        offentlighet.add_exemption(session, ids.prioritisation, "innstilling", passage=two)
+        with pytest.raises(CaseError, match="Fant ikke teksten .* i punkt 3 i innstillingen"):
+            offentlighet.add_exemption(
+                session, ids.prioritisation, "innstilling", passage=one, point_number=3
+            )
+        third = texts[2].split()[-1]
+        line = offentlighet.add_exemption(
+            session, ids.prioritisation, "innstilling", passage=third, point_number=3, basis="offl. § 14"
+        )
+        assert line.what == f"«{third}» i punkt 3 i innstillingen"
+        offentlighet.add_exemption(
+            session, ids.prioritisation, "innstilling", point_number=4, basis="offl. § 15"
+        )
+        public = offentlighet.public_case_context(session, ids.prioritisation)["case"]
+        shown = [p["text"] for p in public["points"]]
+        basis = "[Unntatt offentlighet, jf. offl. § 13 jf. fvl. § 13 første ledd nr. 1]"
+        assert shown[0] == texts[0].replace(one, basis)
+        assert shown[1] == texts[1].replace(two, basis)
+        assert shown[2] == texts[2].replace(third, "[Unntatt offentlighet, jf. offl. § 14]")
+        assert shown[3] == "[Unntatt offentlighet, jf. offl. § 15]"
+        assert shown[4:] == texts[4:]
+        # A whole innstilling made after the passages withholds all of it.
+        offentlighet.add_exemption(session, ids.prioritisation, "innstilling", basis="offl. § 16")
+        public = offentlighet.public_case_context(session, ids.prioritisation)["case"]
+        shown = [p["text"] for p in public["points"]]
+        assert shown[4:] == ["[Unntatt offentlighet, jf. offl. § 16]"] * len(texts[4:])
+        assert all(text.startswith("[Unntatt offentlighet") and text.endswith("]") for text in shown[3:])
 
 
 def test_meeting_on_date_other_than_history_never_gets_a_used_number(any_engine) -> None:

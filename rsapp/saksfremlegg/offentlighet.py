@@ -132,11 +132,20 @@ def add_exemption(
                 )
             point_id = points[point_number - 1].id
         if passage:
-            text = _field_text(session, case, field)
+            # In the point when one is named, else anywhere in the field.
+            text = (
+                points[point_number - 1].text
+                if point_number is not None
+                else _field_text(session, case, field)
+            )
             if passage not in text:
+                where = (
+                    f"punkt {point_number} i innstillingen"
+                    if point_number is not None
+                    else EXEMPT_FIELDS[field]
+                )
                 raise CaseError(
-                    f"Fant ikke teksten «{_short(passage)}» i {EXEMPT_FIELDS[field]} i {_sak(case)}; "
-                    "kopier den nøyaktig."
+                    f"Fant ikke teksten «{_short(passage)}» i {where} i {_sak(case)}; kopier den nøyaktig."
                 )
         row = Exemption(case_id=case_id, field=field, point_id=point_id, passage=passage, basis=basis)
         session.add(row)
@@ -219,16 +228,18 @@ def redact_case(
         vurdering=_redact(case.vurdering, exemptions, "vurdering"),
         attachments=_redact(case.attachments, exemptions, "vedlegg"),
     )
-    whole = next((e for e in exemptions if e.field == "innstilling" and e.point_id is None), None)
-    by_point = {e.point_id: e for e in exemptions if e.field == "innstilling" and e.point_id is not None}
     shown = []
     for point in points:
-        exemption = whole if whole is not None and not whole.passage else by_point.get(point.id)
         text = point.text
-        if exemption is not None and not exemption.passage:
-            text = notice(exemption.basis)
-        elif whole is not None and whole.passage:
-            text = text.replace(whole.passage, notice(whole.basis))
+        # Every exemption of the innstilling that covers this point, in the order they were made:
+        # a whole one (all of it, or this point) replaces the text; a passage is replaced where it is.
+        for exemption in exemptions:
+            if exemption.field != "innstilling" or exemption.point_id not in (None, point.id):
+                continue
+            if not exemption.passage:
+                text = notice(exemption.basis)
+                break
+            text = text.replace(exemption.passage, notice(exemption.basis))
         shown.append(
             SimpleNamespace(
                 id=point.id, text=text, source_key=point.source_key, generated_text=point.generated_text
