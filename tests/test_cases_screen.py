@@ -308,16 +308,16 @@ async def test_exemptions_from_the_selected_text_to_the_public_version(engine) -
         await settle(pilot)
         form = app.screen
         assert isinstance(form, ExemptionForm)
-        assert form.query_one("#exemption-passage", Input).value == line
+        assert form.query_one("#exemption-passage", TextArea).text == line
         assert form.query_one("#exemption-basis", Input).value == "offl. § 13 jf. fvl. § 13 første ledd nr. 1"
-        form.query_one("#exemption-passage", Input).focus()
+        form.query_one("#exemption-passage", TextArea).focus()
         await pilot.press("end", *" og mer")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
         error = str(form.query_one(".form-error").content)
         assert "Fant ikke teksten" in error and "kopier den nøyaktig" in error
-        assert form.query_one("#exemption-passage", Input).value == line + " og mer"
+        assert form.query_one("#exemption-passage", TextArea).text == line + " og mer"
         # A point number belongs to the innstilling.
         await pilot.press(*["backspace"] * len(" og mer"))
         form.query_one("#exemption-point", Input).focus()
@@ -352,3 +352,21 @@ async def test_exemptions_from_the_selected_text_to_the_public_version(engine) -
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_u_then_esc_before_the_save_is_done_leaves_the_case_and_saves_what_was_typed(engine) -> None:
+    """u and Esc both save first, in a worker; pressed faster than the save (on a slow shared
+    database), both wait for it. Esc wins: the case editor closes, the exemptions dialog of «u» is
+    not left behind (nor closed in the editor's place), and the typed text is saved."""
+    app = make_app(engine=engine, today=TODAY)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await _open_prioritisation_case(app, pilot)
+        await pilot.press("e", *" Tillegg.")
+        screen.query_one("#points", PointList).focus()
+        # The two keys' actions, run back to back so that neither save has finished in between.
+        screen.action_exemptions()
+        screen.action_back()
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen)
+        assert not any(isinstance(s, (ExemptionsScreen, CaseEditScreen)) for s in app.screen_stack)
+        assert _points(engine)[0].endswith(" Tillegg.")

@@ -243,6 +243,7 @@ class CaseEditScreen(Screen[None]):
         self._preview_timer: Timer | None = None
         self._preview_source: str | None = None
         self._focus_after_load: str | None = None
+        self._leaving = False  # Esc pressed: the save before leaving runs
         self._focus_on_error: str | None = None
         self._write_lock = threading.Lock()
 
@@ -509,7 +510,10 @@ class CaseEditScreen(Screen[None]):
             from rsapp.screens.exemptions import ExemptionsScreen
 
             field, passage, point = details["exemptions"]
-            self.app.push_screen(ExemptionsScreen(self.case_id, field=field, passage=passage, point=point))
+            if self.is_current and not self._leaving:  # not when Esc came before the save was done
+                self.app.push_screen(
+                    ExemptionsScreen(self.case_id, field=field, passage=passage, point=point)
+                )
             return
         edits: Edits | None = details.get("edits")
         if edits is not None:  # what was typed since the save stays marked unsaved
@@ -548,6 +552,7 @@ class CaseEditScreen(Screen[None]):
         if event.state != WorkerState.ERROR:
             return
         self.query_one("#case-body").loading = False
+        self._leaving = False  # the save failed: the user stays, with what was typed
         self.notify(error_text(event.worker.error), severity="error", timeout=10, markup=False)
         focus, self._focus_on_error = self._focus_on_error, None
         if focus and event.worker.group == "case-change":
@@ -703,6 +708,7 @@ class CaseEditScreen(Screen[None]):
         if getattr(self, "_read_only", False) or not self.edits():
             self.dismiss(None)
             return
+        self._leaving = True  # what other keys asked for before the save is done is not opened
         self._write(lambda: ChangeSaved(reload=False, details={"leave": True}))
 
     def flush_unsaved(self) -> Worker[None] | None:

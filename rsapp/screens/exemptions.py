@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from rsapp.dialogs import ConfirmDialog, FormDialog
@@ -76,7 +76,8 @@ class ExemptionForm(FormDialog[ExemptionRequest]):
             _field_options(), value=self.field, allow_blank=False, id="exemption-field", compact=True
         )
         yield Label("Bare denne teksten (kopier den nøyaktig; tomt: hele feltet)")
-        yield Input(self.passage, id="exemption-passage")
+        # Several lines, as selected in the case's text (Ctrl+S saves; Enter starts a new line).
+        yield TextArea(self.passage, id="exemption-passage", soft_wrap=True, show_line_numbers=False)
         yield Label("Bare innstillingspunkt nr. (tomt: hele innstillingen)")
         yield Input(
             "" if self.point is None else str(self.point), id="exemption-point", restrict=r"\d*", max_length=3
@@ -98,7 +99,7 @@ class ExemptionForm(FormDialog[ExemptionRequest]):
             raise FormError(
                 "Skriv hjemmelen for unntaket, f.eks. «offl. § 13 jf. fvl. § 13 første ledd nr. 1»."
             )
-        passage = self.query_one("#exemption-passage", Input).value.strip()
+        passage = self.query_one("#exemption-passage", TextArea).text.strip()
         return ExemptionRequest(field, basis, passage, point)
 
 
