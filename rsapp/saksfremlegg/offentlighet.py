@@ -195,19 +195,17 @@ def _field_text(session: Session, case: Case, field: str) -> str:
     return "\n".join(line.text for line in vedtak_view(session, int(case.id or 0)).lines)
 
 
-def _redact(text: str, exemptions: Sequence[Exemption], field: str) -> str:
+def redact_text(text: str, exemptions: Sequence[Exemption], field: str, point_id: int | None = None) -> str:
+    """``text`` of ``field`` (or of innstilling point ``point_id``) as the public version shows it:
+    the exemptions that cover it applied in the order they were made; a whole one replaces all of
+    it with the notice, a passage is replaced where it is."""
     for exemption in exemptions:
-        if exemption.field != field or exemption.point_id is not None:
+        if exemption.field != field or exemption.point_id not in (None, point_id):
             continue
         if not exemption.passage:
             return notice(exemption.basis)
         text = text.replace(exemption.passage, notice(exemption.basis))
     return text
-
-
-def redact_text(text: str, exemptions: Sequence[Exemption], field: str) -> str:
-    """``text`` of ``field`` with what is withheld replaced by the notice (the public version)."""
-    return _redact(text, exemptions, field)
 
 
 def redact_case(
@@ -224,22 +222,13 @@ def redact_case(
         case_type=case.case_type,
         kind=case.kind,
         final=case.final,
-        saksopplysninger=_redact(case.saksopplysninger, exemptions, "saksopplysninger"),
-        vurdering=_redact(case.vurdering, exemptions, "vurdering"),
-        attachments=_redact(case.attachments, exemptions, "vedlegg"),
+        saksopplysninger=redact_text(case.saksopplysninger, exemptions, "saksopplysninger"),
+        vurdering=redact_text(case.vurdering, exemptions, "vurdering"),
+        attachments=redact_text(case.attachments, exemptions, "vedlegg"),
     )
     shown = []
     for point in points:
-        text = point.text
-        # Every exemption of the innstilling that covers this point, in the order they were made:
-        # a whole one (all of it, or this point) replaces the text; a passage is replaced where it is.
-        for exemption in exemptions:
-            if exemption.field != "innstilling" or exemption.point_id not in (None, point.id):
-                continue
-            if not exemption.passage:
-                text = notice(exemption.basis)
-                break
-            text = text.replace(exemption.passage, notice(exemption.basis))
+        text = redact_text(point.text, exemptions, "innstilling", point.id)
         shown.append(
             SimpleNamespace(
                 id=point.id, text=text, source_key=point.source_key, generated_text=point.generated_text

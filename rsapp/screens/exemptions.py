@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -168,8 +168,13 @@ class ExemptionsScreen(ModalScreen[bool]):
         if remove is not None:
             db.call(off.remove_exemption, remove)
             notice = "Unntaket er fjernet."
-        title = db.call(lambda session: case_label(get_case(session, self.case_id)))
-        self.post_message(ExemptionsLoaded(title, db.call(off.exemption_lines, self.case_id), notice))
+        case_id = self.case_id
+
+        def read(session: Any) -> tuple[str, list[ExemptionLine]]:
+            return case_label(get_case(session, case_id)), off.exemption_lines(session, case_id)
+
+        title, lines = db.call(read)
+        self.post_message(ExemptionsLoaded(title, lines, notice))
 
     @on(ExemptionsLoaded)
     def _loaded(self, message: ExemptionsLoaded) -> None:
